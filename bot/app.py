@@ -1,0 +1,172 @@
+"""The composition root: builds the store, router, state, HTTP server and adapters, and runs them.
+
+Only this module and ``bot.cli`` see every part. Platform adapters are imported here lazily, when their
+credentials are present, so a console-only run never loads Slack or Discord code.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+import signal
+from collections.abc import Sequence
+from typing import Protocol
+
+from aiohttp import web
+
+from bot.adapters.console import ConsoleAdapter
+from bot.briefing import BriefingOptions
+from bot.config import Secrets, Settings
+from bot.context import Context
+from bot.delivery import Delivery
+from bot.reply import Reply
+from bot.router import CommandDef, Router
+from bot.state import State, open_state
+from bot.store.live import LiveStore
+from bot.targets import CONSOLE, Target
+from handlers import CORE_COMMANDS
+
+log = logging.getLogger(__name__)
+
+CONNECT_HINT = (
+    "No chat credentials found, so Briefbot runs in this terminal. To connect Slack, set SLACK_BOT_TOKEN and "
+    "SLACK_APP_TOKEN (Socket Mode) or SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (HTTP mode); for Discord, set "
+    "DISCORD_TOKEN. See README.md."
+)
+
+
+class Service(Protocol):
+    """Something the app starts and stops with it (a platform connection, the scheduler, a watcher)."""
+
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
+
+class App:
+    def __init__(
+        self,
+        settings: Settings,
+        secrets: Secrets | None = None,
+        *,
+        live_store: LiveStore | None = None,
+        commands: Sequence[CommandDef] = CORE_COMMANDS,
+    ) -> None:
+        self.settings = settings
+        self.secrets = secrets or Secrets()
+        self.live_store = live_store or LiveStore(settings.store, max_bytes=settings.max_file_bytes)
+        self.router = Router(commands, prefix=settings.slack.command_prefix)
+        self.briefing_options = BriefingOptions(**settings.briefing.model_dump())
+        self.http = web.Application()  # the one HTTP server: Slack HTTP mode, health, webhooks mount here
+        self.http.router.add_get("/healthz", self._healthz)
+        self.services: list[Service] = []
+        self.state: State | None = None
+        self.console = ConsoleAdapter(self.ask)
+        # Delivery by platform name (a Target's ``platform``); adapters add themselves when built.
+        self.deliveries: dict[str, Delivery] = {"console": self.console}
+
+    def context(
+        self,
+        target: Target = CONSOLE,
+        *,
+        user: str | None = None,
+        today: dt.date | None = None,
+        is_admin: bool | None = None,
+    ) -> Context:
+        admin = is_admin if is_admin is not None else (user is not None and user in self.settings.admins)
+        return Context(
+            store=self.live_store.current,
+            today=today or self.settings.today(),
+            target=target,
+            user=user,
+            default_deal=self.settings.default_deals.get(str(target)),
+            is_admin=admin or target.platform == "console",
+            specs=self.router.specs,
+            services={"briefing_options": self.briefing_options, "app": self},
+        )
+
+    async def ask(
+        self, text: str, target: Target = CONSOLE, *, today: dt.date | None = None, user: str | None = None
+    ) -> Reply:
+        return await self.router.handle_text(text, self.context(target, today=today, user=user))
+
+    async def open_state(self) -> State:
+        if self.state is None:
+            self.state = await open_state(self.settings.state_url)
+        return self.state
+
+    async def run(self, *, console: bool | None = None) -> None:
+        """Start every configured platform; with none configured (or ``console=True``), the terminal."""
+        await self.open_state()
+        runner = await self._start_http()
+        platforms = self._platform_services()
+        self.services.extend(platforms)
+        self.services.extend(self._background_services())
+        for service in self.services:
+            await service.start()
+        try:
+            if console or (console is None and not platforms):
+                if not platforms:
+                    print(CONNECT_HINT)
+                await self.console.repl()
+            else:
+                await _wait_for_signal()
+        finally:
+            for service in reversed(self.services):
+                await service.stop()
+            if runner is not None:
+                await runner.cleanup()
+            if self.state is not None:
+                await self.state.close()
+
+    def _platform_services(self) -> list[Service]:
+        """One service per platform whose credentials are set; each registers its delivery in ``deliveries``."""
+        services: list[Service] = []
+        if self.secrets.slack_ready:
+            from bot.adapters.slack import build_service as build_slack
+
+            services.append(build_slack(self))
+        if self.secrets.discord_token:
+            from bot.adapters.discord import build_service as build_discord
+
+            services.append(build_discord(self))
+        return services
+
+    def _background_services(self) -> list[Service]:
+        """Started once per process (never on a platform's reconnect): the scheduler, store watchers."""
+        return []
+
+    async def _start_http(self) -> web.AppRunner | None:
+        if not self.settings.http.enabled:
+            return None
+        runner = web.AppRunner(self.http, access_log=None)
+        await runner.setup()
+        site = web.TCPSite(runner, self.settings.http.host, self.settings.http.port)
+        try:
+            await site.start()
+        except OSError as exc:
+            log.warning("HTTP server not started on %s:%s (%s)", self.settings.http.host, self.settings.http.port, exc)
+            await runner.cleanup()
+            return None
+        log.info("HTTP server on http://%s:%s", self.settings.http.host, self.settings.http.port)
+        return runner
+
+    async def _healthz(self, request: web.Request) -> web.Response:
+        store = self.live_store.current
+        return web.json_response(
+            {
+                "status": "ok",
+                "documents": len(store.documents),
+                "problems": len(store.problems),
+                "loaded_at": store.loaded_at.isoformat(),
+            }
+        )
+
+
+async def _wait_for_signal() -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    await stop.wait()

@@ -1,0 +1,142 @@
+"""The deal-progress briefing: progress per track, what changed, what is coming, what has gone stale.
+
+Pure: the same store, deal, date and inputs give the same reply, so ``briefbot brief`` prints exactly what
+the scheduler would post. What changed comes either from dates in the store (``since``: events and edits
+after that day) or, for a channel with a previous briefing, from a snapshot diff that the caller passes in
+as ready-made ``changes`` lines.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bot.briefing.progress import ahead_line, dates_ahead, track_progress
+from bot.markup import escape
+from bot.reply import Progress, Reply, Section, SourceRef
+from bot.store import DealEntry, Store
+from bot.store.dates import ApproxDate, human_day
+from bot.store.documents import Document
+from bot.store.model import Deal, EventLog, Person, Topic
+
+
+@dataclass(frozen=True, slots=True)
+class BriefingOptions:
+    horizon_days: int = 14  # "coming up" looks this far ahead
+    stale_after_days: int = 45  # a document not updated for this long is flagged
+    recent_days: int = 7  # with no previous briefing and no `since`, changes over this many days
+
+
+def compose_briefing(
+    store: Store,
+    deal: DealEntry,
+    as_of: dt.date,
+    *,
+    since: dt.date | None = None,
+    changes: Sequence[str] | None = None,
+    previous: dict[str, Progress] | None = None,
+    options: BriefingOptions = BriefingOptions(),
+) -> Reply:
+    since = since or as_of - dt.timedelta(days=options.recent_days)
+    progress = []
+    for track in deal.deal.tracks:
+        now = track_progress(track)
+        before = (previous or {}).get(track.id)
+        note = f"{before.done}/{before.total} → {now.done}/{now.total}" if before and before != now else ""
+        progress.append(Progress(now.label, now.done, now.total, note))
+    sections = [Section(heading="Progress", progress=tuple(progress))]
+
+    cited: list[str] = []
+    if changes is None:
+        changes, cited = _dated_changes(store, deal, since, as_of)
+    ahead = dates_ahead(deal, as_of, days=options.horizon_days)
+    if not changes and not ahead:
+        sections.append(
+            Section(
+                text=f"Quiet day: nothing has changed since {human_day(since)} and nothing is due "
+                f"in the next {options.horizon_days} days."
+            )
+        )
+    else:
+        if changes:
+            sections.append(Section(heading=f"Since {human_day(since)}", text="\n".join(changes)))
+        else:
+            sections.append(Section(text=f"No changes since {human_day(since)}."))
+        if ahead:
+            sections.append(
+                Section(
+                    heading=f"Coming up (next {options.horizon_days} days)",
+                    text="\n".join(ahead_line(a) for a in ahead),
+                )
+            )
+    stale = stale_documents(store, deal, as_of, options.stale_after_days)
+    if stale:
+        lines = [f"- `{doc.path}`: {why}" for doc, why in stale]
+        sections.append(Section(heading="Gone stale (maintainers)", text="\n".join(lines)))
+
+    source_refs = tuple(
+        SourceRef(s.outlet, s.title, s.date.human(), s.link) for s in store.cite([*deal.deal.sources, *cited])
+    )
+    return Reply(
+        title=f"Daily briefing: {deal.deal.title}",
+        subtitle=human_day(as_of),
+        sections=tuple(sections),
+        sources=source_refs,
+        updated=max((_updated(d) for d in _documents_of(store, deal)), default=deal.deal.updated).human(),
+        footer=(f"Briefing for {human_day(as_of)} · /deal deal:{deal.id} for every milestone",),
+        more=f"/deal deal:{deal.id}",
+    )
+
+
+def _dated_changes(store: Store, deal: DealEntry, since: dt.date, as_of: dt.date) -> tuple[list[str], list[str]]:
+    lines: list[str] = []
+    cited: list[str] = []
+    for event in reversed(deal.events):
+        if since < event.date.start <= as_of:
+            source = store.sources.get(event.source)
+            outlet = f" _({escape(source.outlet)})_" if source else ""
+            lines.append(f"- **{event.date.human()}**: {escape(event.title)}{outlet}")
+            cited.append(event.source)
+    for doc in _documents_of(store, deal):
+        updated = _updated(doc)
+        if doc.kind != "events" and since < updated.start <= as_of:
+            lines.append(f"- Updated {updated.human()}: {escape(_title(doc))} (`{doc.path}`)")
+    return lines, cited
+
+
+def stale_documents(store: Store, deal: DealEntry, as_of: dt.date, days: int) -> list[tuple[Document, str]]:
+    """Documents of a deal due for review, or not updated within ``days`` of ``as_of``."""
+    cutoff = as_of - dt.timedelta(days=days)
+    out: list[tuple[Document, str]] = []
+    for doc in _documents_of(store, deal):
+        review_by: ApproxDate | None = getattr(doc.model, "review_by", None)
+        updated = _updated(doc)
+        if review_by and review_by.start <= as_of:
+            out.append((doc, f"review was due {review_by.human()}"))
+        elif updated.end < cutoff:
+            out.append((doc, f"last updated {updated.human()}"))
+    return out
+
+
+def _documents_of(store: Store, deal: DealEntry) -> list[Document]:
+    docs = [deal.doc, *(t.doc for t in deal.topics.values())]
+    if deal.events_doc:
+        docs.append(deal.events_doc)
+    docs.extend(p.doc for p in store.people.values() if deal.id in store.deals_of_person(p.id))
+    return docs
+
+
+def _updated(doc: Document) -> ApproxDate:
+    model = doc.model
+    assert isinstance(model, (Deal, Topic, Person, EventLog))
+    return model.updated
+
+
+def _title(doc: Document) -> str:
+    model = doc.model
+    if isinstance(model, Person):
+        return model.name
+    if isinstance(model, (Deal, Topic)):
+        return model.title
+    return doc.path

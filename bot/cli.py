@@ -1,0 +1,198 @@
+"""``briefbot``: run the bot, ask it one question, print a briefing, check a store, export the schema."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+
+from bot.config import Secrets, Settings, load_settings
+from bot.errors import BriefbotError, UnknownCommand
+from bot.render_text import render_text
+from bot.reply import Tone
+from bot.store import load_store
+from bot.store.dates import parse_day
+from bot.store.documents import MODEL_OF_KIND
+from bot.targets import CONSOLE, Target
+
+cli = typer.Typer(
+    add_completion=False, no_args_is_help=True, help=__doc__, rich_markup_mode=None, pretty_exceptions_enable=False
+)
+
+StoreOpt = Annotated[Path | None, typer.Option("--store", help="Store folder (default: from config, else bundled).")]
+ConfigOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--config", help="Config file (default: $BRIEFBOT_CONFIG, ./config/briefbot.yaml, packaged defaults)."
+    ),
+]
+DateOpt = Annotated[str | None, typer.Option("--date", help="Answer as of this date, YYYY-MM-DD.")]
+ChannelOpt = Annotated[str | None, typer.Option("--channel", help="The asking channel, e.g. slack:T1:C2.")]
+
+EXIT_UNKNOWN_COMMAND = 2
+
+
+def _settings(config: Path | None, store: Path | None) -> Settings:
+    try:
+        return load_settings(config, store=store.resolve() if store else None)
+    except BriefbotError as exc:
+        _fail(str(exc))
+
+
+def _date(value: str | None) -> dt.date | None:
+    try:
+        return parse_day(value) if value else None
+    except ValueError as exc:
+        _fail(str(exc))
+
+
+def _target(value: str | None) -> Target:
+    try:
+        return Target.parse(value) if value else CONSOLE
+    except ValueError as exc:
+        _fail(str(exc))
+
+
+def _fail(message: str, code: int = 2) -> NoReturn:
+    typer.echo(f"briefbot: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def _logging(settings: Settings) -> None:
+    logging.basicConfig(
+        level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
+    )
+
+
+@cli.command()
+def run(
+    store: StoreOpt = None,
+    config: ConfigOpt = None,
+    console: Annotated[bool, typer.Option(help="Also take commands from this terminal.")] = False,
+) -> None:
+    """Start every configured platform and the scheduler; with no credentials, the console."""
+    from bot.app import App
+
+    settings = _settings(config, store)
+    _logging(settings)
+    asyncio.run(App(settings, Secrets.from_env()).run(console=console or None))
+
+
+@cli.command("console")
+def console_cmd(store: StoreOpt = None, config: ConfigOpt = None) -> None:
+    """An interactive prompt that takes the same slash commands as Slack and Discord."""
+    from bot.adapters.console import ConsoleAdapter
+    from bot.app import App
+
+    settings = _settings(config, store)
+    logging.basicConfig(level=logging.WARNING)
+    app = App(settings)
+    asyncio.run(ConsoleAdapter(app.ask).repl())
+
+
+@cli.command()
+def ask(
+    command: Annotated[str, typer.Argument(help='One command, such as "/who clow".')],
+    date: DateOpt = None,
+    channel: ChannelOpt = None,
+    store: StoreOpt = None,
+    config: ConfigOpt = None,
+) -> None:
+    """Answer one command in plain text (exit 2 for an unknown command, 1 for any other failed answer)."""
+    from bot.app import App
+
+    settings = _settings(config, store)
+    logging.basicConfig(level=logging.WARNING)
+    app = App(settings)
+    try:
+        app.router.parse(command)
+    except UnknownCommand as exc:
+        _fail(str(exc), EXIT_UNKNOWN_COMMAND)
+    except BriefbotError:
+        pass  # answered below, with the same wording a chat user would see
+    reply = asyncio.run(app.ask(command, _target(channel), today=_date(date)))
+    typer.echo(render_text(reply), nl=False)
+    if reply.tone in (Tone.ERROR, Tone.INTERNAL, Tone.NOT_FOUND):
+        raise typer.Exit(1)
+
+
+@cli.command()
+def brief(
+    deal: Annotated[str | None, typer.Option("--deal", help="Deal id (optional with one deal).")] = None,
+    date: DateOpt = None,
+    since: Annotated[str | None, typer.Option("--since", help="Changes since this date, YYYY-MM-DD.")] = None,
+    channel: ChannelOpt = None,
+    store: StoreOpt = None,
+    config: ConfigOpt = None,
+) -> None:
+    """Print the deal-progress briefing exactly as it would be posted."""
+    from bot.app import App
+    from bot.commands import Command
+
+    settings = _settings(config, store)
+    logging.basicConfig(level=logging.WARNING)
+    app = App(settings)
+    options = {k: v for k, v in {"deal": deal, "date": date, "since": since}.items() if v}
+    reply = asyncio.run(
+        app.router.dispatch(Command("brief", "", options), app.context(_target(channel), today=_date(date)))
+    )
+    typer.echo(render_text(reply), nl=False)
+    if reply.tone is not Tone.ANSWER:
+        raise typer.Exit(1)
+
+
+@cli.command()
+def check(
+    path: Annotated[Path | None, typer.Argument(help="Store folder (default: the configured store).")] = None,
+    store: StoreOpt = None,
+    config: ConfigOpt = None,
+) -> None:
+    """Validate a store: exit 0 when clean, 1 with every problem listed as path:line: message."""
+    root = path or store or _settings(config, None).store
+    try:
+        loaded = load_store(root)
+    except FileNotFoundError as exc:
+        _fail(str(exc))
+    for problem in loaded.problems:
+        typer.echo(str(problem))
+    count = len(loaded.documents)
+    if loaded.problems:
+        typer.echo(f"{len(loaded.problems)} problem(s) in {root} ({count} documents read)", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"{root}: {count} documents, no problems", err=True)
+
+
+@cli.command()
+def schema(
+    kind: Annotated[str | None, typer.Option(help="One kind: sources, person, deal, topic, events.")] = None,
+    out: Annotated[Path | None, typer.Option(help="Write one <kind>.schema.json per kind into this folder.")] = None,
+    store: StoreOpt = None,
+    config: ConfigOpt = None,
+) -> None:
+    """JSON Schema of every document kind, for editors with a YAML language server."""
+    schemas = {k.value: m.model_json_schema() for k, m in MODEL_OF_KIND.items()}
+    if kind is not None:
+        if kind not in schemas:
+            _fail(f"unknown kind '{kind}'; use one of {', '.join(schemas)}")
+        schemas = {kind: schemas[kind]}
+    if out is not None:
+        out.mkdir(parents=True, exist_ok=True)
+        for name, body in schemas.items():
+            (out / f"{name}.schema.json").write_text(json.dumps(body, indent=2) + "\n", encoding="utf-8")
+        typer.echo(f"wrote {len(schemas)} schema file(s) to {out}")
+        return
+    typer.echo(json.dumps(schemas[kind] if kind else schemas, indent=2))
+
+
+def main() -> None:
+    cli()
+
+
+if __name__ == "__main__":
+    main()

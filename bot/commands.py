@@ -1,0 +1,169 @@
+"""Commands are declared once, here-shaped, and that declaration drives everything else:
+free-text parsing (Slack, the console, ``briefbot ask``), Discord's typed options, ``/help`` and the Slack
+manifest.
+
+Free text looks like ``/status tariffs deal:uk-us date:2025-06-01``: one main positional argument, then
+named ``key:value`` options (``key:"two words"`` for values with spaces). Words that look like an option but
+name none of the command's parameters stay in the main argument.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from bot.errors import BadArgument, UnknownCommand
+from bot.store.dates import parse_day
+
+MAX_INPUT_CHARS = 2000
+
+
+class ParamKind(StrEnum):
+    TEXT = "text"
+    TOPIC = "topic"  # looked up in the store's topics (autocomplete on Discord)
+    PERSON = "person"
+    DEAL = "deal"
+    TOPIC_OR_DEAL = "topic_or_deal"
+    DATE = "date"  # YYYY-MM-DD
+    TARGET = "target"  # slack:T:C and friends
+    CHOICE = "choice"  # one of ``choices``
+
+
+@dataclass(frozen=True, slots=True)
+class Param:
+    name: str
+    kind: ParamKind
+    description: str
+    required: bool = False
+    positional: bool = False
+    choices: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class CommandSpec:
+    name: str  # without the slash
+    description: str
+    params: tuple[Param, ...] = ()
+    examples: tuple[str, ...] = ()
+    admin: bool = False  # only configured admins may run it
+
+    @property
+    def positional(self) -> Param | None:
+        return next((p for p in self.params if p.positional), None)
+
+    def param(self, name: str) -> Param | None:
+        return next((p for p in self.params if p.name == name), None)
+
+    def usage(self) -> str:
+        parts = [f"/{self.name}"]
+        for p in self.params:
+            if p.positional:
+                parts.append(f"<{p.name}>" if p.required else f"[{p.name}]")
+            else:
+                parts.append(f"[{p.name}:…]")
+        return " ".join(parts)
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    """A parsed command, the same whatever platform it came from."""
+
+    name: str
+    arg: str = ""  # the main positional argument, as typed (trimmed)
+    options: dict[str, str] = field(default_factory=dict)
+
+    def option(self, name: str) -> str | None:
+        return self.options.get(name)
+
+    def date_option(self, name: str) -> dt.date | None:
+        value = self.options.get(name)
+        if value is None:
+            return None
+        try:
+            return parse_day(value)
+        except ValueError as exc:
+            raise BadArgument(f"{name}: {exc}") from None
+
+    def text(self) -> str:
+        """The command as a user would type it; choices and "share" buttons re-issue this."""
+        parts = [f"/{self.name}"]
+        if self.arg:
+            parts.append(self.arg)
+        for key, value in self.options.items():
+            parts.append(f'{key}:"{value}"' if " " in value else f"{key}:{value}")
+        return " ".join(parts)
+
+
+_OPTION = re.compile(r'(?<!\S)([a-z][a-z_-]*):(?:"([^"]*)"|(\S+))')
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def command_name(raw: str, prefix: str = "") -> str:
+    """``/trade-status`` -> ``status`` when the configured prefix is ``trade-``."""
+    name = raw.strip().lstrip("/").lower()
+    if prefix and name.startswith(prefix):
+        name = name[len(prefix) :]
+    return name
+
+
+def parse(text: str, specs: dict[str, CommandSpec], *, prefix: str = "") -> Command:
+    """Parse a whole line such as ``/status tariffs deal:canada-us``."""
+    text = _CONTROL.sub(" ", text[:MAX_INPUT_CHARS]).strip()
+    if not text:
+        raise UnknownCommand("Type a command such as /status tariffs, or /help to see them all.")
+    head, _, rest = text.partition(" ")
+    return parse_args(command_name(head, prefix), rest, specs)
+
+
+def parse_args(name: str, rest: str, specs: dict[str, CommandSpec]) -> Command:
+    """Parse the arguments of a command whose name a platform already split off (Slack's ``command``)."""
+    spec = specs.get(name)
+    if spec is None:
+        known = ", ".join(f"/{n}" for n in specs)
+        raise UnknownCommand(f"There is no /{name[:40]} command. Try one of: {known}.")
+    rest = _CONTROL.sub(" ", rest[:MAX_INPUT_CHARS])
+    options: dict[str, str] = {}
+
+    def take(match: re.Match[str]) -> str:
+        key = match.group(1).replace("-", "_")
+        if spec.param(key) is None or (spec.positional and spec.positional.name == key):
+            return match.group(0)
+        options[key] = (match.group(2) if match.group(2) is not None else match.group(3)).strip()
+        return " "
+
+    positional = " ".join(_OPTION.sub(take, rest).split())
+    command = Command(name, positional, options)
+    validate(command, spec)
+    return command
+
+
+def from_options(name: str, values: dict[str, str | None], specs: dict[str, CommandSpec]) -> Command:
+    """Build a command from typed options (Discord), checked like parsed text."""
+    spec = specs.get(name)
+    if spec is None:
+        raise UnknownCommand(f"There is no /{name} command.")
+    main = spec.positional
+    options = {k: str(v).strip() for k, v in values.items() if v is not None and (main is None or k != main.name)}
+    arg = str(values.get(main.name) or "").strip() if main else ""
+    command = Command(name, _CONTROL.sub(" ", arg[:MAX_INPUT_CHARS]), options)
+    validate(command, spec)
+    return command
+
+
+def validate(command: Command, spec: CommandSpec) -> None:
+    main = spec.positional
+    if main and main.required and not command.arg:
+        example = spec.examples[0] if spec.examples else spec.usage()
+        raise BadArgument(f"/{spec.name} needs a {main.name}, for example `{example}`.")
+    if not main and command.arg and spec.params:
+        raise BadArgument(f"/{spec.name} takes no free text; usage: {spec.usage()}")
+    for key, value in command.options.items():
+        param = spec.param(key)
+        if param is None:
+            raise BadArgument(f"/{spec.name} has no option '{key}'; usage: {spec.usage()}")
+        if param.kind is ParamKind.DATE:
+            command.date_option(key)
+        if param.kind is ParamKind.CHOICE and value not in param.choices:
+            raise BadArgument(f"{key} must be one of {', '.join(param.choices)}")

@@ -1,0 +1,202 @@
+"""Configuration: YAML in ``config/`` validated with pydantic-settings, ``BRIEFBOT_*`` overrides, secrets
+from the environment only.
+
+Which file: ``--config PATH``, else ``$BRIEFBOT_CONFIG``, else ``./config/briefbot.yaml``, else the defaults
+packaged with the code. The bundled store is package data too, so an installed Briefbot needs no checkout.
+Nested settings are overridden with a double underscore: ``BRIEFBOT_SLACK__MODE=http``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from pathlib import Path
+from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+from bot.errors import ConfigError
+from bot.targets import Target
+
+PACKAGE_ROOT = Path(__file__).resolve().parent.parent  # holds bot/, briefings/, config/ (checkout or site-packages)
+BUNDLED_STORE = PACKAGE_ROOT / "briefings"
+PACKAGED_CONFIG = PACKAGE_ROOT / "config" / "briefbot.yaml"
+LOCAL_CONFIG = Path("config") / "briefbot.yaml"
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class SubscriptionConfig(_Section):
+    """A daily briefing declared in config (read-only from chat)."""
+
+    target: str
+    deal: str
+    time: str = "08:00"  # local wall-clock time, HH:MM
+    timezone: str = "UTC"
+    days: list[str] = Field(default_factory=lambda: list(DAYS[:5]))
+    skip_dates: list[dt.date] = Field(default_factory=list)
+
+    @field_validator("target")
+    @classmethod
+    def _target(cls, value: str) -> str:
+        return str(Target.parse(value))
+
+    @field_validator("time")
+    @classmethod
+    def _time(cls, value: str) -> str:
+        if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", value):
+            raise ValueError(f"'{value}' is not a time: use HH:MM, such as 08:00")
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"'{value}' is not a time zone: use an IANA name such as America/Toronto") from None
+        return value
+
+    @field_validator("days")
+    @classmethod
+    def _days(cls, value: list[str]) -> list[str]:
+        days = [d.strip().lower()[:3] for d in value]
+        bad = [d for d in days if d not in DAYS]
+        if bad:
+            raise ValueError(f"unknown day(s) {', '.join(bad)}: use {', '.join(DAYS)}")
+        return days
+
+
+class SlackConfig(_Section):
+    mode: Literal["socket", "http"] = "socket"
+    command_prefix: str = ""  # "trade-" turns /status into /trade-status
+    api_url: str = "https://slack.com/api/"
+    http_path: str = "/slack/events"
+
+
+class DiscordConfig(_Section):
+    dev_guild_ids: list[int] = Field(
+        default_factory=list
+    )  # sync commands to these guilds (instant) instead of globally
+    api_url: str | None = None  # REST base, for tests and proxies
+    gateway_url: str | None = None
+
+
+class HttpConfig(_Section):
+    host: str = "127.0.0.1"
+    port: int = 8080
+    enabled: bool = True
+
+
+class BriefingConfig(_Section):
+    horizon_days: int = Field(14, ge=1, le=366)
+    stale_after_days: int = Field(45, ge=1, le=3650)
+    recent_days: int = Field(7, ge=1, le=366)
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="BRIEFBOT_", env_nested_delimiter="__", extra="forbid")
+
+    store: Path = BUNDLED_STORE
+    state_url: str = "sqlite+aiosqlite:///briefbot-state.db"
+    as_of: dt.date | None = None  # freeze "today" (the bundled store is frozen at a date); None = the real date
+    timezone: str = "UTC"
+    max_file_bytes: int = Field(256 * 1024, ge=1024)
+    admins: list[str] = Field(default_factory=list)  # Slack user ids, Discord role or user ids
+    maintainers_channel: str | None = None  # a target for store errors and delivery failures
+    default_deals: dict[str, str] = Field(default_factory=dict)  # target -> deal id
+    subscriptions: list[SubscriptionConfig] = Field(default_factory=list)
+    briefing: BriefingConfig = Field(default_factory=BriefingConfig)
+    slack: SlackConfig = Field(default_factory=SlackConfig)
+    discord: DiscordConfig = Field(default_factory=DiscordConfig)
+    http: HttpConfig = Field(default_factory=HttpConfig)
+    log_level: str = "INFO"
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return env_settings, init_settings  # the environment overrides the file
+
+    def today(self) -> dt.date:
+        return self.as_of or dt.datetime.now(ZoneInfo(self.timezone)).date()
+
+
+class Secrets(BaseModel):
+    """Platform credentials, only ever from the environment (or a ``*_FILE`` path); never logged."""
+
+    model_config = ConfigDict(frozen=True)
+
+    slack_bot_token: str | None = Field(None, repr=False)
+    slack_app_token: str | None = Field(None, repr=False)
+    slack_signing_secret: str | None = Field(None, repr=False)
+    discord_token: str | None = Field(None, repr=False)
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None) -> Secrets:
+        env = dict(os.environ if environ is None else environ)
+        values: dict[str, str | None] = {}
+        for name in cls.model_fields:
+            key = name.upper()
+            values[name] = env.get(key) or _read_secret_file(env.get(f"{key}_FILE"), key)
+        return cls(**values)
+
+    @property
+    def slack_ready(self) -> bool:
+        return bool(self.slack_bot_token and (self.slack_app_token or self.slack_signing_secret))
+
+
+def _read_secret_file(path: str | None, name: str) -> str | None:
+    if not path:
+        return None
+    try:
+        return Path(path).read_text(encoding="utf-8").strip() or None
+    except OSError as exc:
+        raise ConfigError(f"{name}_FILE points at {path}, which cannot be read ({exc.strerror})") from None
+
+
+def config_path(explicit: Path | None = None) -> Path | None:
+    if explicit is not None:
+        return explicit
+    if os.environ.get("BRIEFBOT_CONFIG"):
+        return Path(os.environ["BRIEFBOT_CONFIG"])
+    if LOCAL_CONFIG.is_file():
+        return LOCAL_CONFIG
+    return PACKAGED_CONFIG if PACKAGED_CONFIG.is_file() else None
+
+
+def load_settings(explicit: Path | None = None, **overrides: Any) -> Settings:
+    """Read the chosen config file, apply ``BRIEFBOT_*`` and then ``overrides`` (command-line flags)."""
+    path = config_path(explicit)
+    data: dict[str, Any] = {}
+    if path is not None:
+        try:
+            loaded = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except OSError as exc:
+            raise ConfigError(f"config file {path} cannot be read ({exc.strerror})") from None
+        except yaml.YAMLError as exc:
+            raise ConfigError(f"config file {path} is not valid YAML: {exc}") from None
+        if not isinstance(loaded, dict):
+            raise ConfigError(f"config file {path} must be a mapping of settings")
+        data = loaded
+        if "store" in data and not Path(str(data["store"])).is_absolute():
+            data["store"] = (path.parent.parent / str(data["store"])).resolve()  # relative to the project folder
+    try:
+        settings = Settings(**data)
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors(include_url=False))
+        raise ConfigError(f"{path or 'settings'}: {problems}") from None
+    clean = {k: v for k, v in overrides.items() if v is not None}
+    return settings.model_copy(update=clean) if clean else settings

@@ -1,0 +1,165 @@
+"""Files to validated documents: every problem in one pass, each as ``path:line: message``.
+
+``load_store`` is the whole pipeline; ``read_file`` and ``assemble`` are the seams the live reloader uses to
+re-read one file and rebuild the store beside the old one.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
+from rapidfuzz import process
+
+from bot.store.documents import MODEL_OF_KIND, Document, place
+from bot.store.problems import Problem
+from bot.store.yamlsafe import MAX_FILE_BYTES, ReadError, read_document
+
+IGNORED_NAMES = {"README.md"}
+_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+
+def discover(root: Path) -> tuple[list[str], list[Problem]]:
+    """Store-relative paths of every document under ``root``, sorted, and files that do not belong."""
+    paths: list[str] = []
+    problems: list[Problem] = []
+    for directory, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            if name.startswith(".") or name.endswith("~") or name in IGNORED_NAMES:
+                continue  # editors' swap and backup files, git's own files, docs for maintainers
+            relative = (Path(directory) / name).relative_to(root).as_posix()
+            if not name.endswith((".md", ".yaml", ".yml")):
+                continue
+            if place(relative) is None:
+                problems.append(Problem(relative, 1, _misplaced(relative)))
+            else:
+                paths.append(relative)
+    return paths, problems
+
+
+def _misplaced(relative: str) -> str:
+    return (
+        "not a place for a store document: use sources.yaml, people/<id>.md, deals/<deal>/deal.yaml, "
+        "deals/<deal>/events.yaml or deals/<deal>/topics/<id>.md"
+    )
+
+
+def read_file(root: Path, relative: str, *, max_bytes: int = MAX_FILE_BYTES) -> Document | list[Problem]:
+    """Read, parse and validate one file against the model its place calls for."""
+    placement = place(relative)
+    if placement is None:
+        return [Problem(relative, 1, _misplaced(relative))]
+    if not _ID.match(placement.id) or (placement.deal_id and not _ID.match(placement.deal_id)):
+        return [Problem(relative, 1, "file and folder names are ids: lower-case letters, digits and hyphens")]
+    path = root / relative
+    try:
+        resolved = path.resolve(strict=True)
+        if not resolved.is_relative_to(root.resolve()):
+            return [Problem(relative, 1, "is a link that leads outside the store; refused")]
+        stat = resolved.stat()
+        if stat.st_size > max_bytes:
+            return [Problem(relative, 1, f"file is {stat.st_size:,} bytes, over the {max_bytes:,}-byte limit")]
+        data = resolved.read_bytes()
+    except OSError as exc:
+        return [Problem(relative, 1, f"cannot read the file: {exc.strerror or exc}")]
+    try:
+        raw = read_document(data, markdown=relative.endswith(".md"), max_bytes=max_bytes)
+    except ReadError as exc:
+        return [Problem(relative, exc.line, exc.message)]
+    model_type = MODEL_OF_KIND[placement.kind]
+    try:
+        model = model_type.model_validate(raw.data)
+    except ValidationError as exc:
+        return sorted(
+            Problem(relative, raw.line_of(tuple(error["loc"])), describe(error, model_type))
+            for error in exc.errors(include_url=False)
+        )
+    return Document(relative, placement, model, raw.body, raw, stat.st_mtime_ns)
+
+
+def load_documents(root: Path, *, max_bytes: int = MAX_FILE_BYTES) -> tuple[list[Document], list[Problem]]:
+    paths, problems = discover(root)
+    documents: list[Document] = []
+    for relative in paths:
+        result = read_file(root, relative, max_bytes=max_bytes)
+        if isinstance(result, Document):
+            documents.append(result)
+        else:
+            problems.extend(result)
+    return documents, problems
+
+
+def describe(error: ErrorDetails, model_type: type[BaseModel]) -> str:
+    """A pydantic error in a maintainer's words, naming the field as it is written in the file."""
+    loc = error["loc"]
+    where = dotted(loc)
+    kind = error["type"]
+    value = error.get("input")
+    if kind == "missing":
+        return f"'{where}' is required"
+    if kind == "extra_forbidden":
+        return f"unknown key '{where}'{_suggest(str(loc[-1]), _allowed_keys(model_type, loc[:-1]))}"
+    if kind == "enum":
+        expected = error.get("ctx", {}).get("expected", "")
+        return f"'{where}': {_show(value)} is not allowed; use one of {expected.replace(' or ', ', ')}"
+    if kind == "string_pattern_mismatch" and str(loc[-1]) != "link":
+        return f"'{where}': {_show(value)} is not an id; use lower-case letters, digits and hyphens"
+    if kind == "string_pattern_mismatch":
+        return f"'{where}': {_show(value)} is not a link; use an http(s) address"
+    message = error["msg"]
+    if kind == "value_error":
+        message = message.removeprefix("Value error, ")
+    elif value is not None and not isinstance(value, (dict, list)):
+        message = f"{message} (got {_show(value)})"
+    return f"'{where}': {message}"
+
+
+def dotted(loc: Iterable[int | str]) -> str:
+    """('tracks', 0, 'status') -> tracks[0].status"""
+    text = ""
+    for part in loc:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text or "(document)"
+
+
+def _show(value: Any) -> str:
+    text = repr(value) if not isinstance(value, str) else f"'{value}'"
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _allowed_keys(model_type: type[BaseModel], loc: tuple[int | str, ...]) -> list[str]:
+    """Field names of the model that sits at ``loc`` (walking nested models and lists)."""
+    current: Any = model_type
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        field = current.model_fields.get(part) if hasattr(current, "model_fields") else None
+        if field is None:
+            return []
+        current = _inner_model(field.annotation)
+        if current is None:
+            return []
+    return list(current.model_fields) if hasattr(current, "model_fields") else []
+
+
+def _inner_model(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()):
+        found = _inner_model(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _suggest(word: str, choices: list[str]) -> str:
+    best = process.extractOne(word, choices, score_cutoff=70) if choices else None
+    if best:
+        return f"; did you mean '{best[0]}'?"
+    return f"; allowed keys: {', '.join(choices)}" if choices else ""

@@ -1,0 +1,233 @@
+"""The assembled store: documents cross-checked, linked both ways, and indexed. Immutable once built.
+
+A reload builds a new :class:`Store` beside the old one and swaps it in with one assignment (see
+``bot.store.live``), so a reader holding a store never sees half a reload.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import cast
+
+from bot.store.crosscheck import crosscheck
+from bot.store.documents import Document, Kind
+from bot.store.index import Entity, EntityKind, Index
+from bot.store.model import Deal, Event, EventLog, Milestone, Person, Source, SourceRegistry, Topic, Track
+from bot.store.problems import Problem
+from bot.store.search import SearchDoc, SearchIndex
+
+
+@dataclass(frozen=True, slots=True)
+class PersonEntry:
+    id: str
+    doc: Document
+    person: Person
+
+
+@dataclass(frozen=True, slots=True)
+class TopicEntry:
+    deal_id: str
+    id: str
+    doc: Document
+    topic: Topic
+
+    @property
+    def ref(self) -> str:
+        return f"{self.deal_id}/{self.id}"
+
+
+@dataclass(frozen=True, slots=True)
+class DealEntry:
+    id: str
+    doc: Document
+    deal: Deal
+    topics: dict[str, TopicEntry]
+    events: tuple[Event, ...]  # oldest first
+    events_doc: Document | None
+
+    def party_name(self, party_id: str) -> str:
+        return next((p.name for p in self.deal.parties if p.id == party_id), party_id)
+
+    def track(self, track_id: str) -> Track | None:
+        return next((t for t in self.deal.tracks if t.id == track_id), None)
+
+    def milestone(self, ref: str) -> tuple[Track, Milestone] | None:
+        track_id, _, milestone_id = ref.partition("/")
+        track = self.track(track_id)
+        found = next((m for m in track.milestones if m.id == milestone_id), None) if track else None
+        return (track, found) if track and found else None
+
+
+@dataclass(frozen=True)
+class Store:
+    root: Path
+    sources: dict[str, Source]
+    people: dict[str, PersonEntry]
+    deals: dict[str, DealEntry]
+    documents: dict[str, Document]  # by store-relative path
+    problems: tuple[Problem, ...]
+    loaded_at: dt.datetime
+    _person_topics: dict[str, tuple[str, ...]] = field(repr=False)
+    _topic_people: dict[str, tuple[str, ...]] = field(repr=False)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def topic(self, deal_id: str, topic_id: str) -> TopicEntry | None:
+        deal = self.deals.get(deal_id)
+        return deal.topics.get(topic_id) if deal else None
+
+    def topic_by_ref(self, ref: str) -> TopicEntry | None:
+        deal_id, _, topic_id = ref.partition("/")
+        return self.topic(deal_id, topic_id)
+
+    def people_of_topic(self, deal_id: str, topic_id: str) -> list[PersonEntry]:
+        ids = self._topic_people.get(f"{deal_id}/{topic_id}", ())
+        return [self.people[i] for i in ids if i in self.people]
+
+    def topics_of_person(self, person_id: str) -> list[TopicEntry]:
+        refs = self._person_topics.get(person_id, ())
+        return [t for t in (self.topic_by_ref(r) for r in refs) if t is not None]
+
+    def events_of_topic(self, deal_id: str, topic_id: str) -> list[Event]:
+        deal = self.deals.get(deal_id)
+        return [e for e in deal.events if topic_id in e.topics] if deal else []
+
+    def events_of_person(self, person_id: str) -> list[tuple[str, Event]]:
+        return [(d.id, e) for d in self.deals.values() for e in d.events if person_id in e.people]
+
+    def deals_of_person(self, person_id: str) -> list[str]:
+        entry = self.people.get(person_id)
+        if entry is None:
+            return []
+        named = list(entry.person.deals)
+        named += [t.deal_id for t in self.topics_of_person(person_id)]
+        return list(dict.fromkeys(d for d in named if d in self.deals))
+
+    def cite(self, source_ids: Iterable[str]) -> list[Source]:
+        return [self.sources[s] for s in dict.fromkeys(source_ids) if s in self.sources]
+
+    @cached_property
+    def index(self) -> Index:
+        return Index(_entities(self))
+
+    @cached_property
+    def search_index(self) -> SearchIndex:
+        return SearchIndex(_search_docs(self))
+
+
+def build(root: Path, documents: Iterable[Document], problems: Iterable[Problem] = ()) -> Store:
+    """Link validated documents into a store and cross-check them; problems found are kept on the store."""
+    docs = sorted(documents, key=lambda d: d.path)
+    by_kind: dict[Kind, list[Document]] = defaultdict(list)
+    for doc in docs:
+        by_kind[doc.kind].append(doc)
+
+    sources: dict[str, Source] = {}
+    for doc in by_kind[Kind.SOURCES]:
+        for source in cast(SourceRegistry, doc.model).sources:
+            sources.setdefault(source.id, source)
+    people = {d.id: PersonEntry(d.id, d, cast(Person, d.model)) for d in by_kind[Kind.PERSON]}
+
+    topics_by_deal: dict[str, dict[str, TopicEntry]] = defaultdict(dict)
+    for doc in by_kind[Kind.TOPIC]:
+        assert doc.deal_id is not None
+        topics_by_deal[doc.deal_id][doc.id] = TopicEntry(doc.deal_id, doc.id, doc, cast(Topic, doc.model))
+    events_docs = {d.id: d for d in by_kind[Kind.EVENTS]}
+    deals: dict[str, DealEntry] = {}
+    for doc in by_kind[Kind.DEAL]:
+        events_doc = events_docs.get(doc.id)
+        events = cast(EventLog, events_doc.model).events if events_doc else []
+        deals[doc.id] = DealEntry(
+            doc.id,
+            doc,
+            cast(Deal, doc.model),
+            topics_by_deal.get(doc.id, {}),
+            tuple(sorted(events, key=lambda e: (e.date, e.id))),
+            events_doc,
+        )
+
+    person_topics: dict[str, list[str]] = defaultdict(list)
+    topic_people: dict[str, list[str]] = defaultdict(list)
+    for person in people.values():
+        for ref in person.person.topics:
+            person_topics[person.id].append(ref)
+            topic_people[ref].append(person.id)
+    for deal in deals.values():
+        for topic in deal.topics.values():
+            for person_id in topic.topic.people:
+                topic_people[topic.ref].append(person_id)
+                person_topics[person_id].append(topic.ref)
+
+    all_problems = [*problems, *crosscheck(docs, sources)]
+    return Store(
+        root=root,
+        sources=sources,
+        people=people,
+        deals=deals,
+        documents={d.path: d for d in docs},
+        problems=tuple(sorted(set(all_problems))),
+        loaded_at=dt.datetime.now(dt.UTC),
+        _person_topics={k: tuple(dict.fromkeys(v)) for k, v in person_topics.items()},
+        _topic_people={k: tuple(dict.fromkeys(v)) for k, v in topic_people.items()},
+    )
+
+
+def _entities(store: Store) -> list[Entity]:
+    entities: list[Entity] = []
+    for deal in store.deals.values():
+        deal_scope = frozenset(deal.deal.restricted_to)
+        entities.append(
+            Entity(
+                EntityKind.DEAL,
+                deal.id,
+                None,
+                deal.deal.title,
+                (deal.id, deal.deal.title, *deal.deal.aliases),
+                deal_scope,
+            )
+        )
+        for topic in deal.topics.values():
+            t = topic.topic
+            scope = deal_scope | frozenset(t.restricted_to)
+            entities.append(
+                Entity(EntityKind.TOPIC, topic.id, deal.id, t.title, (topic.id, t.title, *t.aliases), scope)
+            )
+    for person in store.people.values():
+        p = person.person
+        entities.append(
+            Entity(
+                EntityKind.PERSON, person.id, None, p.name, (person.id, p.name, *p.aliases), frozenset(p.restricted_to)
+            )
+        )
+    return entities
+
+
+def _search_docs(store: Store) -> list[SearchDoc]:
+    docs: list[SearchDoc] = []
+    for deal in store.deals.values():
+        d = deal.deal
+        deal_scope = frozenset(d.restricted_to)
+        track_text = " ".join(
+            " ".join([t.title, t.question or "", *t.open_questions, *(m.title for m in t.milestones)]) for t in d.tracks
+        )
+        docs.append(SearchDoc(f"deal:{deal.id}", d.title, f"{d.summary} {d.goal or ''} {track_text}", deal_scope))
+        for topic in deal.topics.values():
+            t = topic.topic
+            text = " ".join([t.summary, *t.aliases, *t.positions.values(), t.outlook or "", topic.doc.body])
+            docs.append(SearchDoc(f"topic:{topic.ref}", t.title, text, deal_scope | frozenset(t.restricted_to)))
+        for event in deal.events:
+            docs.append(SearchDoc(f"event:{deal.id}/{event.id}", event.title, event.detail or "", deal_scope))
+    for person in store.people.values():
+        p = person.person
+        text = " ".join(
+            [p.role, p.affiliation, p.stance or "", *p.aliases, *(q.text for q in p.quotes), person.doc.body]
+        )
+        docs.append(SearchDoc(f"person:{person.id}", p.name, text, frozenset(p.restricted_to)))
+    return docs

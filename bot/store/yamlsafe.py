@@ -1,0 +1,136 @@
+"""Safe reading of store files: size cap, UTF-8, front matter, no aliases, no tags, line numbers.
+
+Speed matters (10,000 documents at start-up), so the happy path is one C-loader ``load`` per file. Line
+numbers are only needed when something is wrong, so the node tree that maps a key path to its line is
+composed lazily, on the first error in that file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+try:  # libyaml is about 5x faster; PyYAML wheels ship it, but a source build may not
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+MAX_FILE_BYTES = 256 * 1024
+FRONT_MATTER_FENCE = "---"
+
+Loc = tuple[int | str, ...]
+
+
+class ReadError(Exception):
+    """A file that cannot be read as a store document; ``line`` is 1-based."""
+
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
+@dataclass
+class RawDocument:
+    """A parsed file: its YAML mapping, markdown body, and what is needed to find lines later."""
+
+    data: dict[str, Any]
+    body: str
+    yaml_text: str
+    line_offset: int  # lines before the YAML starts (1 for front matter after '---')
+    _lines: dict[Loc, int] | None = field(default=None, repr=False)
+
+    def line_of(self, loc: Loc) -> int:
+        """The line of the deepest key or item of ``loc`` that exists in the file."""
+        if self._lines is None:
+            self._lines = _line_map(self.yaml_text)
+        for end in range(len(loc), -1, -1):
+            line = self._lines.get(tuple(loc[:end]))
+            if line is not None:
+                return line + self.line_offset
+        return 1 + self.line_offset
+
+
+def read_document(raw: bytes, *, markdown: bool, max_bytes: int = MAX_FILE_BYTES) -> RawDocument:
+    """Decode, split and safely load one file, or raise :class:`ReadError` saying exactly why not."""
+    if len(raw) > max_bytes:
+        raise ReadError(1, f"file is {len(raw):,} bytes, over the {max_bytes:,}-byte limit for a store file")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise ReadError(line, f"not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save the file as UTF-8") from None
+    if "\x00" in text:
+        raise ReadError(text[: text.index("\x00")].count("\n") + 1, "contains a NUL character")
+    if markdown:
+        yaml_text, body, offset = _split_front_matter(text)
+    else:
+        yaml_text, body, offset = text, "", 0
+    data = _safe_load(yaml_text, offset)
+    return RawDocument(data=data, body=body, yaml_text=yaml_text, line_offset=offset)
+
+
+def _split_front_matter(text: str) -> tuple[str, str, int]:
+    lines = text.splitlines(keepends=True)
+    if not lines or lines[0].strip() != FRONT_MATTER_FENCE:
+        raise ReadError(1, "a markdown document must start with '---' and YAML front matter")
+    for number, line in enumerate(lines[1:], start=1):
+        if line.strip() == FRONT_MATTER_FENCE:
+            return "".join(lines[1:number]), "".join(lines[number + 1 :]).strip(), 1
+    raise ReadError(1, "front matter is not closed: add a line with '---' after it")
+
+
+def _safe_load(yaml_text: str, offset: int) -> dict[str, Any]:
+    # An alias needs '*': only then pay for an event scan. Alias bombs load instantly but explode when walked.
+    if "*" in yaml_text:
+        _refuse_aliases(yaml_text, offset)
+    try:
+        data = yaml.load(yaml_text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = (mark.line + 1 if mark else 1) + offset
+        problem = exc.problem or "invalid YAML"
+        if isinstance(exc, yaml.constructor.ConstructorError) and "tag" in problem:
+            problem = f"YAML tag not allowed in a store file ({problem.split('tag')[-1].strip(' :')})"
+        raise ReadError(line, f"YAML: {problem}") from None
+    except yaml.YAMLError as exc:
+        raise ReadError(1 + offset, f"YAML: {exc}") from None
+    if data is None:
+        raise ReadError(1 + offset, "the document is empty: expected a mapping of fields")
+    if not isinstance(data, dict):
+        kind = type(data).__name__
+        raise ReadError(1 + offset, f"expected a mapping of fields (key: value), got a {kind}")
+    return data
+
+
+def _refuse_aliases(yaml_text: str, offset: int) -> None:
+    try:
+        for event in yaml.parse(yaml_text, Loader=_Loader):
+            if isinstance(event, yaml.AliasEvent):
+                line = event.start_mark.line + 1 + offset if event.start_mark else 1 + offset
+                raise ReadError(line, "YAML aliases (*name) are not allowed in a store file; write the value out")
+    except yaml.MarkedYAMLError:
+        return  # the loader reports the syntax error with its line
+
+
+def _line_map(yaml_text: str) -> dict[Loc, int]:
+    """Map every key path (('tracks', 0, 'status')) to the 0-based line of its key or item."""
+    lines: dict[Loc, int] = {}
+    try:
+        root = yaml.compose(yaml_text, Loader=_Loader)
+    except yaml.YAMLError:
+        return lines
+    stack: list[tuple[Loc, yaml.Node]] = [((), root)] if root is not None else []
+    while stack:
+        loc, node = stack.pop()
+        lines.setdefault(loc, node.start_mark.line)  # a key's own line, set below, wins over its value's
+        if isinstance(node, yaml.MappingNode):
+            for key_node, value_node in node.value:
+                child = (*loc, key_node.value)
+                lines[child] = key_node.start_mark.line
+                stack.append((child, value_node))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(((*loc, i), item) for i, item in enumerate(node.value))
+    return lines

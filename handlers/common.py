@@ -1,0 +1,145 @@
+"""Shared pieces of the handlers: forgiving lookups, deal resolution, sources and dates."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from bot.commands import Command
+from bot.context import Context
+from bot.errors import BadArgument, Clarify
+from bot.markup import escape
+from bot.reply import Choice, Reply, Section, SourceRef, Tone
+from bot.store import DealEntry, Store
+from bot.store.dates import ApproxDate
+from bot.store.index import Entity, EntityKind, Lookup, Outcome
+from bot.store.model import Event, Source
+
+MAX_LISTED = 20
+KIND_WORD = {EntityKind.TOPIC: "topic", EntityKind.PERSON: "person", EntityKind.DEAL: "deal"}
+
+
+def deal_option(command: Command, ctx: Context) -> DealEntry | None:
+    """The deal named by ``deal:`` if any (a clear answer if it matches none or several)."""
+    query = command.option("deal")
+    if not query:
+        return None
+    entity = found(ctx.store.index.lookup(EntityKind.DEAL, query, viewer=ctx.viewer), command, "deal")
+    return ctx.store.deals[entity.id]
+
+
+def resolve_deal(command: Command, ctx: Context, query: str | None = None) -> DealEntry:
+    """The deal a command is about: named, else the channel's default, else the only one, else a question."""
+    if query:
+        entity = found(ctx.store.index.lookup(EntityKind.DEAL, query, viewer=ctx.viewer), command, "deal", arg=True)
+        return ctx.store.deals[entity.id]
+    named = deal_option(command, ctx)
+    if named:
+        return named
+    implied = implied_deal(ctx)
+    if implied:
+        return implied
+    deals = ctx.store.index.entities(EntityKind.DEAL, viewer=ctx.viewer)
+    if not deals:
+        raise BadArgument("This store has no deals yet.")
+    raise Clarify(
+        Reply(
+            title="Which deal?",
+            tone=Tone.QUESTION,
+            sections=(Section(text="This store follows several deals and this channel has no default one."),),
+            choices=tuple(Choice(e.label, _with_option(command, "deal", e.id)) for e in deals[:25]),
+        )
+    )
+
+
+def implied_deal(ctx: Context) -> DealEntry | None:
+    """The channel's default deal, else the store's only visible deal."""
+    if ctx.default_deal and ctx.default_deal in ctx.store.deals:
+        return ctx.store.deals[ctx.default_deal]
+    deals = ctx.store.index.entities(EntityKind.DEAL, viewer=ctx.viewer)
+    return ctx.store.deals[deals[0].id] if len(deals) == 1 else None
+
+
+def topic_scope(command: Command, ctx: Context) -> str | None:
+    """Topics are looked up in the named or implied deal; across all deals when none applies."""
+    named = deal_option(command, ctx)
+    if named:
+        return named.id
+    implied = implied_deal(ctx)
+    return implied.id if implied else None
+
+
+def found(lookup: Lookup, command: Command, what: str, *, arg: bool = False) -> Entity:
+    """The entity a lookup settled on, or raise the right answer: a question, or "not found"."""
+    if lookup.outcome is Outcome.FOUND and lookup.entity is not None:
+        return lookup.entity
+    if lookup.outcome is Outcome.EMPTY:
+        raise BadArgument(f"Name a {what}, for example `/{command.name} {_example(command)}`.")
+    shown = escape(_clip(lookup.query))
+    if lookup.outcome is Outcome.AMBIGUOUS:
+        raise Clarify(
+            Reply(
+                title=f"Which {what} did you mean by \u201c{_clip(lookup.query)}\u201d?",
+                tone=Tone.QUESTION,
+                sections=(Section(text=f"Several {what}s match **{shown}**. Pick one:"),),
+                choices=tuple(_choice(command, e, arg=arg or what != "deal") for e in lookup.candidates),
+            )
+        )
+    known = lookup.known[:MAX_LISTED]
+    listing = ", ".join(escape(e.label) for e in known) or "none yet"
+    more = f" and {len(lookup.known) - len(known)} more" if len(lookup.known) > len(known) else ""
+    raise Clarify(
+        Reply(
+            title=f"No {what} matches \u201c{_clip(lookup.query)}\u201d",
+            tone=Tone.NOT_FOUND,
+            sections=(Section(text=f"Known {what}s: {listing}{more}."),),
+            choices=tuple(_choice(command, e, arg=arg or what != "deal") for e in known[:5]),
+        )
+    )
+
+
+def fuzzy_note(lookup: Lookup, entity: Entity) -> tuple[str, ...]:
+    if lookup.fuzzy:
+        return (f"Showing {entity.label}, the closest match to \u201c{_clip(lookup.query)}\u201d.",)
+    return ()
+
+
+def sources(store: Store, ids: Iterable[str]) -> tuple[SourceRef, ...]:
+    return tuple(source_ref(s) for s in store.cite(ids))
+
+
+def source_ref(source: Source) -> SourceRef:
+    return SourceRef(source.outlet, source.title, source.date.human(), source.link)
+
+
+def latest(dates: Iterable[ApproxDate]) -> str | None:
+    newest = max(dates, default=None)
+    return newest.human() if newest else None
+
+
+def event_line(event: Event, store: Store) -> str:
+    cited = store.sources.get(event.source)
+    outlet = f" _({escape(cited.outlet)})_" if cited else ""
+    return f"- **{event.date.human()}**: {escape(event.title)}{outlet}"
+
+
+def _choice(command: Command, entity: Entity, *, arg: bool) -> Choice:
+    if entity.kind is EntityKind.DEAL and not arg:
+        return Choice(entity.label, _with_option(command, "deal", entity.id))
+    options = dict(command.options)
+    if entity.deal_id:
+        options["deal"] = entity.deal_id
+    label = entity.label if not entity.deal_id else f"{entity.label} ({entity.deal_id})"
+    return Choice(label, Command(command.name, entity.id, options).text(), description=KIND_WORD[entity.kind])
+
+
+def _with_option(command: Command, key: str, value: str) -> str:
+    return Command(command.name, command.arg, {**command.options, key: value}).text()
+
+
+def _example(command: Command) -> str:
+    return {"status": "tariffs", "who": "clow", "timeline": "tariffs", "search": "dairy"}.get(command.name, "…")
+
+
+def _clip(text: str, limit: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -1,0 +1,54 @@
+"""/deal [deal]: progress per track, milestone statuses, and the next dates."""
+
+from __future__ import annotations
+
+from bot.briefing.progress import ahead_line, dates_ahead, milestone_lines, track_progress
+from bot.commands import Command, CommandSpec, Param, ParamKind
+from bot.context import Context
+from bot.markup import escape
+from bot.reply import Reply, Section
+from bot.router import CommandDef
+from bot.store.dates import human_day
+from handlers.common import latest, resolve_deal, sources
+
+NEXT_DATES = 5
+
+SPEC = CommandSpec(
+    name="deal",
+    description="How far a deal has come: progress per track, milestones, open questions and the next dates.",
+    params=(
+        Param("deal", ParamKind.DEAL, "Which deal (optional when there is one, or a channel default)", positional=True),
+        Param("date", ParamKind.DATE, "Answer as of this date (YYYY-MM-DD)"),
+    ),
+    examples=("/deal", "/deal canada-us"),
+)
+
+
+async def handle(command: Command, ctx: Context) -> Reply:
+    deal = resolve_deal(command, ctx, command.arg or None)
+    as_of = ctx.as_of(command)
+    d = deal.deal
+    parties = " · ".join(p.name for p in d.parties)
+    sections = [Section(text=escape(d.summary) + (f"\n\n**Goal:** {escape(d.goal)}" if d.goal else ""))]
+    sections.append(Section(heading="Progress", progress=tuple(track_progress(t) for t in d.tracks)))
+    for track in d.tracks:
+        text = milestone_lines(track)
+        if track.open_questions:
+            text += "\n\n**Open questions**\n" + "\n".join(f"- {escape(q)}" for q in track.open_questions)
+        heading = f"{track.title}: {track.question}" if track.question else track.title
+        sections.append(Section(heading=heading, text=text))
+    upcoming = dates_ahead(deal, as_of, limit=NEXT_DATES)
+    if upcoming:
+        sections.append(Section(heading="Next dates", text="\n".join(ahead_line(a) for a in upcoming)))
+    return Reply(
+        title=d.title,
+        subtitle=parties,
+        sections=tuple(sections),
+        sources=sources(ctx.store, [*d.sources, *(m.source for t in d.tracks for m in t.milestones if m.source)]),
+        updated=latest([d.updated]),
+        footer=(f"As of {human_day(as_of)} · {deal.doc.path}",),
+        more=f"/timeline deal:{deal.id}",
+    )
+
+
+COMMAND = CommandDef(SPEC, handle)

@@ -1,0 +1,79 @@
+"""/help: what each command does, with examples drawn from the store itself."""
+
+from __future__ import annotations
+
+from bot.commands import Command, CommandSpec, Param, ParamKind
+from bot.context import Context
+from bot.markup import escape
+from bot.reply import Choice, Reply, Section
+from bot.router import CommandDef
+from bot.store.index import EntityKind
+from handlers.common import implied_deal
+
+SPEC = CommandSpec(
+    name="help",
+    description="What each command does, with examples.",
+    params=(Param("command", ParamKind.TEXT, "A command to explain in detail", positional=True),),
+    examples=("/help", "/help status"),
+)
+
+
+async def handle(command: Command, ctx: Context) -> Reply:
+    specs = ctx.specs
+    live = _live_examples(ctx)
+    wanted = command.arg.strip().lstrip("/").lower()
+    if wanted:
+        spec = specs.get(wanted)
+        if spec is None:
+            return Reply(
+                title=f"No /{escape(wanted[:40])} command",
+                sections=(Section(text="Commands: " + ", ".join(f"`/{n}`" for n in specs)),),
+            )
+        params = "\n".join(
+            f"- `{p.name}`{'' if p.positional else ':…'}: {escape(p.description)}"
+            + (" (required)" if p.required else "")
+            for p in spec.params
+        )
+        examples = [*live.get(spec.name, ()), *spec.examples]
+        text = f"{escape(spec.description)}\n\n**Usage:** `{spec.usage()}`\n\n{params}"
+        return Reply(
+            title=f"/{spec.name}",
+            sections=(Section(text=text),),
+            choices=tuple(Choice(e, e) for e in dict.fromkeys(examples)),
+        )
+    lines = []
+    for spec in specs.values():
+        example = (live.get(spec.name) or spec.examples or (f"/{spec.name}",))[0]
+        lines.append(f"- `/{spec.name}`: {escape(spec.description)} e.g. `{example}`")
+    deals = ctx.store.index.entities(EntityKind.DEAL, viewer=ctx.viewer)
+    deal_line = ", ".join(f"{escape(d.label)} (`{d.id}`)" for d in deals[:10]) or "none yet"
+    text = (
+        "Names are forgiving: aliases, surnames and small typos all work. Options go after the main argument, "
+        "as `deal:ID`, `date:YYYY-MM-DD` or `since:YYYY-MM-DD`."
+    )
+    return Reply(
+        title="Briefbot commands",
+        sections=(Section(text="\n".join(lines)), Section(text=text), Section(heading="Deals", text=deal_line)),
+        choices=tuple(Choice(e[0], e[0]) for e in live.values() if e)[:5],
+    )
+
+
+def _live_examples(ctx: Context) -> dict[str, tuple[str, ...]]:
+    """Examples that work against this very store: its first topic and person, its deal."""
+    deal = implied_deal(ctx)
+    index = ctx.store.index
+    topics = index.entities(EntityKind.TOPIC, deal.id if deal else None, viewer=ctx.viewer)
+    people = index.entities(EntityKind.PERSON, viewer=ctx.viewer)
+    out: dict[str, tuple[str, ...]] = {}
+    if topics:
+        out["status"] = (f"/status {topics[0].id}",)
+        out["timeline"] = (f"/timeline {topics[0].id}",)
+    if people:
+        out["who"] = (f"/who {people[0].id}",)
+    if deal:
+        out["deal"] = ("/deal",)
+        out["brief"] = ("/brief",)
+    return out
+
+
+COMMAND = CommandDef(SPEC, handle)

@@ -1,0 +1,89 @@
+"""/status <topic>: where a topic stands."""
+
+from __future__ import annotations
+
+from bot.commands import Command, CommandSpec, Param, ParamKind
+from bot.context import Context
+from bot.markup import escape
+from bot.reply import Field, Reply, Section
+from bot.router import CommandDef
+from bot.store.dates import human_day
+from bot.store.index import EntityKind
+from bot.store.model import status_label
+from handlers.common import event_line, found, fuzzy_note, latest, sources, topic_scope
+
+LATEST_EVENTS = 3
+BACKGROUND_CHARS = 700
+
+SPEC = CommandSpec(
+    name="status",
+    description="Where a topic stands: status, each side's position, outlook, latest events, people, sources.",
+    params=(
+        Param(
+            "topic", ParamKind.TOPIC, "A topic, by name or alias (steel finds tariffs)", required=True, positional=True
+        ),
+        Param("deal", ParamKind.DEAL, "Which deal, when the store follows several"),
+        Param("date", ParamKind.DATE, "Answer as of this date (YYYY-MM-DD)"),
+    ),
+    examples=("/status tariffs", "/status steel", "/status dairy date:2025-05-02"),
+)
+
+
+async def handle(command: Command, ctx: Context) -> Reply:
+    store = ctx.store
+    as_of = ctx.as_of(command)
+    lookup = store.index.lookup(EntityKind.TOPIC, command.arg, deal_id=topic_scope(command, ctx), viewer=ctx.viewer)
+    entity = found(lookup, command, "topic")
+    assert entity.deal_id is not None
+    entry = store.topic(entity.deal_id, entity.id)
+    assert entry is not None
+    deal = store.deals[entity.deal_id]
+    topic = entry.topic
+
+    sections = [Section(text=escape(topic.summary))]
+    if topic.positions:
+        sections.append(
+            Section(
+                heading="Positions",
+                fields=tuple(
+                    Field(deal.party_name(p), escape(text), inline=False) for p, text in topic.positions.items()
+                ),
+            )
+        )
+    if topic.outlook:
+        sections.append(Section(heading="Outlook", text=escape(topic.outlook)))
+    events = store.events_of_topic(deal.id, entry.id)
+    past = [e for e in events if e.date.start <= as_of][-LATEST_EVENTS:]
+    coming = [e for e in events if e.date.start > as_of][:LATEST_EVENTS]
+    if past:
+        sections.append(Section(heading="Latest", text="\n".join(event_line(e, store) for e in reversed(past))))
+    if coming:
+        sections.append(Section(heading="Coming up", text="\n".join(event_line(e, store) for e in coming)))
+    people = store.people_of_topic(deal.id, entry.id)
+    if people:
+        sections.append(
+            Section(
+                heading="People",
+                text="\n".join(f"- **{escape(p.person.name)}**, {escape(p.person.role)}" for p in people),
+            )
+        )
+    if entry.doc.body:
+        background = entry.doc.body.split("\n\n", 1)[0]
+        if len(background) > BACKGROUND_CHARS:
+            background = background[: BACKGROUND_CHARS - 1].rsplit(" ", 1)[0] + "…"
+        sections.append(Section(heading="Background", text=escape(background)))
+
+    track = deal.track(topic.track)
+    return Reply(
+        title=topic.title,
+        subtitle=f"{deal.deal.title} · {track.title if track else topic.track} track · {status_label(topic.status)}",
+        status=topic.status,
+        sections=tuple(sections),
+        sources=sources(store, [*topic.sources, *(e.source for e in past)]),
+        updated=latest([topic.updated]),
+        footer=(*fuzzy_note(lookup, entity), f"As of {human_day(as_of)} · {entry.doc.path}"),
+        more=f"/timeline {entry.id} deal:{deal.id}",
+    )
+
+
+COMMAND = CommandDef(SPEC, handle)

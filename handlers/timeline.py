@@ -1,0 +1,91 @@
+"""/timeline [topic or deal]: dated events, newest first, with what is scheduled ahead."""
+
+from __future__ import annotations
+
+from bot.commands import Command, CommandSpec, Param, ParamKind
+from bot.context import Context
+from bot.errors import BadArgument
+from bot.reply import Reply, Section
+from bot.router import CommandDef
+from bot.store import DealEntry
+from bot.store.dates import human_day
+from bot.store.index import EntityKind, Outcome
+from bot.store.model import Event
+from handlers.common import event_line, found, fuzzy_note, resolve_deal, sources, topic_scope
+
+PAGE_SIZE = 12
+
+SPEC = CommandSpec(
+    name="timeline",
+    description="Dated events of a topic or a whole deal, newest first.",
+    params=(
+        Param("subject", ParamKind.TOPIC_OR_DEAL, "A topic or a deal (the whole deal when left out)", positional=True),
+        Param("deal", ParamKind.DEAL, "Which deal, when the store follows several"),
+        Param("date", ParamKind.DATE, "As of this date (YYYY-MM-DD)"),
+        Param("page", ParamKind.TEXT, "Page of older events (2, 3, ...)"),
+    ),
+    examples=("/timeline", "/timeline tariffs", "/timeline cusma-review page:2"),
+)
+
+
+async def handle(command: Command, ctx: Context) -> Reply:
+    store = ctx.store
+    as_of = ctx.as_of(command)
+    page = _page(command.option("page"))
+    footer: tuple[str, ...] = ()
+    deal: DealEntry
+    if command.arg:
+        lookup = store.index.lookup(EntityKind.TOPIC, command.arg, deal_id=topic_scope(command, ctx), viewer=ctx.viewer)
+        deal_lookup = store.index.lookup(EntityKind.DEAL, command.arg, viewer=ctx.viewer)
+        exact_topic = lookup.outcome is Outcome.FOUND and not lookup.fuzzy
+        if deal_lookup.entity is not None and deal_lookup.outcome is Outcome.FOUND and not exact_topic:
+            deal, topic_id = store.deals[deal_lookup.entity.id], None
+        else:
+            entity = found(lookup, command, "topic")
+            assert entity.deal_id is not None
+            deal, topic_id = store.deals[entity.deal_id], entity.id
+            footer = fuzzy_note(lookup, entity)
+    else:
+        deal, topic_id = resolve_deal(command, ctx), None
+
+    events: list[Event] = [e for e in deal.events if topic_id is None or topic_id in e.topics]
+    past = [e for e in reversed(events) if e.date.start <= as_of]
+    ahead = [e for e in events if e.date.start > as_of]
+    start = (page - 1) * PAGE_SIZE
+    shown = past[start : start + PAGE_SIZE]
+    title = deal.topics[topic_id].topic.title if topic_id else deal.deal.title
+    sections = []
+    if ahead and page == 1:
+        sections.append(Section(heading="Scheduled", text="\n".join(event_line(e, store) for e in ahead)))
+    if shown:
+        sections.append(
+            Section(
+                heading="Events" if page == 1 else f"Events, page {page}",
+                text="\n".join(event_line(e, store) for e in shown),
+            )
+        )
+    elif not ahead or page > 1:
+        sections.append(Section(text="No events recorded" + (" on this page." if page > 1 else " yet.")))
+    more = None
+    if start + PAGE_SIZE < len(past):
+        options = {**command.options, "page": str(page + 1)}
+        more = Command(command.name, command.arg, options).text()
+    return Reply(
+        title=f"Timeline: {title}",
+        subtitle=f"{len(past)} events up to {human_day(as_of)}" + (f", {len(ahead)} scheduled" if ahead else ""),
+        sections=tuple(sections),
+        sources=sources(store, [e.source for e in shown]),
+        footer=footer,
+        more=more,
+    )
+
+
+def _page(value: str | None) -> int:
+    if value is None:
+        return 1
+    if not value.isdigit() or not 1 <= int(value) <= 1000:
+        raise BadArgument("page must be a number such as 2")
+    return int(value)
+
+
+COMMAND = CommandDef(SPEC, handle)
