@@ -69,7 +69,8 @@ def _live_examples(ctx: Context) -> dict[str, tuple[str, ...]]:
         out["status"] = (f"/status {topics[0].id}",)
         out["timeline"] = (f"/timeline {topics[0].id}",)
     if people:
-        out["who"] = (f"/who {people[0].id}",)
+        person = ctx.store.people[people[0].id].person
+        out["who"] = (f"/who {(person.aliases or [people[0].id])[0]}",)
     if deal:
         out["deal"] = ("/deal",)
         out["brief"] = ("/brief",)

@@ -43,8 +43,8 @@ async def handle(command: Command, ctx: Context) -> Reply:
         for quote in quotes[:MAX_QUOTES]:
             cited = store.sources.get(quote.source)
             said = f"{escape(cited.outlet)}, {quote.date.human()}" if cited else quote.date.human()
-            context = f" ({escape(quote.context)})" if quote.context else ""
-            lines.append(f"- \u201c{escape(quote.text)}\u201d{context}, _{said}_")
+            context = f"{escape(quote.context.rstrip('.'))}: " if quote.context else ""
+            lines.append(f"- {context}\u201c{escape(quote.text)}\u201d _({said})_")
         sections.append(Section(heading="Said", text="\n".join(lines)))
     topics = [
         t

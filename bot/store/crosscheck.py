@@ -9,7 +9,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import cast
 
-from bot.store.documents import Document, Kind
+from bot.store.documents import Document, Kind, Placement
 from bot.store.model import Deal, EventLog, Person, Source, SourceRegistry, Topic
 from bot.store.problems import Problem
 from bot.store.text import compact
@@ -38,18 +38,26 @@ class _Claims:
             )
 
 
-def crosscheck(docs: Iterable[Document], sources: dict[str, Source]) -> list[Problem]:
+def crosscheck(
+    docs: Iterable[Document], sources: dict[str, Source], broken: Iterable[Placement] = ()
+) -> list[Problem]:
+    """Cross-file problems. ``broken`` are files that exist but failed to load: references to them are not
+    reported again (their own problem already was)."""
     docs = list(docs)
+    broken = list(broken)
     out: list[Problem] = []
     deals = {d.id: (d, cast(Deal, d.model)) for d in docs if d.kind is Kind.DEAL}
-    people = {d.id: cast(Person, d.model) for d in docs if d.kind is Kind.PERSON}
+    broken_deals = {b.id for b in broken if b.kind is Kind.DEAL}
+    people = {d.id for d in docs if d.kind is Kind.PERSON} | {b.id for b in broken if b.kind is Kind.PERSON}
     topics: dict[str, set[str]] = defaultdict(set)
-    for d in docs:
-        if d.kind is Kind.TOPIC and d.deal_id:
-            topics[d.deal_id].add(d.id)
+    for placement in [d.placement for d in docs] + broken:
+        if placement.kind is Kind.TOPIC and placement.deal_id:
+            topics[placement.deal_id].add(placement.id)
+    known_deals = set(deals) | broken_deals
+    sources_broken = any(b.kind is Kind.SOURCES for b in broken)  # its own problem says why; don't cascade
 
     def need_source(doc: Document, loc: Loc, source_id: str | None) -> None:
-        if source_id is not None and source_id not in sources:
+        if source_id is not None and source_id not in sources and not sources_broken:
             out.append(Problem(doc.path, doc.line_of(*loc), f"unknown source '{source_id}': add it to sources.yaml"))
 
     def need(doc: Document, loc: Loc, ok: bool, message: str) -> None:
@@ -76,7 +84,7 @@ def crosscheck(docs: Iterable[Document], sources: dict[str, Source]) -> list[Pro
             for i, alias in enumerate(person.aliases):
                 person_names.claim(alias, doc, ("aliases", i), doc.id, out)
             for i, deal_id in enumerate(person.deals):
-                need(doc, ("deals", i), deal_id in deals, f"unknown deal '{deal_id}'")
+                need(doc, ("deals", i), deal_id in known_deals, f"unknown deal '{deal_id}'")
             for i, ref in enumerate(person.topics):
                 deal_id, _, topic_id = ref.partition("/")
                 need(
@@ -85,7 +93,7 @@ def crosscheck(docs: Iterable[Document], sources: dict[str, Source]) -> list[Pro
             for i, quote in enumerate(person.quotes):
                 need_source(doc, ("quotes", i, "source"), quote.source)
                 if quote.deal:
-                    need(doc, ("quotes", i, "deal"), quote.deal in deals, f"unknown deal '{quote.deal}'")
+                    need(doc, ("quotes", i, "deal"), quote.deal in known_deals, f"unknown deal '{quote.deal}'")
             for i, source_id in enumerate(person.sources):
                 need_source(doc, ("sources", i), source_id)
             if person.party and person.deals:
@@ -130,9 +138,9 @@ def crosscheck(docs: Iterable[Document], sources: dict[str, Source]) -> list[Pro
             topic = cast(Topic, doc.model)
             assert doc.deal_id is not None
             owner = deals.get(doc.deal_id)
-            if owner is None:
+            if owner is None and doc.deal_id not in broken_deals:
                 out.append(Problem(doc.path, 1, f"deal '{doc.deal_id}' has no deals/{doc.deal_id}/deal.yaml"))
-            else:
+            elif owner is not None:
                 deal = owner[1]
                 tracks = [t.id for t in deal.tracks]
                 need(
@@ -163,7 +171,7 @@ def crosscheck(docs: Iterable[Document], sources: dict[str, Source]) -> list[Pro
             log = cast(EventLog, doc.model)
             assert doc.deal_id is not None
             owner = deals.get(doc.deal_id)
-            if owner is None:
+            if owner is None and doc.deal_id not in broken_deals:
                 out.append(Problem(doc.path, 1, f"deal '{doc.deal_id}' has no deals/{doc.deal_id}/deal.yaml"))
             _unique(
                 doc, out, "event", [("events", i, "id") for i in range(len(log.events))], [e.id for e in log.events]

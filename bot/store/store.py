@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import cast
 
 from bot.store.crosscheck import crosscheck
-from bot.store.documents import Document, Kind
+from bot.store.documents import Document, Kind, place
 from bot.store.index import Entity, EntityKind, Index
 from bot.store.model import Deal, Event, EventLog, Milestone, Person, Source, SourceRegistry, Topic, Track
 from bot.store.problems import Problem
@@ -165,7 +165,9 @@ def build(root: Path, documents: Iterable[Document], problems: Iterable[Problem]
                 topic_people[topic.ref].append(person_id)
                 person_topics[person_id].append(topic.ref)
 
-    all_problems = [*problems, *crosscheck(docs, sources)]
+    problems = list(problems)
+    broken = [b for b in (place(p.path) for p in problems) if b is not None]
+    all_problems = [*problems, *crosscheck(docs, sources, broken)]
     return Store(
         root=root,
         sources=sources,
@@ -177,6 +179,13 @@ def build(root: Path, documents: Iterable[Document], problems: Iterable[Problem]
         _person_topics={k: tuple(dict.fromkeys(v)) for k, v in person_topics.items()},
         _topic_people={k: tuple(dict.fromkeys(v)) for k, v in topic_people.items()},
     )
+
+
+def narrowest(outer: frozenset[str], inner: frozenset[str]) -> frozenset[str]:
+    """A restricted document inside a restricted deal is visible only to targets on both lists."""
+    if outer and inner:
+        return (outer & inner) or frozenset({"(nobody)"})
+    return outer or inner
 
 
 def _entities(store: Store) -> list[Entity]:
@@ -195,7 +204,7 @@ def _entities(store: Store) -> list[Entity]:
         )
         for topic in deal.topics.values():
             t = topic.topic
-            scope = deal_scope | frozenset(t.restricted_to)
+            scope = narrowest(deal_scope, frozenset(t.restricted_to))
             entities.append(
                 Entity(EntityKind.TOPIC, topic.id, deal.id, t.title, (topic.id, t.title, *t.aliases), scope)
             )
@@ -221,7 +230,7 @@ def _search_docs(store: Store) -> list[SearchDoc]:
         for topic in deal.topics.values():
             t = topic.topic
             text = " ".join([t.summary, *t.aliases, *t.positions.values(), t.outlook or "", topic.doc.body])
-            docs.append(SearchDoc(f"topic:{topic.ref}", t.title, text, deal_scope | frozenset(t.restricted_to)))
+            docs.append(SearchDoc(f"topic:{topic.ref}", t.title, text, narrowest(deal_scope, frozenset(t.restricted_to))))
         for event in deal.events:
             docs.append(SearchDoc(f"event:{deal.id}/{event.id}", event.title, event.detail or "", deal_scope))
     for person in store.people.values():

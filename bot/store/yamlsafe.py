@@ -49,7 +49,7 @@ class RawDocument:
         for end in range(len(loc), -1, -1):
             line = self._lines.get(tuple(loc[:end]))
             if line is not None:
-                return line + self.line_offset
+                return line + 1 + self.line_offset
         return 1 + self.line_offset
 
 
