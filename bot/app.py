@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import importlib
 import logging
 import signal
 from collections.abc import Sequence
@@ -124,13 +125,9 @@ class App:
         """One service per platform whose credentials are set; each registers its delivery in ``deliveries``."""
         services: list[Service] = []
         if self.secrets.slack_ready:
-            from bot.adapters.slack import build_service as build_slack
-
-            services.append(build_slack(self))
+            services.append(importlib.import_module("bot.adapters.slack").build_service(self))
         if self.secrets.discord_token:
-            from bot.adapters.discord import build_service as build_discord
-
-            services.append(build_discord(self))
+            services.append(importlib.import_module("bot.adapters.discord").build_service(self))
         return services
 
     def _background_services(self) -> list[Service]:

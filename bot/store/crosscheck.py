@@ -38,9 +38,7 @@ class _Claims:
             )
 
 
-def crosscheck(
-    docs: Iterable[Document], sources: dict[str, Source], broken: Iterable[Placement] = ()
-) -> list[Problem]:
+def crosscheck(docs: Iterable[Document], sources: dict[str, Source], broken: Iterable[Placement] = ()) -> list[Problem]:
     """Cross-file problems. ``broken`` are files that exist but failed to load: references to them are not
     reported again (their own problem already was)."""
     docs = list(docs)

@@ -230,7 +230,9 @@ def _search_docs(store: Store) -> list[SearchDoc]:
         for topic in deal.topics.values():
             t = topic.topic
             text = " ".join([t.summary, *t.aliases, *t.positions.values(), t.outlook or "", topic.doc.body])
-            docs.append(SearchDoc(f"topic:{topic.ref}", t.title, text, narrowest(deal_scope, frozenset(t.restricted_to))))
+            docs.append(
+                SearchDoc(f"topic:{topic.ref}", t.title, text, narrowest(deal_scope, frozenset(t.restricted_to)))
+            )
         for event in deal.events:
             docs.append(SearchDoc(f"event:{deal.id}/{event.id}", event.title, event.detail or "", deal_scope))
     for person in store.people.values():

@@ -1,0 +1,54 @@
+"""Configuration precedence, validation and secrets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.config import BUNDLED_STORE, Secrets, load_settings
+from bot.errors import ConfigError
+
+
+def test_packaged_defaults_use_the_bundled_store(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.chdir(tmp_path)  # no ./config/briefbot.yaml here
+    monkeypatch.delenv("BRIEFBOT_CONFIG", raising=False)
+    settings = load_settings()
+    assert settings.store.resolve() == BUNDLED_STORE.resolve()
+    assert str(settings.as_of) == "2025-05-02"
+
+
+def test_env_overrides_file_and_flags_override_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    config = tmp_path / "config" / "briefbot.yaml"
+    config.parent.mkdir()
+    config.write_text("store: mystore\ntimezone: Europe/London\nslack:\n  mode: http\n", encoding="utf-8")
+    monkeypatch.setenv("BRIEFBOT_TIMEZONE", "America/Toronto")
+    monkeypatch.setenv("BRIEFBOT_SLACK__COMMAND_PREFIX", "trade-")
+    settings = load_settings(config)
+    assert settings.store == (tmp_path / "mystore").resolve()  # relative to the project folder
+    assert settings.timezone == "America/Toronto"
+    assert settings.slack.mode == "http" and settings.slack.command_prefix == "trade-"
+    assert load_settings(config, store=Path("/elsewhere")).store == Path("/elsewhere")
+
+
+def test_invalid_config_names_the_setting(tmp_path: Path) -> None:
+    config = tmp_path / "bad.yaml"
+    config.write_text(
+        "subscriptions:\n  - target: slack:T1:C1\n    deal: canada-us\n    time: '25:00'\n", encoding="utf-8"
+    )
+    with pytest.raises(ConfigError, match=r"subscriptions.0.time.*HH:MM"):
+        load_settings(config)
+    config.write_text("stor: x\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="stor"):
+        load_settings(config)
+
+
+def test_secrets_from_env_or_file_and_never_in_repr(tmp_path: Path) -> None:
+    token_file = tmp_path / "token"
+    token_file.write_text("xoxb-from-file\n", encoding="utf-8")
+    secrets = Secrets.from_env({"SLACK_BOT_TOKEN_FILE": str(token_file), "SLACK_APP_TOKEN": "xapp-1"})
+    assert secrets.slack_bot_token == "xoxb-from-file"
+    assert secrets.slack_ready
+    assert "xoxb" not in repr(secrets) and "xapp" not in repr(secrets)
+    with pytest.raises(ConfigError, match="DISCORD_TOKEN_FILE"):
+        Secrets.from_env({"DISCORD_TOKEN_FILE": str(tmp_path / "missing")})

@@ -1,0 +1,50 @@
+"""Free-text command parsing, driven by the same declarations as Discord options and /help."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.commands import Command, from_options, parse
+from bot.errors import BadArgument, UnknownCommand
+from handlers import CORE_COMMANDS
+
+SPECS = {c.spec.name: c.spec for c in CORE_COMMANDS}
+
+
+def test_positional_and_named_options() -> None:
+    cmd = parse("/status tariffs deal:uk-us date:2025-06-01", SPECS)
+    assert cmd == Command("status", "tariffs", {"deal": "uk-us", "date": "2025-06-01"})
+
+
+def test_quoted_option_values_and_multiword_argument() -> None:
+    cmd = parse('/status digital services tax deal:"canada us"', SPECS)
+    assert cmd.arg == "digital services tax"
+    assert cmd.options == {"deal": "canada us"}
+    assert parse(cmd.text(), SPECS) == cmd  # text() round-trips: choices re-issue commands this way
+
+
+def test_words_that_look_like_options_but_name_none_stay_in_the_argument() -> None:
+    assert parse("/search time:now dairy", SPECS).arg == "time:now dairy"
+
+
+def test_prefixed_names_map_onto_the_same_commands() -> None:
+    assert parse("/trade-status tariffs", SPECS, prefix="trade-").name == "status"
+
+
+def test_unknown_command_and_unknown_option() -> None:
+    with pytest.raises(UnknownCommand, match="/status"):
+        parse("/nope", SPECS)
+    with pytest.raises(BadArgument, match="needs a topic"):
+        parse("/status", SPECS)
+    with pytest.raises(BadArgument, match="YYYY-MM-DD"):
+        parse("/brief since:yesterday", SPECS)
+
+
+def test_control_characters_are_neutralised() -> None:
+    cmd = parse("/who cl\x00ow\x1b[31m", SPECS)
+    assert "\x00" not in cmd.arg and "\x1b" not in cmd.arg
+
+
+def test_typed_options_build_the_same_command() -> None:
+    typed = from_options("status", {"topic": "tariffs", "deal": "canada-us", "date": None}, SPECS)
+    assert typed == parse("/status tariffs deal:canada-us", SPECS)
