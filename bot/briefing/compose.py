@@ -123,7 +123,7 @@ def _documents_of(store: Store, deal: DealEntry) -> list[Document]:
     docs = [deal.doc, *(t.doc for t in deal.topics.values())]
     if deal.events_doc:
         docs.append(deal.events_doc)
-    docs.extend(p.doc for p in store.people.values() if deal.id in store.deals_of_person(p.id))
+    docs.extend(p.doc for p in store.people_of_deal(deal.id))
     return docs
 
 

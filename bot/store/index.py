@@ -78,12 +78,14 @@ class Index:
             scopes = [self._scopes[(entity.kind, entity.deal_id)]]
             if entity.kind is EntityKind.TOPIC:
                 scopes.append(self._scopes[(entity.kind, None)])  # the cross-deal view
+            folded_names = [folded for name in _keys(entity) if (folded := fold(name))]
             for scope in scopes:
                 scope.entities.append(entity)
-                for name in _keys(entity):
-                    if entity not in scope.exact[compact(name)]:
-                        scope.exact[compact(name)].append(entity)
-                    scope.choices.append(fold(name))
+                for folded in folded_names:
+                    bucket = scope.exact[folded.replace(" ", "")]
+                    if entity not in bucket:
+                        bucket.append(entity)
+                    scope.choices.append(folded)
                     scope.owners.append(entity)
 
     def get(self, kind: EntityKind, entity_id: str, deal_id: str | None = None) -> Entity | None:
@@ -160,7 +162,7 @@ def _keys(entity: Entity) -> list[str]:
     keys = list(entity.names)
     if entity.kind is EntityKind.PERSON and " " in entity.label:
         keys.append(entity.label.rsplit(" ", 1)[-1])  # a surname finds the person
-    return [k for k in keys if fold(k)]
+    return keys
 
 
 def _distinct(entities: Iterable[Entity]) -> list[Entity]:

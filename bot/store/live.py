@@ -1,41 +1,162 @@
-"""The store in service: the current immutable :class:`Store`, swapped whole on reload.
+"""The store in service: the current immutable :class:`Store`, rebuilt beside the old one and swapped whole.
 
-Readers take ``live.current`` once per request and keep using that object, so a reload never shows them half
-of anything. A reload that finds problems still swaps in what validates (issue: last-good versions of broken
-files are kept by the watcher, see the live-store work).
+Readers take ``live.current`` once per request and keep that object, so they see the old store or the new one,
+never a mix. Files are re-read one at a time as they change (``apply``); a full ``reload`` is for start-up,
+``briefbot reload`` and the admin ``/reload`` command.
+
+A file that fails to read or validate keeps its **last good version** in service and is *held*; a deleted file
+leaves only when the rest of the store validates without it. ``on_change`` listeners hear when a file becomes
+held (with its problems) or is fixed, so the app can tell the maintainers' channel once.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
-from bot.store import Store, load_store
+from bot.store.documents import Document
+from bot.store.load import discover, read_file
+from bot.store.problems import Problem
+from bot.store.store import Store, build
 from bot.store.yamlsafe import MAX_FILE_BYTES
 
 log = logging.getLogger(__name__)
 
 
+@dataclass(frozen=True, slots=True)
+class Held:
+    """A file whose current text is refused; ``serving_last_good`` says whether an older version still serves."""
+
+    path: str
+    problems: tuple[Problem, ...]
+    serving_last_good: bool
+    since: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class StoreEvent:
+    path: str
+    kind: str  # "held" (problems appeared or changed) or "fixed"
+    problems: tuple[Problem, ...] = ()
+
+
+Listener = Callable[[StoreEvent], None]
+
+
 class LiveStore:
     def __init__(self, root: Path, *, max_bytes: int = MAX_FILE_BYTES) -> None:
-        self.root = root
+        self.root = root.resolve()
         self.max_bytes = max_bytes
-        self._current = self._load()
+        self._docs: dict[str, Document] = {}
+        self._held: dict[str, Held] = {}
+        self._listeners: list[Listener] = []
+        self._lock = threading.Lock()  # reloads may run in a worker thread; readers never take it
+        self.reloads = 0
+        self.last_reload: dt.datetime | None = None
+        self._current = self.reload()
 
     @property
     def current(self) -> Store:
         return self._current
 
-    def reload(self) -> Store:
-        store = self._load()
-        self._current = store  # one assignment: readers see the old store or the new, never a mix
-        return store
+    @property
+    def held(self) -> dict[str, Held]:
+        return dict(self._held)
 
-    def _load(self) -> Store:
-        store = load_store(self.root, max_bytes=self.max_bytes)
+    def subscribe(self, listener: Listener) -> None:
+        self._listeners.append(listener)
+
+    def reload(self) -> Store:
+        """Re-read every file. Broken ones keep their last good version."""
+        if not self.root.is_dir():
+            raise FileNotFoundError(f"store folder not found: {self.root}")
+        paths, misplaced = discover(self.root)
+        with self._lock:
+            gone = set(self._docs) - set(paths)
+            return self._update(paths, gone, misplaced, full=True)
+
+    def apply(self, changed: Iterable[str]) -> Store:
+        """Re-read only ``changed`` store-relative paths (added, modified or deleted)."""
+        existing, gone = [], set()
+        for relative in changed:
+            if (self.root / relative).exists():
+                existing.append(relative)
+            else:
+                gone.add(relative)
+        with self._lock:
+            return self._update(existing, gone, [], full=False)
+
+    def _update(self, paths: list[str], gone: set[str], misplaced: list[Problem], *, full: bool) -> Store:
+        docs = dict(self._docs)
+        refused: dict[str, tuple[Problem, ...]] = {p.path: (p,) for p in misplaced}
+        for relative in paths:
+            result = read_file(self.root, relative, max_bytes=self.max_bytes)
+            if isinstance(result, Document):
+                docs[relative] = result
+            else:
+                refused[relative] = tuple(result)  # the last good version, if any, stays in ``docs``
+        for relative in gone:
+            docs.pop(relative, None)
+        store = self._build(docs, refused)
+
+        reverted = False
+        before = set(self._current_problems())
+        new_problems = [p for p in store.problems if p not in before]
+        # A changed file whose new version breaks references keeps its last good version too.
+        for path in {p.path for p in new_problems} & set(paths):
+            if path not in refused and path in self._docs:
+                refused[path] = tuple(p for p in new_problems if p.path == path)
+                docs[path] = self._docs[path]
+                reverted = True
+        # A deletion that leaves dangling references elsewhere is undone until the references go.
+        if gone and any(p.path not in gone and p.path not in refused for p in new_problems):
+            for path in gone & set(self._docs):
+                docs[path] = self._docs[path]
+                refused[path] = (Problem(path, 1, "deleted, but other files still refer to it; kept until they don't"),)
+                reverted = True
+        if reverted:
+            store = self._build(docs, refused)
+
+        self._record(refused, docs, full=full, touched=set(paths) | gone)
+        self._docs = docs
+        self._current = store  # the swap: one assignment
+        self.reloads += 1
+        self.last_reload = store.loaded_at
         if store.problems:
             shown = "; ".join(str(p) for p in store.problems[:3])
             more = f" (and {len(store.problems) - 3} more)" if len(store.problems) > 3 else ""
-            log.warning("store has %d problem(s), run `briefbot check`: %s%s", len(store.problems), shown, more)
+            log.warning("store has %d problem(s): %s%s", len(store.problems), shown, more)
         log.info("store loaded: %d documents from %s", len(store.documents), self.root)
         return store
+
+    def _build(self, docs: dict[str, Document], refused: dict[str, tuple[Problem, ...]]) -> Store:
+        return build(self.root, docs.values(), [p for ps in refused.values() for p in ps])
+
+    def _current_problems(self) -> tuple[Problem, ...]:
+        current = getattr(self, "_current", None)
+        return current.problems if current is not None else ()
+
+    def _record(
+        self, refused: dict[str, tuple[Problem, ...]], docs: dict[str, Document], *, full: bool, touched: set[str]
+    ) -> None:
+        now = dt.datetime.now(dt.UTC)
+        events: list[StoreEvent] = []
+        for path, problems in refused.items():
+            before = self._held.get(path)
+            if before is None or before.problems != problems:
+                events.append(StoreEvent(path, "held", problems))
+            self._held[path] = Held(path, problems, path in docs, before.since if before else now)
+        for path in list(self._held):
+            if path not in refused and (full or path in touched):
+                del self._held[path]
+                events.append(StoreEvent(path, "fixed"))
+        for event in events:
+            for listener in self._listeners:
+                try:
+                    listener(event)
+                except Exception:  # a listener must never break a reload
+                    log.exception("store listener failed for %s", event.path)

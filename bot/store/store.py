@@ -110,6 +110,18 @@ class Store:
         named += [t.deal_id for t in self.topics_of_person(person_id)]
         return list(dict.fromkeys(d for d in named if d in self.deals))
 
+    def people_of_deal(self, deal_id: str) -> list[PersonEntry]:
+        """Everyone who names the deal or touches one of its topics."""
+        return [self.people[p] for p in self._deal_people.get(deal_id, ()) if p in self.people]
+
+    @cached_property
+    def _deal_people(self) -> dict[str, tuple[str, ...]]:
+        found: dict[str, list[str]] = defaultdict(list)
+        for person_id in self.people:
+            for deal_id in self.deals_of_person(person_id):
+                found[deal_id].append(person_id)
+        return {k: tuple(v) for k, v in found.items()}
+
     def cite(self, source_ids: Iterable[str]) -> list[Source]:
         return [self.sources[s] for s in dict.fromkeys(source_ids) if s in self.sources]
 

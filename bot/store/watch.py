@@ -1,0 +1,86 @@
+"""Live reload: watchfiles watches the store folder and re-reads only what changed.
+
+Editors save by writing a temp file and renaming it (seen as *added*), and a slow writer can be caught
+half-way: a changed file that does not read cleanly is read once more after ``settle`` seconds before its
+problems are reported, and until then (and after, if still broken) its last good version serves.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from pathlib import Path
+
+from watchfiles import Change, DefaultFilter, awatch
+
+from bot.store.live import LiveStore
+from bot.store.load import read_file
+
+log = logging.getLogger(__name__)
+SUFFIXES = (".md", ".yaml", ".yml")
+
+
+class _StoreFilter(DefaultFilter):
+    def __call__(self, change: Change, path: str) -> bool:
+        return super().__call__(change, path) and (path.endswith(SUFFIXES) or change is Change.deleted)
+
+
+class StoreWatcher:
+    """A background service: start once per process (never on a platform reconnect)."""
+
+    def __init__(self, live: LiveStore, *, debounce_ms: int = 150, settle: float = 0.3) -> None:
+        self.live = live
+        self.debounce_ms = debounce_ms
+        self.settle = settle
+        self._task: asyncio.Task[None] | None = None
+        self._stop = asyncio.Event()
+        self.ready = asyncio.Event()  # set once the watcher is running (tests wait for it)
+        self.batches = 0
+
+    async def start(self) -> None:
+        if self._task is None:
+            self._task = asyncio.create_task(self._run(), name="store-watcher")
+
+    async def stop(self) -> None:
+        self._stop.set()
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+    async def _run(self) -> None:
+        root = self.live.root
+        self.ready.set()
+        async for changes in awatch(
+            root, watch_filter=_StoreFilter(), debounce=self.debounce_ms, stop_event=self._stop, yield_on_timeout=False
+        ):
+            paths = sorted({r for _, p in changes if (r := self._relative(root, Path(p))) is not None})
+            if not paths:
+                continue
+            try:
+                await self._apply(paths)
+            except Exception:  # the watcher must outlive any one bad batch
+                log.exception("store reload failed for %s", ", ".join(paths))
+            self.batches += 1
+
+    async def _apply(self, paths: list[str]) -> None:
+        unsettled = [p for p in paths if (self.live.root / p).exists() and not _reads_cleanly(self.live, p)]
+        if unsettled:
+            await asyncio.sleep(self.settle)  # a half-written file usually completes within moments
+        await asyncio.to_thread(self.live.apply, paths)
+
+    @staticmethod
+    def _relative(root: Path, path: Path) -> str | None:
+        try:
+            relative = path.resolve().relative_to(root) if path.exists() else path.relative_to(root)
+        except ValueError:
+            return None
+        if any(part.startswith(".") for part in relative.parts):
+            return None
+        return relative.as_posix()
+
+
+def _reads_cleanly(live: LiveStore, relative: str) -> bool:
+    return not isinstance(read_file(live.root, relative, max_bytes=live.max_bytes), list)
