@@ -62,7 +62,7 @@ def main() -> None:
             ("lookup typo person", EntityKind.PERSON, "persn 1234 exmple", None),
             ("lookup typo topic in deal", EntityKind.TOPIC, "topc 3 17", "deal-3"),
         ]:
-            med, p95 = timed(lambda: index.lookup(kind, query, deal_id=deal), args.repeat)
+            med, p95 = timed(lambda k=kind, q=query, d=deal: index.lookup(k, q, deal_id=d), args.repeat)
             print(f"{label:32} median {med:7.3f} ms  p95 {p95:7.3f} ms")
         med, p95 = timed(lambda: search.search("dairy quota"), args.repeat)
         print(f"{'search two words':32} median {med:7.3f} ms  p95 {p95:7.3f} ms")
@@ -71,7 +71,7 @@ def main() -> None:
         ctx = Context(store=store, today=dt.date(2025, 5, 2), default_deal="deal-3", specs=router.specs)
         loop = asyncio.new_event_loop()
         for text in ("/status topic-3-17", "/who p42x", "/deal", "/timeline", "/brief"):
-            med, p95 = timed(lambda: loop.run_until_complete(router.handle_text(text, ctx)), args.repeat // 4)
+            med, p95 = timed(lambda t=text: loop.run_until_complete(router.handle_text(t, ctx)), args.repeat // 4)
             print(f"{'command ' + text:32} median {med:7.3f} ms  p95 {p95:7.3f} ms")
         reply = loop.run_until_complete(router.handle_text("/status topic-3-17", ctx))
         med, p95 = timed(lambda: render_text(reply), args.repeat)

@@ -5,11 +5,50 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-WORDS = (
-    "tariff quota steel dairy lumber autos minerals uranium energy oil gas pipeline defence arctic banking digital "
-    "services tax review consultation congress parliament minister envoy summit deadline package supply chain "
-    "exemption retaliation duty safeguard procurement fisheries wheat canola beef pork aluminum copper nickel"
-).split()
+WORDS = [
+    "tariff",
+    "quota",
+    "steel",
+    "dairy",
+    "lumber",
+    "autos",
+    "minerals",
+    "uranium",
+    "energy",
+    "oil",
+    "gas",
+    "pipeline",
+    "defence",
+    "arctic",
+    "banking",
+    "digital",
+    "services",
+    "tax",
+    "review",
+    "consultation",
+    "congress",
+    "parliament",
+    "minister",
+    "envoy",
+    "summit",
+    "deadline",
+    "package",
+    "supply",
+    "chain",
+    "exemption",
+    "retaliation",
+    "duty",
+    "safeguard",
+    "procurement",
+    "fisheries",
+    "wheat",
+    "canola",
+    "beef",
+    "pork",
+    "aluminum",
+    "copper",
+    "nickel",
+]
 
 
 def _sentence(rng: random.Random, n: int = 12) -> str:

@@ -41,7 +41,7 @@ def test_broken_edit_keeps_last_good_and_reports_then_clears(live: LiveStore) ->
     live.apply([FISH])
     assert summary_of(live) == "How much each side may catch."  # still served
     assert live.held[FISH].serving_last_good
-    assert [str(p) for p in live.held[FISH].problems][0].startswith(f"{FISH}:5: 'status'")
+    assert str(live.held[FISH].problems[0]).startswith(f"{FISH}:5: 'status'")
     assert [e.kind for e in events] == ["held"]
 
     live.apply([FISH])  # the same problem again is not a new alert
@@ -90,8 +90,8 @@ def test_new_broken_file_is_held_without_a_last_good(live: LiveStore) -> None:
     assert "new-person" not in live.current.people
 
 
-async def _until(predicate, timeout: float = 10.0) -> None:  # type: ignore[no-untyped-def]
-    deadline = asyncio.get_running_loop().time() + timeout
+async def _until(predicate, limit: float = 10.0) -> None:  # type: ignore[no-untyped-def]
+    deadline = asyncio.get_running_loop().time() + limit
     while not predicate():
         if asyncio.get_running_loop().time() > deadline:
             raise AssertionError("condition not reached in time")
