@@ -29,7 +29,7 @@ async def handle(command: Command, ctx: Context) -> Reply:
     if since and since >= as_of:
         raise BadArgument(f"since must be before the briefing date ({as_of.isoformat()}).")
     options = ctx.services.get("briefing_options", BriefingOptions())
-    return compose_briefing(ctx.store, deal, as_of, since=since, options=options)
+    return compose_briefing(ctx.store, deal, as_of, since=since, options=options, viewer=ctx.viewer)
 
 
 COMMAND = CommandDef(SPEC, handle)

@@ -37,7 +37,7 @@ async def handle(command: Command, ctx: Context) -> Reply:
             text += "\n\n**Open questions**\n" + "\n".join(f"- {escape(q)}" for q in track.open_questions)
         heading = f"{track.title}: {track.question}" if track.question else track.title
         sections.append(Section(heading=heading, text=text))
-    upcoming = dates_ahead(deal, as_of, limit=NEXT_DATES)
+    upcoming = dates_ahead(deal, as_of, limit=NEXT_DATES, events=ctx.store.visible_events(deal.id, ctx.viewer))
     if upcoming:
         sections.append(Section(heading="Next dates", text="\n".join(ahead_line(a) for a in upcoming)))
     return Reply(

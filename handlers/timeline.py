@@ -48,7 +48,8 @@ async def handle(command: Command, ctx: Context) -> Reply:
     else:
         deal, topic_id = resolve_deal(command, ctx), None
 
-    events: list[Event] = [e for e in deal.events if topic_id is None or topic_id in e.topics]
+    visible = store.visible_events(deal.id, ctx.viewer)
+    events: list[Event] = [e for e in visible if topic_id is None or topic_id in e.topics]
     past = [e for e in reversed(events) if e.date.start <= as_of]
     ahead = [e for e in events if e.date.start > as_of]
     start = (page - 1) * PAGE_SIZE

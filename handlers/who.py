@@ -58,7 +58,11 @@ async def handle(command: Command, ctx: Context) -> Reply:
             where = f" ({escape(store.deals[topic.deal_id].deal.title)})" if several_deals else ""
             lines.append(f"- **{escape(topic.topic.title)}**{where}: {status_label(topic.topic.status)}")
         sections.append(Section(heading="Topics", text="\n".join(lines)))
-    events = [e for _, e in store.events_of_person(entry.id) if e.date.start <= as_of]
+    events = [
+        e
+        for deal_id, e in store.events_of_person(entry.id)
+        if e.date.start <= as_of and e in store.visible_events(deal_id, ctx.viewer)
+    ]
     events.sort(key=lambda e: e.date, reverse=True)
     if events:
         sections.append(Section(heading="Recently", text="\n".join(event_line(e, store) for e in events[:MAX_EVENTS])))

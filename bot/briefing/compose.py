@@ -18,7 +18,7 @@ from bot.reply import Progress, Reply, Section, SourceRef
 from bot.store import DealEntry, Store
 from bot.store.dates import ApproxDate, human_day
 from bot.store.documents import Document
-from bot.store.model import Deal, EventLog, Person, Topic
+from bot.store.model import Deal, Event, EventLog, Person, Topic
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,7 +37,11 @@ def compose_briefing(
     changes: Sequence[str] | None = None,
     previous: dict[str, Progress] | None = None,
     options: BriefingOptions = BriefingOptions(),
+    viewer: str | None = None,
 ) -> Reply:
+    """``viewer`` is the target the briefing goes to: documents restricted away from it are left out."""
+    events = store.visible_events(deal.id, viewer)
+    documents = store.visible_documents(_documents_of(store, deal), viewer)
     since = since or as_of - dt.timedelta(days=options.recent_days)
     progress = []
     for track in deal.deal.tracks:
@@ -49,8 +53,8 @@ def compose_briefing(
 
     cited: list[str] = []
     if changes is None:
-        changes, cited = _dated_changes(store, deal, since, as_of)
-    ahead = dates_ahead(deal, as_of, days=options.horizon_days)
+        changes, cited = _dated_changes(store, events, documents, since, as_of)
+    ahead = dates_ahead(deal, as_of, days=options.horizon_days, events=events)
     if not changes and not ahead:
         sections.append(
             Section(
@@ -70,7 +74,7 @@ def compose_briefing(
                     text="\n".join(ahead_line(a) for a in ahead),
                 )
             )
-    stale = stale_documents(store, deal, as_of, options.stale_after_days)
+    stale = stale_documents(documents, as_of, options.stale_after_days)
     if stale:
         lines = [f"- `{doc.path}`: {why}" for doc, why in stale]
         sections.append(Section(heading="Gone stale (maintainers)", text="\n".join(lines)))
@@ -83,33 +87,35 @@ def compose_briefing(
         subtitle=human_day(as_of),
         sections=tuple(sections),
         sources=source_refs,
-        updated=max((_updated(d) for d in _documents_of(store, deal)), default=deal.deal.updated).human(),
+        updated=max((_updated(d) for d in documents), default=deal.deal.updated).human(),
         footer=(f"Briefing for {human_day(as_of)} · /deal deal:{deal.id} for every milestone",),
         more=f"/deal deal:{deal.id}",
     )
 
 
-def _dated_changes(store: Store, deal: DealEntry, since: dt.date, as_of: dt.date) -> tuple[list[str], list[str]]:
+def _dated_changes(
+    store: Store, events: Sequence[Event], documents: Sequence[Document], since: dt.date, as_of: dt.date
+) -> tuple[list[str], list[str]]:
     lines: list[str] = []
     cited: list[str] = []
-    for event in reversed(deal.events):
+    for event in reversed(events):
         if since < event.date.start <= as_of:
             source = store.sources.get(event.source)
             outlet = f" _({escape(source.outlet)})_" if source else ""
             lines.append(f"- **{event.date.human()}**: {escape(event.title)}{outlet}")
             cited.append(event.source)
-    for doc in _documents_of(store, deal):
+    for doc in documents:
         updated = _updated(doc)
         if doc.kind != "events" and since < updated.start <= as_of:
             lines.append(f"- Updated {updated.human()}: {escape(_title(doc))} (`{doc.path}`)")
     return lines, cited
 
 
-def stale_documents(store: Store, deal: DealEntry, as_of: dt.date, days: int) -> list[tuple[Document, str]]:
-    """Documents of a deal due for review, or not updated within ``days`` of ``as_of``."""
+def stale_documents(documents: Sequence[Document], as_of: dt.date, days: int) -> list[tuple[Document, str]]:
+    """Documents due for review, or not updated within ``days`` of ``as_of``."""
     cutoff = as_of - dt.timedelta(days=days)
     out: list[tuple[Document, str]] = []
-    for doc in _documents_of(store, deal):
+    for doc in documents:
         review_by: ApproxDate | None = getattr(doc.model, "review_by", None)
         updated = _updated(doc)
         if review_by and review_by.start <= as_of:

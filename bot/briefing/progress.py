@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.markup import escape
 from bot.reply import Progress
 from bot.store import DealEntry
 from bot.store.dates import ApproxDate
-from bot.store.model import MilestoneStatus, Track, status_label
+from bot.store.model import Event, MilestoneStatus, Track, status_label
 
 
 def track_progress(track: Track, note: str = "") -> Progress:
@@ -34,7 +35,14 @@ class Ahead:
     kind: str  # "event" or "milestone"
 
 
-def dates_ahead(deal: DealEntry, as_of: dt.date, *, days: int | None = None, limit: int | None = None) -> list[Ahead]:
+def dates_ahead(
+    deal: DealEntry,
+    as_of: dt.date,
+    *,
+    days: int | None = None,
+    limit: int | None = None,
+    events: Sequence[Event] | None = None,
+) -> list[Ahead]:
     """Events and open milestone targets after ``as_of`` (within ``days`` if given), soonest first."""
     until = as_of + dt.timedelta(days=days) if days is not None else dt.date.max
 
@@ -42,7 +50,9 @@ def dates_ahead(deal: DealEntry, as_of: dt.date, *, days: int | None = None, lim
         # an approximate date is ahead while any day it could mean is ahead; it must start within the window
         return date.end > as_of and date.start <= until
 
-    found = [Ahead(e.date, escape(e.title), "event") for e in deal.events if ahead(e.date)]
+    found = [
+        Ahead(e.date, escape(e.title), "event") for e in (deal.events if events is None else events) if ahead(e.date)
+    ]
     for track in deal.deal.tracks:
         for m in track.milestones:
             if m.target and ahead(m.target) and m.status not in (MilestoneStatus.DONE, MilestoneStatus.DROPPED):

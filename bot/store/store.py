@@ -99,6 +99,31 @@ class Store:
         deal = self.deals.get(deal_id)
         return [e for e in deal.events if topic_id in e.topics] if deal else []
 
+    def visible_events(self, deal_id: str, viewer: str | None) -> list[Event]:
+        """A deal's events, less those about topics restricted away from ``viewer`` (and nothing else)."""
+        deal = self.deals.get(deal_id)
+        if deal is None:
+            return []
+        index = self.index
+        return [
+            e
+            for e in deal.events
+            if not e.topics or any(index.visible(EntityKind.TOPIC, t, deal_id, viewer) for t in e.topics)
+        ]
+
+    def visible_documents(self, docs: Iterable[Document], viewer: str | None) -> list[Document]:
+        """Documents ``viewer`` may see (restricted people and topics are left out for others)."""
+        index = self.index
+        out = []
+        for doc in docs:
+            if doc.kind is Kind.TOPIC:
+                if not index.visible(EntityKind.TOPIC, doc.id, doc.deal_id, viewer):
+                    continue
+            elif doc.kind is Kind.PERSON and not index.visible(EntityKind.PERSON, doc.id, None, viewer):
+                continue
+            out.append(doc)
+        return out
+
     def events_of_person(self, person_id: str) -> list[tuple[str, Event]]:
         return [(d.id, e) for d in self.deals.values() for e in d.events if person_id in e.people]
 
@@ -200,6 +225,10 @@ def narrowest(outer: frozenset[str], inner: frozenset[str]) -> frozenset[str]:
     return outer or inner
 
 
+def _topic_scope(deal: DealEntry, topic_id: str) -> frozenset[str]:
+    return frozenset(deal.topics[topic_id].topic.restricted_to)
+
+
 def _entities(store: Store) -> list[Entity]:
     entities: list[Entity] = []
     for deal in store.deals.values():
@@ -246,7 +275,11 @@ def _search_docs(store: Store) -> list[SearchDoc]:
                 SearchDoc(f"topic:{topic.ref}", t.title, text, narrowest(deal_scope, frozenset(t.restricted_to)))
             )
         for event in deal.events:
-            docs.append(SearchDoc(f"event:{deal.id}/{event.id}", event.title, event.detail or "", deal_scope))
+            scope = deal_scope
+            topic_scopes = [_topic_scope(deal, t) for t in event.topics if t in deal.topics]
+            if topic_scopes and all(topic_scopes):  # about restricted topics only: visible where any of them is
+                scope = narrowest(deal_scope, frozenset().union(*topic_scopes))
+            docs.append(SearchDoc(f"event:{deal.id}/{event.id}", event.title, event.detail or "", scope))
     for person in store.people.values():
         p = person.person
         text = " ".join(
