@@ -7,6 +7,8 @@ composed lazily, on the first error in that file.
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -95,8 +97,13 @@ def _safe_load(yaml_text: str, offset: int) -> dict[str, Any]:
         if isinstance(exc, yaml.constructor.ConstructorError) and "tag" in problem:
             problem = f"YAML tag not allowed in a store file ({problem.split('tag')[-1].strip(' :')})"
         raise ReadError(line, f"YAML: {problem}") from None
+    except yaml.reader.ReaderError as exc:
+        line = yaml_text[: max(exc.position, 0)].count("\n") + 1 + offset
+        raise ReadError(line, f"character {exc.character!r} is not allowed in YAML; remove it") from None
     except yaml.YAMLError as exc:
         raise ReadError(1 + offset, f"YAML: {exc}") from None
+    except (ValueError, OverflowError) as exc:  # e.g. an unquoted 2025-13-01 that YAML takes for a timestamp
+        raise ReadError(_line_of_bad_date(yaml_text) + offset, f"YAML: a value is not a real date ({exc})") from None
     if data is None:
         raise ReadError(1 + offset, "the document is empty: expected a mapping of fields")
     if not isinstance(data, dict):
@@ -105,13 +112,24 @@ def _safe_load(yaml_text: str, offset: int) -> dict[str, Any]:
     return data
 
 
+def _line_of_bad_date(yaml_text: str) -> int:
+    for number, line in enumerate(yaml_text.splitlines(), start=1):
+        for match in re.finditer(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b", line):
+            year, month, day = (int(g) for g in match.groups())
+            try:
+                dt.date(year, month, day)
+            except ValueError:
+                return number
+    return 1
+
+
 def _refuse_aliases(yaml_text: str, offset: int) -> None:
     try:
         for event in yaml.parse(yaml_text, Loader=_Loader):
             if isinstance(event, yaml.AliasEvent):
                 line = event.start_mark.line + 1 + offset if event.start_mark else 1 + offset
                 raise ReadError(line, "YAML aliases (*name) are not allowed in a store file; write the value out")
-    except yaml.MarkedYAMLError:
+    except yaml.YAMLError:
         return  # the loader reports the syntax error with its line
 
 

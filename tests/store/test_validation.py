@@ -204,3 +204,11 @@ def test_a_broken_document_does_not_take_the_rest_down(tmp_path: Path) -> None:
     assert store.problems
     assert store.topic("north-south", "fish") is not None  # the rest is served
     assert store.deals["north-south"].events
+
+
+def test_unquoted_impossible_date_names_its_line(tmp_path: Path) -> None:
+    text = FILES["deals/north-south/events.yaml"].replace("date: 2025-04-30", "date: 2025-13-01")
+    write_store(tmp_path, {"deals/north-south/events.yaml": text})
+    assert problems(tmp_path) == [
+        "deals/north-south/events.yaml:4: YAML: a value is not a real date (month must be in 1..12)"
+    ]
