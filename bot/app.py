@@ -16,7 +16,9 @@ from typing import Protocol
 
 from aiohttp import web
 
+from bot import ops
 from bot.adapters.console import ConsoleAdapter
+from bot.alerts import MaintainerAlerts
 from bot.briefing import BriefingOptions
 from bot.config import Secrets, Settings
 from bot.context import Context
@@ -25,6 +27,7 @@ from bot.reply import Reply
 from bot.router import CommandDef, Router
 from bot.state import State, open_state
 from bot.store.live import LiveStore
+from bot.store.watch import StoreWatcher
 from bot.targets import CONSOLE, Target
 from handlers import CORE_COMMANDS
 
@@ -60,7 +63,7 @@ class App:
         self.router = Router(commands, prefix=settings.slack.command_prefix)
         self.briefing_options = BriefingOptions(**settings.briefing.model_dump())
         self.http = web.Application()  # the one HTTP server: Slack HTTP mode, health, webhooks mount here
-        self.http.router.add_get("/healthz", self._healthz)
+        ops.mount(self.http, self.live_store)
         self.services: list[Service] = []
         self.state: State | None = None
         self.console = ConsoleAdapter(self.ask)
@@ -84,7 +87,7 @@ class App:
             default_deal=self.settings.default_deals.get(str(target)),
             is_admin=admin or target.platform == "console",
             specs=self.router.specs,
-            services={"briefing_options": self.briefing_options, "app": self},
+            services={"briefing_options": self.briefing_options, "app": self, "live_store": self.live_store},
         )
 
     async def ask(
@@ -104,6 +107,7 @@ class App:
         platforms = self._platform_services()
         self.services.extend(platforms)
         self.services.extend(self._background_services())
+        self.services.extend(self._store_services())
         for service in self.services:
             await service.start()
         try:
@@ -130,6 +134,13 @@ class App:
             services.append(importlib.import_module("bot.adapters.discord").build_service(self))
         return services
 
+    def _store_services(self) -> list[Service]:
+        """Live reload, and alerts to the maintainers' channel when a file is held back or fixed."""
+        if self.settings.maintainers_channel:
+            target = Target.parse(self.settings.maintainers_channel)
+            self.live_store.subscribe(MaintainerAlerts(target, self.deliveries, asyncio.get_running_loop()))
+        return [StoreWatcher(self.live_store)] if self.settings.watch else []
+
     def _background_services(self) -> list[Service]:
         """Started once per process (never on a platform's reconnect): the scheduler, store watchers."""
         return []
@@ -148,17 +159,6 @@ class App:
             return None
         log.info("HTTP server on http://%s:%s", self.settings.http.host, self.settings.http.port)
         return runner
-
-    async def _healthz(self, request: web.Request) -> web.Response:
-        store = self.live_store.current
-        return web.json_response(
-            {
-                "status": "ok",
-                "documents": len(store.documents),
-                "problems": len(store.problems),
-                "loaded_at": store.loaded_at.isoformat(),
-            }
-        )
 
 
 async def _wait_for_signal() -> None:

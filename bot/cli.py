@@ -190,6 +190,56 @@ def schema(
     typer.echo(json.dumps(schemas[kind] if kind else schemas, indent=2))
 
 
+def _local_url(settings: Settings, path: str) -> str:
+    host = "127.0.0.1" if settings.http.host in ("0.0.0.0", "::") else settings.http.host
+    return f"http://{host}:{settings.http.port}{path}"
+
+
+@cli.command()
+def status(store: StoreOpt = None, config: ConfigOpt = None) -> None:
+    """The store's state, from the running bot (or, if none answers, read from the files)."""
+    import httpx
+
+    from bot.ops import STATUS_PATH, store_status
+    from bot.store.live import LiveStore
+
+    settings = _settings(config, store)
+    try:
+        report = httpx.get(_local_url(settings, STATUS_PATH), timeout=3).raise_for_status().json()
+        source = "running bot"
+    except httpx.HTTPError:
+        report = store_status(LiveStore(settings.store, max_bytes=settings.max_file_bytes))
+        source = "files (no running bot answered)"
+    typer.echo(f"Store {report['store']} ({source})")
+    typer.echo(f"  {report['documents']} documents, deals: {', '.join(report['deals']) or 'none'}")
+    typer.echo(f"  loaded {report['loaded_at']}, {report['reloads']} reload(s)")
+    for held in report["held"]:
+        serving = "last good version serving" if held["serving_last_good"] else "not served"
+        typer.echo(f"  held: {held['path']} ({serving}) since {held['since']}")
+        for problem in held["problems"]:
+            typer.echo(f"    {problem}")
+    if report["held"] or report["problems"]:
+        raise typer.Exit(1)
+
+
+@cli.command()
+def reload(store: StoreOpt = None, config: ConfigOpt = None) -> None:
+    """Ask the running bot to re-read every store file now."""
+    import httpx
+
+    from bot.ops import RELOAD_PATH
+
+    settings = _settings(config, store)
+    url = _local_url(settings, RELOAD_PATH)
+    try:
+        report = httpx.post(url, timeout=30).raise_for_status().json()
+    except httpx.HTTPError as exc:
+        _fail(f"no running Briefbot answered at {url} ({type(exc).__name__}); start it with `briefbot run`", 1)
+    typer.echo(f"Reloaded: {report['documents']} documents, {len(report['held'])} file(s) held back")
+    for held in report["held"]:
+        typer.echo(f"  {held['path']}: {held['problems'][0] if held['problems'] else ''}")
+
+
 def main() -> None:
     cli()
 

@@ -109,6 +109,7 @@ class Settings(BaseSettings):
     as_of: dt.date | None = None  # freeze "today" (the bundled store is frozen at a date); None = the real date
     timezone: str = "UTC"
     max_file_bytes: int = Field(256 * 1024, ge=1024)
+    watch: bool = True  # reload store files live as they change
     admins: list[str] = Field(default_factory=list)  # Slack user ids, Discord role or user ids
     maintainers_channel: str | None = None  # a target for store errors and delivery failures
     default_deals: dict[str, str] = Field(default_factory=dict)  # target -> deal id

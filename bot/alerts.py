@@ -1,0 +1,63 @@
+"""Tell the maintainers' channel when a store file is held back, once, and when it is fixed."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from bot.delivery import Delivery, deliver_with_retry
+from bot.errors import DeliveryError
+from bot.markup import escape
+from bot.reply import Reply, Section, Tone, Visibility
+from bot.store.live import StoreEvent
+from bot.targets import Target
+
+log = logging.getLogger(__name__)
+
+
+def alert_reply(event: StoreEvent) -> Reply:
+    if event.kind == "fixed":
+        return Reply(
+            title=f"Fixed: {event.path}",
+            sections=(Section(text="The file validates again and is served."),),
+            visibility=Visibility.SHARED,
+        )
+    lines = "\n".join(f"- `{escape(str(p))}`" for p in event.problems[:20])
+    return Reply(
+        title=f"Store file held back: {event.path}",
+        tone=Tone.ERROR,
+        sections=(Section(text=f"{lines}\n\nIts last good version (if any) is still being served."),),
+        visibility=Visibility.SHARED,
+    )
+
+
+class MaintainerAlerts:
+    """A LiveStore listener; reloads may run in a worker thread, so posting is handed to the event loop."""
+
+    def __init__(self, target: Target, deliveries: dict[str, Delivery], loop: asyncio.AbstractEventLoop) -> None:
+        self.target = target
+        self.deliveries = deliveries
+        self.loop = loop
+        self.sent: list[Reply] = []
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    def __call__(self, event: StoreEvent) -> None:
+        log.warning("store file %s: %s", event.kind, "; ".join(map(str, event.problems)) or event.path)
+        self.loop.call_soon_threadsafe(self._spawn, alert_reply(event), event)
+
+    def _spawn(self, reply: Reply, event: StoreEvent) -> None:
+        task = self.loop.create_task(self._post(reply, event))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _post(self, reply: Reply, event: StoreEvent) -> None:
+        delivery = self.deliveries.get(self.target.platform)
+        if delivery is None:
+            log.warning("no %s delivery for the maintainers' channel %s", self.target.platform, self.target)
+            return
+        key = f"store|{event.path}|{event.kind}|{hash(event.problems)}"
+        try:
+            await deliver_with_retry(delivery, self.target, reply, key)
+            self.sent.append(reply)
+        except DeliveryError as exc:
+            log.error("could not tell the maintainers' channel %s: %s", self.target, exc)
