@@ -26,6 +26,7 @@ from bot.delivery import Delivery
 from bot.reply import Reply
 from bot.router import CommandDef, Router
 from bot.state import State, open_state
+from bot.store.gitsync import GitSync
 from bot.store.live import LiveStore
 from bot.store.watch import StoreWatcher
 from bot.targets import CONSOLE, Target
@@ -63,7 +64,10 @@ class App:
         self.router = Router(commands, prefix=settings.slack.command_prefix)
         self.briefing_options = BriefingOptions(**settings.briefing.model_dump())
         self.http = web.Application()  # the one HTTP server: Slack HTTP mode, health, webhooks mount here
-        ops.mount(self.http, self.live_store)
+        self.git_sync = (
+            GitSync(self.live_store, interval=settings.git_pull_seconds) if settings.git_pull_seconds else None
+        )
+        ops.mount(self.http, self.live_store, self.git_sync)
         self.services: list[Service] = []
         self.state: State | None = None
         self.console = ConsoleAdapter(self.ask)
@@ -139,7 +143,10 @@ class App:
         if self.settings.maintainers_channel:
             target = Target.parse(self.settings.maintainers_channel)
             self.live_store.subscribe(MaintainerAlerts(target, self.deliveries, asyncio.get_running_loop()))
-        return [StoreWatcher(self.live_store)] if self.settings.watch else []
+        services: list[Service] = [StoreWatcher(self.live_store)] if self.settings.watch else []
+        if self.git_sync is not None:
+            services.append(self.git_sync)
+        return services
 
     def _background_services(self) -> list[Service]:
         """Started once per process (never on a platform's reconnect): the scheduler, store watchers."""

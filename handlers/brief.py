@@ -29,7 +29,10 @@ async def handle(command: Command, ctx: Context) -> Reply:
     if since and since >= as_of:
         raise BadArgument(f"since must be before the briefing date ({as_of.isoformat()}).")
     options = ctx.services.get("briefing_options", BriefingOptions())
-    return compose_briefing(ctx.store, deal, as_of, since=since, options=options, viewer=ctx.viewer)
+    live = ctx.services.get("live_store")
+    return compose_briefing(
+        ctx.store, deal, as_of, since=since, options=options, viewer=ctx.viewer, commit=getattr(live, "commit", None)
+    )
 
 
 COMMAND = CommandDef(SPEC, handle)

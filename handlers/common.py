@@ -103,6 +103,13 @@ def fuzzy_note(lookup: Lookup, entity: Entity) -> tuple[str, ...]:
     return ()
 
 
+def commit_note(ctx: Context) -> tuple[str, ...]:
+    """In git mode, the store commit an answer reflects."""
+    live = ctx.services.get("live_store")
+    commit = getattr(live, "commit", None)
+    return (f"Store commit {commit[:12]}",) if commit else ()
+
+
 def sources(store: Store, ids: Iterable[str]) -> tuple[SourceRef, ...]:
     return tuple(source_ref(s) for s in store.cite(ids))
 

@@ -10,7 +10,7 @@ from bot.router import CommandDef
 from bot.store.dates import human_day
 from bot.store.index import EntityKind
 from bot.store.model import status_label
-from handlers.common import event_line, found, fuzzy_note, latest, sources, topic_scope
+from handlers.common import commit_note, event_line, found, fuzzy_note, latest, sources, topic_scope
 
 LATEST_EVENTS = 3
 BACKGROUND_CHARS = 700
@@ -81,7 +81,7 @@ async def handle(command: Command, ctx: Context) -> Reply:
         sections=tuple(sections),
         sources=sources(store, [*topic.sources, *(e.source for e in past)]),
         updated=latest([topic.updated]),
-        footer=(*fuzzy_note(lookup, entity), f"As of {human_day(as_of)} · {entry.doc.path}"),
+        footer=(*fuzzy_note(lookup, entity), f"As of {human_day(as_of)} · {entry.doc.path}", *commit_note(ctx)),
         more=f"/timeline {entry.id} deal:{deal.id}",
     )
 

@@ -38,6 +38,7 @@ def compose_briefing(
     previous: dict[str, Progress] | None = None,
     options: BriefingOptions = BriefingOptions(),
     viewer: str | None = None,
+    commit: str | None = None,
 ) -> Reply:
     """``viewer`` is the target the briefing goes to: documents restricted away from it are left out."""
     events = store.visible_events(deal.id, viewer)
@@ -88,7 +89,10 @@ def compose_briefing(
         sections=tuple(sections),
         sources=source_refs,
         updated=max((_updated(d) for d in documents), default=deal.deal.updated).human(),
-        footer=(f"Briefing for {human_day(as_of)} · /deal deal:{deal.id} for every milestone",),
+        footer=(
+            f"Briefing for {human_day(as_of)} · /deal deal:{deal.id} for every milestone",
+            *((f"Store commit {commit[:12]}",) if commit else ()),
+        ),
         more=f"/deal deal:{deal.id}",
     )
 

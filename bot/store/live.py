@@ -57,6 +57,7 @@ class LiveStore:
         self._lock = threading.Lock()  # reloads may run in a worker thread; readers never take it
         self.reloads = 0
         self.last_reload: dt.datetime | None = None
+        self.commit: str | None = None  # in git mode, the commit in service
         self._current = self.reload()
 
     @property
