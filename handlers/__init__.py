@@ -7,7 +7,7 @@ Handlers import nothing from Slack or Discord (a test enforces it): they take a 
 from __future__ import annotations
 
 from bot.router import CommandDef
-from handlers import brief, deal, help, search, status, timeline, who
+from handlers import brief, deal, health, help, reload, search, status, timeline, who
 
 CORE_COMMANDS: tuple[CommandDef, ...] = (
     status.COMMAND,
@@ -17,6 +17,8 @@ CORE_COMMANDS: tuple[CommandDef, ...] = (
     timeline.COMMAND,
     search.COMMAND,
     help.COMMAND,
+    health.COMMAND,
+    reload.COMMAND,
 )
 
 __all__ = ["CORE_COMMANDS"]

@@ -113,3 +113,22 @@ async def test_health_and_reload_commands(tmp_path: Path) -> None:
     assert "1 file(s) held back" in render_text(done)
     text = render_text(await router.handle_text("/health", ctx(admin=False)))
     assert FISH in text and "last good version serving" in text
+
+
+async def test_secrets_never_appear_in_health_status_or_logs(tmp_path: Path, caplog) -> None:  # type: ignore[no-untyped-def]
+    import logging
+
+    from bot.app import App
+    from bot.config import Secrets, Settings
+    from bot.render_text import render_text
+
+    secret = "xoxb-very-secret-token-123"
+    settings = Settings(store=write_store(tmp_path / "store"), state_url=f"sqlite+aiosqlite:///{tmp_path}/s.db")
+    with caplog.at_level(logging.DEBUG):
+        app = App(settings, Secrets(slack_bot_token=secret, discord_token="discord-secret-456"))
+        health = render_text(await app.ask("/health"))
+        assert "Store health" in health
+        status = ops.store_status(app.live_store)
+    for text in (health, str(status), caplog.text, repr(app.secrets), repr(settings)):
+        assert secret not in text
+        assert "discord-secret-456" not in text
