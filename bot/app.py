@@ -107,8 +107,8 @@ class App:
     async def run(self, *, console: bool | None = None) -> None:
         """Start every configured platform; with none configured (or ``console=True``), the terminal."""
         await self.open_state()
+        platforms = self._platform_services()  # before the HTTP server starts: Slack HTTP mode mounts a route
         runner = await self._start_http()
-        platforms = self._platform_services()
         self.services.extend(platforms)
         self.services.extend(self._background_services())
         self.services.extend(self._store_services())

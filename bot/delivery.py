@@ -58,3 +58,32 @@ async def deliver_with_retry(
             await sleep(min(wait, max_delay))
             delay = min(delay * 2, max_delay)
     raise AssertionError("unreachable")
+
+
+# Optional abilities a Delivery may also have (check with isinstance). The scheduler and /subscribe use them
+# when present and say what they could not do when absent.
+
+
+@runtime_checkable
+class FindsPosts(Protocol):
+    async def find_post(self, target: Target, key: str) -> str | None:
+        """The message id of a recent post in ``target`` carrying idempotency ``key``, or None if there is none.
+
+        Asked before reposting after a crash *while sending*; raise a DeliveryError if the platform cannot tell.
+        """
+        ...
+
+
+@runtime_checkable
+class EditsPosts(Protocol):
+    async def update(self, target: Target, message_id: str, reply: Reply, key: str) -> str:
+        """Replace a post in place (Slack ``chat.update``, Discord message edit); return its message id."""
+        ...
+
+
+@runtime_checkable
+class ChecksTargets(Protocol):
+    async def check(self, target: Target) -> None:
+        """Raise PermanentDeliveryError (reason ``not_in_channel``, ``missing_permissions``...) if a post to
+        ``target`` would fail; used when a subscription is made."""
+        ...

@@ -1,0 +1,235 @@
+"""The Slack adapter: a slack-bolt ``AsyncApp`` that feeds every slash command to the router, over Socket Mode
+(the default: no public URL needed) or HTTP (a route on the app's one aiohttp server).
+
+It only translates. A slash command becomes ``router.handle_args(name, text, ctx)``; the neutral reply becomes
+Block Kit (:mod:`bot.adapters.slack_render`) carried *inside* the ``ack()``: the bolt app runs with
+``process_before_response=True``, which answers in about a millisecond instead of polling for the ack every
+10 ms. An answer that is not ready within :data:`ACK_BUDGET` is acked with a short note and sent through the
+``response_url`` when done. Buttons: "Share in channel" reposts a private answer visibly; a choice runs its
+command as if it had been typed. Scheduled posts go through :class:`~bot.adapters.slack_delivery.SlackDelivery`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from collections.abc import Awaitable, Mapping
+from typing import TYPE_CHECKING, Any, Literal
+
+from aiohttp import ClientError, web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
+from slack_sdk.errors import SlackApiError
+
+from bot.adapters.slack_delivery import SlackDelivery, make_web_client
+from bot.adapters.slack_render import RUN_ACTION, SHARE_ACTION, render_message
+from bot.commands import command_name
+from bot.config import Secrets, SlackConfig
+from bot.context import Context
+from bot.errors import ConfigError
+from bot.reply import Reply, Tone, Visibility
+from bot.targets import Target
+
+if TYPE_CHECKING:
+    from bot.app import App
+
+log = logging.getLogger(__name__)
+
+ACK_BUDGET = 2.0  # seconds an answer may take before we ack without it (Slack allows 3)
+WORKING = ":hourglass_flowing_sand: Working on it…"
+RENDER_FAILED = "Sorry, that answer could not be shown in Slack. The error has been logged for the maintainers."
+Mode = Literal["socket", "http"]
+
+
+def build_service(app: App) -> SlackService:
+    """Called by :meth:`bot.app.App._platform_services` when Slack credentials are set."""
+    return SlackService(app)
+
+
+def choose_mode(config: SlackConfig, secrets: Secrets) -> Mode:
+    """The configured transport, or the other one when only its credentials are present."""
+    if config.mode == "socket" and not secrets.slack_app_token and secrets.slack_signing_secret:
+        log.info("SLACK_APP_TOKEN is not set but SLACK_SIGNING_SECRET is: using Slack HTTP mode")
+        return "http"
+    if config.mode == "http" and not secrets.slack_signing_secret and secrets.slack_app_token:
+        log.info("SLACK_SIGNING_SECRET is not set but SLACK_APP_TOKEN is: using Slack Socket Mode")
+        return "socket"
+    if config.mode == "socket" and not secrets.slack_app_token:
+        raise ConfigError("Slack Socket Mode needs SLACK_APP_TOKEN (an xapp- token with connections:write)")
+    if config.mode == "http" and not secrets.slack_signing_secret:
+        raise ConfigError("Slack HTTP mode needs SLACK_SIGNING_SECRET")
+    return config.mode
+
+
+def slack_target(team: str | None, channel: str | None, user: str | None = None) -> Target:
+    """Slack ids to the neutral target ``slack:T:C`` (``slack:T:@U`` when there is no channel)."""
+    where = channel or (f"@{user}" if user else "unknown")
+    return Target("slack", (team or "T0", where))
+
+
+class SlackService:
+    """Starts and stops the Slack connection; registers its delivery as ``app.deliveries["slack"]``."""
+
+    def __init__(self, app: App) -> None:
+        secrets, config = app.secrets, app.settings.slack
+        if not secrets.slack_bot_token:
+            raise ConfigError("Slack needs SLACK_BOT_TOKEN (an xoxb- token)")
+        self.app = app
+        self.config = config
+        self.mode = choose_mode(config, secrets)
+        self.prefix = config.command_prefix
+        self.ack_budget = ACK_BUDGET
+        self.client = make_web_client(secrets.slack_bot_token, config.api_url)
+        bolt_log = logging.getLogger("bot.adapters.slack.bolt")
+        bolt_log.addFilter(_quiet_token_warning)
+        self.bolt = AsyncApp(
+            name="briefbot",
+            client=self.client,
+            signing_secret=secrets.slack_signing_secret or "",
+            process_before_response=True,  # the answer rides in the ack
+            request_verification_enabled=self.mode == "http",  # Socket Mode is authenticated by its token
+            logger=bolt_log,
+        )
+        self._register()
+        self.delivery = SlackDelivery(self.client, prefix=self.prefix)
+        app.deliveries["slack"] = self.delivery
+        self._app_token = secrets.slack_app_token or ""
+        self._socket: AsyncSocketModeHandler | None = None
+        self._tasks: set[asyncio.Task[None]] = set()
+        if self.mode == "http":
+            if not app.settings.http.enabled:
+                raise ConfigError("Slack HTTP mode answers on Briefbot's HTTP server: set http.enabled to true")
+            app.http.router.add_post(config.http_path, self._on_http)
+
+    # --- lifecycle ------------------------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        try:
+            identity = await self.client.auth_test()
+        except SlackApiError as exc:
+            error = exc.response.get("error") if hasattr(exc.response, "get") else None
+            raise ConfigError(f"Slack at {self.config.api_url} refused SLACK_BOT_TOKEN ({error or exc})") from exc
+        except ClientError as exc:
+            raise ConfigError(f"Slack at {self.config.api_url} could not be reached ({exc})") from exc
+        if self.mode == "socket":
+            self._socket = AsyncSocketModeHandler(self.bolt, app_token=self._app_token, logger=self.bolt.logger)
+            await self._socket.connect_async()  # type: ignore[no-untyped-call]
+            where = "Socket Mode"
+        else:
+            where = f"HTTP mode on {self.config.http_path}"
+        log.info("Slack connected to %s as %s (%s)", self.config.api_url, identity.get("user") or "the bot", where)
+
+    async def stop(self) -> None:
+        for task in list(self._tasks):
+            task.cancel()
+        if self._tasks:
+            await asyncio.gather(*self._tasks, return_exceptions=True)
+        if self._socket is not None:
+            await self._socket.close_async()  # type: ignore[no-untyped-call]
+            self._socket = None
+
+    # --- listeners ------------------------------------------------------------------------------------------
+
+    def _register(self) -> None:
+        for name in self.app.router.specs:
+            self.bolt.command(f"/{self.prefix}{name}")(self._on_command)
+        self.bolt.action(SHARE_ACTION)(self._on_share)
+        self.bolt.action(re.compile(rf"^{re.escape(RUN_ACTION)}(:|$)"))(self._on_choice)
+
+    async def _on_http(self, request: web.Request) -> web.Response:
+        """Slack HTTP mode: bolt checks the signature and timestamp (401 otherwise) before anything runs."""
+        response = await self.bolt.async_dispatch(await to_bolt_request(request))
+        return await to_aiohttp_response(response)
+
+    async def _on_command(self, ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
+        name = command_name(str(body.get("command") or ""), self.prefix)
+        target = slack_target(body.get("team_id") or body.get("enterprise_id"), body.get("channel_id"))
+        ctx = self.app.context(target, user=body.get("user_id"))
+        answer = asyncio.ensure_future(self.app.router.handle_args(name, str(body.get("text") or ""), ctx))
+        done, _ = await asyncio.wait({answer}, timeout=self.ack_budget)
+        if answer in done:
+            await ack(**self._payload(answer.result()))
+            return
+        await ack(text=WORKING, response_type="ephemeral")  # slow: answer through the response_url
+        self._spawn(self._follow_up(answer, respond))
+
+    async def _follow_up(self, answer: Awaitable[Reply], respond: AsyncRespond) -> None:
+        await respond(**self._payload(await answer), replace_original=True)
+
+    async def _on_share(self, ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
+        await ack()
+        self._spawn(self._share(body, respond))
+
+    async def _share(self, body: Mapping[str, Any], respond: AsyncRespond) -> None:
+        """Re-run the private answer's command and post it for the whole channel, then drop the private copy."""
+        user = _user_id(body)
+        reply = await self.app.router.handle_text(_action_value(body), self._action_context(body))
+        if reply.tone is not Tone.ANSWER:  # nothing worth sharing (the store changed): tell only the clicker
+            await respond(**self._payload(reply), replace_original=False)
+            return
+        message = render_message(reply.shared(), prefix=self.prefix, share=False, shared_by=user)
+        await respond(**message, response_type="in_channel", replace_original=False)
+        await respond(delete_original=True)
+
+    async def _on_choice(self, ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
+        await ack()
+        self._spawn(self._choose(body, respond))
+
+    async def _choose(self, body: Mapping[str, Any], respond: AsyncRespond) -> None:
+        """A choice runs as if typed; it replaces the private question it answers."""
+        reply = await self.app.router.handle_text(_action_value(body), self._action_context(body))
+        was_private = bool((body.get("container") or {}).get("is_ephemeral"))
+        shared = reply.visibility is Visibility.SHARED
+        await respond(**self._payload(reply), replace_original=was_private and not shared)
+
+    # --- helpers --------------------------------------------------------------------------------------------
+
+    def _payload(self, reply: Reply) -> dict[str, Any]:
+        try:
+            message = render_message(reply, prefix=self.prefix)
+        except Exception:  # a rendering bug must still ack, or Slack shows the user a bare failure
+            log.exception("could not render %r for Slack", reply.title[:80])
+            return {"text": RENDER_FAILED, "response_type": "ephemeral"}
+        shared = reply.visibility is Visibility.SHARED
+        return {**message, "response_type": "in_channel" if shared else "ephemeral"}
+
+    def _action_context(self, body: Mapping[str, Any]) -> Context:
+        team = (body.get("team") or {}).get("id") or (body.get("enterprise") or {}).get("id")
+        channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id")
+        user = _user_id(body)
+        return self.app.context(slack_target(team, channel, user), user=user)
+
+    def _spawn(self, work: Awaitable[None]) -> None:
+        task = asyncio.ensure_future(self._guarded(work))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    @staticmethod
+    async def _guarded(work: Awaitable[None]) -> None:
+        try:
+            await work
+        except asyncio.CancelledError:
+            raise
+        except Exception:  # a follow-up has no caller to raise to
+            log.exception("Slack follow-up failed")
+
+
+def _quiet_token_warning(record: logging.LogRecord) -> bool:
+    """Bolt reads SLACK_BOT_TOKEN from the environment by itself and warns that the client we pass wins; it
+    does, on purpose (the client carries the configured API URL and retry handlers), so drop that one warning."""
+    return not record.getMessage().startswith("As you gave `client` as well")
+
+
+def _user_id(body: Mapping[str, Any]) -> str | None:
+    user = body.get("user") or {}
+    return str(user.get("id")) if isinstance(user, Mapping) and user.get("id") else None
+
+
+def _action_value(body: Mapping[str, Any]) -> str:
+    actions = body.get("actions") or [{}]
+    return str(actions[0].get("value") or "")
+
+
+__all__ = ["SlackService", "build_service", "choose_mode", "slack_target"]

@@ -1,0 +1,60 @@
+"""Fixtures for the Slack adapter tests: a fake Slack on loopback and Briefbot apps wired to it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import AsyncIterator, Sequence
+from pathlib import Path
+
+import pytest
+
+from bot.adapters.slack import SlackService, build_service
+from bot.app import App
+from bot.config import HttpConfig, Secrets, Settings, SlackConfig
+from bot.router import CommandDef
+from handlers import CORE_COMMANDS
+from tests.fakes.slack_api import FakeSlack
+
+AS_OF = dt.date(2025, 5, 2)
+BOT_TOKEN = "xoxb-test"
+APP_TOKEN = "xapp-test"
+SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
+
+
+def slack_settings(tmp_path: Path, fake: FakeSlack, **slack: str) -> Settings:
+    return Settings(
+        as_of=AS_OF,
+        state_url=f"sqlite+aiosqlite:///{tmp_path}/state.db",
+        http=HttpConfig(host="127.0.0.1", port=0),
+        slack=SlackConfig(api_url=fake.api_url, **slack),  # type: ignore[arg-type]
+    )
+
+
+def socket_app(tmp_path: Path, fake: FakeSlack, *, commands: Sequence[CommandDef] = CORE_COMMANDS, **slack: str) -> App:
+    secrets = Secrets(slack_bot_token=BOT_TOKEN, slack_app_token=APP_TOKEN)
+    return App(slack_settings(tmp_path, fake, **slack), secrets, commands=commands)
+
+
+@pytest.fixture
+async def fake_slack() -> AsyncIterator[FakeSlack]:
+    fake = await FakeSlack().start()
+    yield fake
+    await fake.close()
+
+
+@pytest.fixture
+async def slack_app(tmp_path: Path, fake_slack: FakeSlack) -> AsyncIterator[App]:
+    """A Briefbot app connected to the fake Slack over Socket Mode."""
+    app = socket_app(tmp_path, fake_slack)
+    service = build_service(app)
+    await service.start()
+    await fake_slack.connected()
+    yield app
+    await service.stop()
+
+
+async def started(app: App, fake: FakeSlack) -> SlackService:
+    service = build_service(app)
+    await service.start()
+    await fake.connected()
+    return service
