@@ -190,6 +190,24 @@ def schema(
     typer.echo(json.dumps(schemas[kind] if kind else schemas, indent=2))
 
 
+@cli.command("slack-manifest")
+def slack_manifest(
+    request_url: Annotated[
+        str | None, typer.Option("--request-url", help="Public base URL for HTTP mode (omit for Socket Mode).")
+    ] = None,
+    store: StoreOpt = None,
+    config: ConfigOpt = None,
+) -> None:
+    """Print a paste-ready Slack app manifest (JSON) for every command, with the configured prefix."""
+    from bot.adapters.slack_manifest import build_manifest
+    from bot.router import Router
+    from handlers import CORE_COMMANDS
+
+    settings = _settings(config, store)
+    router = Router(CORE_COMMANDS, prefix=settings.slack.command_prefix)
+    typer.echo(json.dumps(build_manifest(router.specs, settings, request_url), indent=2))
+
+
 def _local_url(settings: Settings, path: str) -> str:
     host = "127.0.0.1" if settings.http.host in ("0.0.0.0", "::") else settings.http.host
     return f"http://{host}:{settings.http.port}{path}"

@@ -95,3 +95,11 @@ def test_bad_date_flag_is_a_clear_error() -> None:
     result = runner.invoke(cli, ["ask", "/deal", "--date", "May 2"])
     assert result.exit_code == 2
     assert "YYYY-MM-DD" in result.output
+
+
+def test_slack_manifest_lists_every_command_with_the_prefix(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BRIEFBOT_SLACK__COMMAND_PREFIX", "trade-")
+    manifest = json.loads(runner.invoke(cli, ["slack-manifest"]).output)
+    commands = {c["command"] for c in manifest["features"]["slash_commands"]}
+    assert {"/trade-status", "/trade-who", "/trade-deal", "/trade-brief", "/trade-help"} <= commands
+    assert manifest["settings"]["socket_mode_enabled"] is True
