@@ -143,7 +143,10 @@ def main() -> None:
 
         run(f"handler /{name}", args.n, handle_one)
     run("plain renderer", args.n, lambda i: render_text(replies[i % len(replies)]))
-    for module, function in (("bot.adapters.slack_render", "render_message"), ("bot.adapters.discord_render", "render_embed")):
+    for module, function in (
+        ("bot.adapters.slack_render", "render_message"),
+        ("bot.adapters.discord_render", "render_embed"),
+    ):
         try:
             renderer = getattr(__import__(module, fromlist=[function]), function)
         except (ImportError, AttributeError):

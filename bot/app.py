@@ -30,7 +30,7 @@ from bot.store.gitsync import GitSync
 from bot.store.live import LiveStore
 from bot.store.watch import StoreWatcher
 from bot.targets import CONSOLE, Target
-from handlers import CORE_COMMANDS
+from handlers import ALL_COMMANDS
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +56,7 @@ class App:
         secrets: Secrets | None = None,
         *,
         live_store: LiveStore | None = None,
-        commands: Sequence[CommandDef] = CORE_COMMANDS,
+        commands: Sequence[CommandDef] = ALL_COMMANDS,
     ) -> None:
         self.settings = settings
         self.secrets = secrets or Secrets()
@@ -150,7 +150,10 @@ class App:
 
     def _background_services(self) -> list[Service]:
         """Started once per process (never on a platform's reconnect): the scheduler, store watchers."""
-        return []
+        from bot.scheduler import BriefingScheduler, WatchAlerts
+
+        scheduler = BriefingScheduler.from_app(self)  # once per process: never from a platform's ready event
+        return [scheduler, WatchAlerts.from_app(self, claimant=scheduler.claimant)]
 
     async def _start_http(self) -> web.AppRunner | None:
         if not self.settings.http.enabled:

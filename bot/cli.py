@@ -201,10 +201,10 @@ def slack_manifest(
     """Print a paste-ready Slack app manifest (JSON) for every command, with the configured prefix."""
     from bot.adapters.slack_manifest import build_manifest
     from bot.router import Router
-    from handlers import CORE_COMMANDS
+    from handlers import ALL_COMMANDS
 
     settings = _settings(config, store)
-    router = Router(CORE_COMMANDS, prefix=settings.slack.command_prefix)
+    router = Router(ALL_COMMANDS, prefix=settings.slack.command_prefix)
     typer.echo(json.dumps(build_manifest(router.specs, settings, request_url), indent=2))
 
 

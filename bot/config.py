@@ -101,6 +101,13 @@ class BriefingConfig(_Section):
     recent_days: int = Field(7, ge=1, le=366)
 
 
+class SchedulerConfig(_Section):
+    grace_minutes: int = Field(30, ge=1, le=24 * 60)  # a briefing later than this is skipped, not posted late
+    lease_seconds: int = Field(120, ge=10, le=3600)  # a silent claimant's claim is taken over after this
+    reload_seconds: int = Field(30, ge=5, le=60)  # chat-made subscriptions reach every replica within this
+    delivery_attempts: int = Field(5, ge=1, le=20)
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="BRIEFBOT_", env_nested_delimiter="__", extra="forbid")
 
@@ -116,6 +123,7 @@ class Settings(BaseSettings):
     default_deals: dict[str, str] = Field(default_factory=dict)  # target -> deal id
     subscriptions: list[SubscriptionConfig] = Field(default_factory=list)
     briefing: BriefingConfig = Field(default_factory=BriefingConfig)
+    scheduler: SchedulerConfig = Field(default_factory=SchedulerConfig)
     slack: SlackConfig = Field(default_factory=SlackConfig)
     discord: DiscordConfig = Field(default_factory=DiscordConfig)
     http: HttpConfig = Field(default_factory=HttpConfig)

@@ -7,7 +7,7 @@ Handlers import nothing from Slack or Discord (a test enforces it): they take a 
 from __future__ import annotations
 
 from bot.router import CommandDef
-from handlers import brief, deal, health, help, reload, search, status, timeline, who
+from handlers import brief, deal, health, help, reload, schedule, search, status, subscribe, timeline, watch, who
 
 CORE_COMMANDS: tuple[CommandDef, ...] = (
     status.COMMAND,
@@ -21,4 +21,15 @@ CORE_COMMANDS: tuple[CommandDef, ...] = (
     reload.COMMAND,
 )
 
-__all__ = ["CORE_COMMANDS"]
+# The daily briefing: subscriptions (admins), the schedule, watches.
+SCHEDULER_COMMANDS: tuple[CommandDef, ...] = (
+    subscribe.COMMAND,
+    subscribe.UNSUBSCRIBE,
+    schedule.COMMAND,
+    watch.COMMAND,
+    watch.UNWATCH,
+)
+
+ALL_COMMANDS: tuple[CommandDef, ...] = CORE_COMMANDS + SCHEDULER_COMMANDS
+
+__all__ = ["ALL_COMMANDS", "CORE_COMMANDS", "SCHEDULER_COMMANDS"]

@@ -1,14 +1,36 @@
-"""/brief [deal]: the deal-progress briefing, on demand. It never moves a channel's snapshot."""
+"""/brief [deal]: the deal-progress briefing, on demand. It never moves a channel's snapshot.
+
+In a channel whose briefings are posted, "what changed" is counted from that channel's last posted briefing,
+exactly as the next scheduled post will (``briefbot brief --channel TARGET`` prints it). ``since:DATE`` reports
+the changes since any day instead. ``/brief reissue`` (admins) edits the day's posted briefing in place after a
+correction to the store; it never posts a second one.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import logging
+from dataclasses import replace
+from typing import Any
+
 from bot.briefing import BriefingOptions, compose_briefing
+from bot.briefing.snapshot import channel_briefing
 from bot.commands import Command, CommandSpec, Param, ParamKind
 from bot.context import Context
-from bot.errors import BadArgument
-from bot.reply import Reply
+from bot.delivery import EditsPosts
+from bot.errors import BadArgument, BriefbotError, DeliveryError, UserError
+from bot.reply import Reply, Section
 from bot.router import CommandDef
+from bot.scheduler.plan import post_key
+from bot.state import State, claims, open_state, snapshots
+from bot.state.claims import PostState
+from bot.state.snapshots import StoredSnapshot
+from bot.store import DealEntry
+from bot.store.dates import human_day
 from handlers.common import resolve_deal
+from handlers.subscribe import app_of
+
+log = logging.getLogger(__name__)
 
 SPEC = CommandSpec(
     name="brief",
@@ -18,21 +40,101 @@ SPEC = CommandSpec(
         Param("date", ParamKind.DATE, "Brief as of this date (YYYY-MM-DD)"),
         Param("since", ParamKind.DATE, "Report changes since this date, to catch up after time away"),
     ),
-    examples=("/brief", "/brief since:2025-04-25", "/brief canada-us date:2025-05-02"),
+    examples=("/brief", "/brief since:2025-04-25", "/brief canada-us date:2025-05-02", "/brief reissue"),
 )
 
 
 async def handle(command: Command, ctx: Context) -> Reply:
+    if command.arg.strip().lower() == "reissue":
+        return await reissue(command, ctx)
     deal = resolve_deal(command, ctx, command.arg or None)
     as_of = ctx.as_of(command)
     since = command.date_option("since")
     if since and since >= as_of:
         raise BadArgument(f"since must be before the briefing date ({as_of.isoformat()}).")
     options = ctx.services.get("briefing_options", BriefingOptions())
-    live = ctx.services.get("live_store")
-    return compose_briefing(
-        ctx.store, deal, as_of, since=since, options=options, viewer=ctx.viewer, commit=getattr(live, "commit", None)
+    commit = getattr(ctx.services.get("live_store"), "commit", None)
+    previous = await _channel_snapshot(ctx, deal, as_of) if since is None else None
+    if previous is not None:
+        reply, _ = channel_briefing(
+            ctx.store,
+            deal,
+            as_of,
+            viewer=ctx.viewer,
+            previous=previous.data,
+            previous_date=previous.local_date,
+            options=options,
+            commit=commit,
+        )
+        return reply  # read only: the snapshot moves when a briefing is posted, never here
+    return compose_briefing(ctx.store, deal, as_of, since=since, options=options, viewer=ctx.viewer, commit=commit)
+
+
+async def reissue(command: Command, ctx: Context) -> Reply:
+    """Edit the channel's posted briefing (the latest, or the one of ``date:``) to match the corrected store."""
+    if not ctx.is_admin:
+        raise UserError("/brief reissue is for Briefbot admins.")
+    app = app_of(ctx)
+    deal = resolve_deal(command, ctx, None)
+    target = str(ctx.target)
+    state: State = await app.open_state()
+    day = command.date_option("date")
+    post = (
+        await claims.get(state, post_key(target, deal.id, day))
+        if day
+        else await claims.last_sent(state, target, deal.id)
     )
+    if post is None or post.state is not PostState.SENT or not post.message_id:
+        on = f" on {day.isoformat()}" if day else ""
+        raise BadArgument(f"No posted {deal.id} briefing in this channel{on} to reissue.")
+    delivery = app.deliveries.get(ctx.target.platform)
+    if not isinstance(delivery, EditsPosts):
+        raise BadArgument(f"Briefbot cannot edit posts on {ctx.target.platform}, so it cannot reissue a briefing.")
+    previous = await snapshots.previous(state, target, deal.id, before=post.local_date)
+    reply, snapshot = channel_briefing(
+        ctx.store,
+        deal,
+        post.local_date,
+        viewer=ctx.viewer,
+        previous=previous.data if previous else None,
+        previous_date=previous.local_date if previous else None,
+        options=ctx.services.get("briefing_options", BriefingOptions()),
+        commit=getattr(ctx.services.get("live_store"), "commit", None),
+    )
+    now = dt.datetime.now(dt.UTC)
+    reply = replace(
+        reply.shared(),
+        subtitle=f"{reply.subtitle} · updated",
+        footer=(*reply.footer, f"Updated {now:%d %b %H:%M} UTC after a correction"),
+    )
+    try:
+        message_id = await delivery.update(ctx.target, post.message_id, reply, post.key)
+    except DeliveryError as exc:
+        raise BriefbotError(f"The briefing could not be edited: {exc}") from exc
+    await claims.mark_edited(state, post.key, message_id=message_id, now=now)
+    await snapshots.save(state, target, deal.id, post.local_date, snapshot, post_key=post.key, now=now)
+    return Reply(
+        title="Briefing reissued",
+        sections=(Section(text=f"The {human_day(post.local_date)} briefing was updated in place, not posted again."),),
+    )
+
+
+async def _channel_snapshot(ctx: Context, deal: DealEntry, as_of: dt.date) -> StoredSnapshot | None:
+    """The snapshot of this channel's last posted briefing before ``as_of``, if the bot has a state database."""
+    app: Any = ctx.services.get("app")
+    if app is None or ctx.target.platform == "console":
+        return None
+    try:
+        if app.state is not None:
+            return await snapshots.previous(app.state, str(ctx.target), deal.id, before=as_of)
+        state = await open_state(app.settings.state_url)  # `briefbot brief --channel`: no running bot
+        try:
+            return await snapshots.previous(state, str(ctx.target), deal.id, before=as_of)
+        finally:
+            await state.close()
+    except Exception:  # a briefing without the digest beats no briefing
+        log.warning("could not read the last briefing of %s; reporting dated changes", ctx.target, exc_info=True)
+        return None
 
 
 COMMAND = CommandDef(SPEC, handle)

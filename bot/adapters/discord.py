@@ -1,0 +1,329 @@
+"""The Discord adapter: a discord.py 2.x client whose slash commands, autocomplete and buttons feed the router.
+
+It only translates: an interaction becomes a neutral ``Command`` (``bot.commands.from_options``) and a
+``Context``; the router's ``Reply`` becomes an embed (``discord_render``) with components (``discord_ui``).
+Answers are ephemeral with a "Post publicly" button unless the reply is already meant for everyone; questions
+offer their candidates as buttons or a select menu that answer as if the command had been typed.
+
+Lifecycle: ``start`` logs in (``setup_hook`` builds the command tree and syncs it only when it changed) and runs
+the gateway connection in a task; discord.py reconnects and resumes by itself. ``on_ready`` fires again after a
+fresh session, so nothing is started there: background work (the scheduler, watchers) is started once per process
+by the App. Intents are none at all: interactions arrive regardless, and no privileged intent is needed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable
+from typing import TYPE_CHECKING, Any
+
+import discord
+import yarl
+from discord import app_commands
+from discord.gateway import DiscordWebSocket
+from discord.http import Route
+
+from bot.adapters.discord_commands import build_commands, clip, sync_if_changed
+from bot.adapters.discord_delivery import DiscordDelivery
+from bot.adapters.discord_render import render_embed
+from bot.adapters.discord_ui import PICK, SHARE, CommandRefs, parse_custom_id, reply_view
+from bot.commands import ParamKind, from_options
+from bot.context import Context
+from bot.errors import ConfigError, UserError
+from bot.reply import Reply, Tone, Visibility
+from bot.router import reply_for
+from bot.store.index import Entity, EntityKind, Outcome
+from bot.targets import Target
+
+if TYPE_CHECKING:
+    from bot.app import App
+
+log = logging.getLogger(__name__)
+
+DEFER_AFTER = 2.0  # Discord wants a first response within 3 s: acknowledge first when an answer is slow
+READY_WAIT = 0.2  # without the guilds intent no GUILD_CREATE follows READY, so waiting for them is pointless
+EXPIRED = "That button has expired. Type the command again, or use /help."
+
+
+class _NoGuildsIntentWarning(logging.Filter):
+    """Running without the guilds intent is deliberate here; drop discord.py's warning about it at each start."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("Guilds intent seems to be disabled")
+
+
+logging.getLogger("discord.state").addFilter(_NoGuildsIntentWarning())
+discord.VoiceClient.warn_nacl = False  # no voice here: skip the warnings about missing voice libraries
+if hasattr(discord.VoiceClient, "warn_dave"):
+    discord.VoiceClient.warn_dave = False
+
+
+def target_of(interaction: discord.Interaction[Any]) -> Target:
+    guild = str(interaction.guild_id) if interaction.guild_id else "dm"
+    return Target("discord", (guild, str(interaction.channel_id or "unknown")))
+
+
+class BriefbotClient(discord.Client):
+    """The discord.py client; every event is handed to the service."""
+
+    def __init__(self, service: DiscordService) -> None:
+        super().__init__(
+            intents=discord.Intents.none(),
+            allowed_mentions=discord.AllowedMentions.none(),  # applies to every message the client sends
+            guild_ready_timeout=READY_WAIT,
+        )
+        self.service = service
+        self.tree: app_commands.CommandTree[BriefbotClient] = _Tree(self)
+
+    async def setup_hook(self) -> None:  # once per login: per-client setup only
+        await self.service.setup(self)
+
+    async def on_connect(self) -> None:
+        self.service.connected.set()
+
+    async def on_disconnect(self) -> None:
+        self.service.connected.clear()
+
+    async def on_ready(self) -> None:  # fires again after every new session: start nothing here
+        self.service.ready_count += 1
+        self.service.ready.set()
+        log.info("Discord ready as %s (ready #%d)", self.user, self.service.ready_count)
+
+    async def on_resumed(self) -> None:
+        self.service.resumed_count += 1
+        self.service.connected.set()
+
+    async def on_interaction(self, interaction: discord.Interaction[Any]) -> None:
+        if interaction.type is discord.InteractionType.component:
+            await self.service.on_component(interaction)
+
+
+class _Tree(app_commands.CommandTree[BriefbotClient]):
+    async def on_error(self, interaction: discord.Interaction[Any], error: app_commands.AppCommandError) -> None:
+        if isinstance(error, app_commands.CommandNotFound):
+            log.warning("Discord sent an unknown command (%s); the registered commands are out of date", error.name)
+            reply = reply_for(UserError("This command is out of date; Discord will show the current ones shortly."))
+        else:
+            log.error("Discord command failed", exc_info=error)
+            reply = reply_for(error)
+        if interaction.type is discord.InteractionType.application_command and not interaction.response.is_done():
+            await interaction.response.send_message(embed=render_embed(reply), ephemeral=True)
+
+
+class DiscordService:
+    """The Discord connection as an App service (``start``/``stop``), and its ``discord`` delivery."""
+
+    platform = "discord"
+
+    def __init__(self, app: App, token: str) -> None:
+        self.app = app
+        self._token = token
+        self.client: BriefbotClient | None = None
+        self.refs = CommandRefs()
+        self.delivery = DiscordDelivery(lambda: self.client)
+        self.connected = asyncio.Event()  # set while a gateway session is up
+        self.ready = asyncio.Event()  # set by each on_ready (for health checks and tests; clear it to wait again)
+        self.defer_after = DEFER_AFTER
+        self.setups = 0  # logins (setup_hook runs)
+        self.syncs = 0  # command syncs actually sent to Discord
+        self.ready_count = 0
+        self.resumed_count = 0
+        self._task: asyncio.Task[None] | None = None
+        self._saved: tuple[str, yarl.URL] | None = None
+        app.deliveries[self.platform] = self.delivery
+
+    async def start(self) -> None:
+        self._point_at_configured_servers()
+        self.client = BriefbotClient(self)
+        try:
+            await self.client.login(self._token)
+        except discord.LoginFailure as exc:
+            await self.client.close()
+            raise ConfigError(
+                f"Discord refused DISCORD_TOKEN ({exc}): copy the bot token again from the developer portal"
+            ) from exc
+        except Exception:
+            await self.client.close()
+            raise
+        self._task = asyncio.create_task(self._run(self.client), name="discord-gateway")
+
+    async def stop(self) -> None:
+        if self._task is not None:  # first the connection loop, so it cannot reconnect while the client closes
+            self._task.cancel()
+            await asyncio.gather(self._task, return_exceptions=True)
+            self._task = None
+        if self.client is not None:
+            await self.client.close()
+        self.connected.clear()
+        if self._saved is not None:  # the overrides are process-wide class attributes: put them back
+            Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY = self._saved
+            self._saved = None
+
+    async def _run(self, client: BriefbotClient) -> None:
+        try:
+            await client.connect(reconnect=True)
+        except Exception:
+            log.exception("the Discord connection ended and will not be retried")
+
+    def _point_at_configured_servers(self) -> None:
+        """Another REST base or gateway (a proxy, a test server), only when configured."""
+        config = self.app.settings.discord
+        if not (config.api_url or config.gateway_url):
+            return
+        self._saved = (Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY)
+        if config.api_url:
+            Route.BASE = config.api_url.rstrip("/")
+        if config.gateway_url:
+            DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(config.gateway_url)
+
+    async def setup(self, client: BriefbotClient) -> None:
+        """Per login: the command tree from the router's specs, synced only when it changed."""
+        self.setups += 1
+        tree = client.tree
+        tree.clear_commands(guild=None)
+        for command in build_commands(self.app.router.specs, self.run_command, self.complete):
+            tree.add_command(command)
+        guild_ids = self.app.settings.discord.dev_guild_ids
+        for guild_id in guild_ids:
+            tree.copy_global_to(guild=discord.Object(id=guild_id))
+        state = await self.app.open_state()
+        if await sync_if_changed(tree, client.application_id, guild_ids, state):
+            self.syncs += 1
+
+    def is_admin(self, user: discord.User | discord.Member) -> bool:
+        admins = set(self.app.settings.admins)
+        if not admins:
+            return False
+        # Role ids come with the interaction's member even without a role cache (no guilds intent).
+        roles = getattr(user, "_roles", ())
+        return str(user.id) in admins or any(str(role) in admins for role in roles)
+
+    def context(self, interaction: discord.Interaction[Any]) -> Context:
+        user = interaction.user
+        return self.app.context(target_of(interaction), user=str(user.id), is_admin=self.is_admin(user))
+
+    async def run_command(
+        self, interaction: discord.Interaction[Any], name: str, values: dict[str, str | None]
+    ) -> None:
+        """A slash command: typed options -> Command -> router -> reply."""
+        try:
+            command = from_options(name, values, self.app.router.specs)
+        except Exception as exc:  # a bad date or a missing argument is answered like any other error
+            reply = reply_for(exc)
+            await self._answer(interaction, _done(reply))
+            return
+        await self._answer(interaction, self.app.router.dispatch(command, self.context(interaction)))
+
+    async def on_component(self, interaction: discord.Interaction[Any]) -> None:
+        """A click on one of our buttons or select menus; anything else is not ours."""
+        data: dict[str, Any] = dict(interaction.data or {})
+        parsed = parse_custom_id(str(data.get("custom_id", "")))
+        if parsed is None:
+            return
+        action, ref = parsed
+        if action == PICK:
+            values = data.get("values") or [""]
+            ref = str(values[0])
+        text = self.refs.command(ref)
+        if text is None:
+            await self._answer(interaction, _done(reply_for(UserError(EXPIRED))))
+            return
+        work = self.app.router.handle_text(text, self.context(interaction))
+        if action == SHARE:
+            await self._answer(interaction, work, public=True)
+        else:
+            message = interaction.message
+            in_place = message is not None and message.flags.ephemeral
+            await self._answer(interaction, work, edit=in_place)
+
+    async def complete(
+        self, interaction: discord.Interaction[Any], kind: ParamKind, current: str
+    ) -> list[app_commands.Choice[str]]:
+        """Autocomplete from the store's index: prefixes, aliases and fuzzy matches, visible to this channel."""
+        store = self.app.live_store.current
+        index = store.index
+        target = target_of(interaction)
+        viewer = str(target)
+        found: list[Entity] = []
+        if kind in (ParamKind.DEAL, ParamKind.TOPIC_OR_DEAL):
+            found.extend(index.suggest(EntityKind.DEAL, current, viewer=viewer))
+        if kind in (ParamKind.TOPIC, ParamKind.TOPIC_OR_DEAL):
+            deal_id = self._deal_scope(interaction, target)
+            found.extend(index.suggest(EntityKind.TOPIC, current, deal_id=deal_id, viewer=viewer))
+        if kind is ParamKind.PERSON:
+            found.extend(index.suggest(EntityKind.PERSON, current, viewer=viewer))
+        several_deals = len(index.entities(EntityKind.DEAL, viewer=viewer)) > 1
+        choices = []
+        for entity in found[:25]:
+            label = entity.label
+            if entity.kind is EntityKind.TOPIC and several_deals and entity.deal_id:
+                deal = index.get(EntityKind.DEAL, entity.deal_id)
+                label = f"{label} · {deal.label if deal else entity.deal_id}"
+            choices.append(app_commands.Choice(name=clip(label, 100), value=entity.id[:100]))
+        return choices
+
+    def _deal_scope(self, interaction: discord.Interaction[Any], target: Target) -> str | None:
+        """Topics of the deal typed in ``deal:``, else of the channel's default deal, else of every deal."""
+        index = self.app.live_store.current.index
+        typed = getattr(interaction.namespace, "deal", None)
+        if typed:
+            lookup = index.lookup(EntityKind.DEAL, str(typed), viewer=str(target))
+            if lookup.outcome is Outcome.FOUND and lookup.entity is not None:
+                return lookup.entity.id
+        default = self.app.settings.default_deals.get(str(target))
+        return default if default and index.get(EntityKind.DEAL, default) else None
+
+    async def _answer(
+        self, interaction: discord.Interaction[Any], work: Awaitable[Reply], *, public: bool = False, edit: bool = False
+    ) -> None:
+        """Respond within Discord's 3 s: at once when the answer is quick, else acknowledge and edit it in later."""
+        task = asyncio.ensure_future(work)
+        done, _ = await asyncio.wait({task}, timeout=self.defer_after)
+        try:
+            if done:
+                await self._respond(interaction, task.result(), public=public, edit=edit)
+                return
+            if edit:
+                await interaction.response.defer()
+            else:
+                await interaction.response.defer(ephemeral=not public, thinking=True)
+            reply = await task
+            embed, view, _private = self._message(reply, public=public)
+            await interaction.edit_original_response(embed=embed, view=view)
+        except discord.HTTPException as exc:  # expired interaction (10062) or a refused payload: log, never raise
+            log.warning("could not answer a Discord interaction: %s %s", exc.status, exc.text)
+        finally:
+            if not task.done():  # the interaction is dead: nobody will read this answer
+                task.cancel()
+
+    async def _respond(self, interaction: discord.Interaction[Any], reply: Reply, *, public: bool, edit: bool) -> None:
+        embed, view, private = self._message(reply, public=public)
+        if edit:
+            await interaction.response.edit_message(embed=embed, view=view)
+        elif view is not None:
+            await interaction.response.send_message(embed=embed, view=view, ephemeral=private)
+        else:
+            await interaction.response.send_message(embed=embed, ephemeral=private)
+
+    def _message(self, reply: Reply, *, public: bool) -> tuple[discord.Embed, discord.ui.View | None, bool]:
+        if public and reply.tone is Tone.ANSWER:
+            reply = reply.shared()
+        private = reply.visibility is Visibility.PRIVATE
+        share = reply.command if private and reply.tone is Tone.ANSWER else None
+        return render_embed(reply), reply_view(reply, self.refs, share=share), private
+
+
+async def _done(reply: Reply) -> Reply:
+    return reply
+
+
+def build_service(app: App) -> DiscordService:
+    """Called by the App when ``DISCORD_TOKEN`` is set; registers ``app.deliveries["discord"]``."""
+    token = app.secrets.discord_token
+    if not token:
+        raise ConfigError("DISCORD_TOKEN (or DISCORD_TOKEN_FILE) is not set")
+    return DiscordService(app, token)
+
+
+__all__ = ["BriefbotClient", "DiscordService", "build_service", "target_of"]

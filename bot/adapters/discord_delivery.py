@@ -1,0 +1,149 @@
+"""Posting replies (daily briefings, alerts) to Discord channel ids: the :class:`~bot.delivery.Delivery` port.
+
+A post is one embed with the idempotency key in its footer, sent with a nonce derived from the key and
+``enforce_nonce``, so Discord itself returns the earlier message when the same post is repeated within minutes.
+Errors are translated, never retried here (``deliver_with_retry`` owns retries; discord.py's own rate-limit
+handling still applies): a channel the bot cannot see or post to, or one that is gone, is a permanent error
+with a reason; a 5xx, a timeout or a dropped connection is transient.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+from collections.abc import Callable
+from typing import NoReturn
+
+import aiohttp
+import discord
+
+from bot.adapters.discord_render import render_embed
+from bot.errors import PermanentDeliveryError, TransientDeliveryError
+from bot.reply import Reply
+from bot.targets import Target
+
+NONCE_MAX = 25  # Discord's limit for a string nonce
+HISTORY_LIMIT = 50  # messages searched by ``find``
+NO_MENTIONS = discord.AllowedMentions.none()
+
+# Discord JSON error codes worth a precise reason
+_REASONS = {
+    10003: "unknown_channel",
+    10008: "unknown_message",
+    50001: "missing_access",
+    50007: "cannot_message_user",
+    50013: "missing_permissions",
+}
+
+
+def nonce_for(key: str) -> str:
+    """Deterministic per idempotency key: a repeat of the same post carries the same nonce."""
+    return hashlib.sha256(key.encode()).hexdigest()[:NONCE_MAX]
+
+
+class DiscordDelivery:
+    platform = "discord"
+
+    def __init__(self, client: Callable[[], discord.Client | None]) -> None:
+        self._client = client  # the service's current client (a new one per start)
+
+    async def deliver(self, target: Target, reply: Reply, key: str) -> str:
+        channel = self._channel(target)
+        try:
+            message = await channel.send(
+                embed=render_embed(reply, key=key), nonce=nonce_for(key), allowed_mentions=NO_MENTIONS
+            )
+        except Exception as exc:
+            _raise_delivery_error(exc, target)
+        return str(message.id)
+
+    async def update(self, target: Target, message_id: str, reply: Reply, key: str) -> str:
+        """Replace an earlier post (a reissued briefing) in place."""
+        channel = self._channel(target)
+        try:
+            message = await channel.get_partial_message(int(message_id)).edit(
+                embed=render_embed(reply, key=key), allowed_mentions=NO_MENTIONS
+            )
+        except ValueError:
+            raise PermanentDeliveryError(
+                f"'{message_id}' is not a Discord message id", target=str(target), reason="bad_message_id"
+            ) from None
+        except Exception as exc:
+            _raise_delivery_error(exc, target)
+        return str(message.id)
+
+    async def find_post(self, target: Target, key: str) -> str | None:
+        """A recent post of ours carrying ``key`` in its footer (needs Read Message History in the channel)."""
+        channel = self._channel(target)
+        client = self._client()
+        me = client.user.id if client and client.user else None
+        try:
+            async for message in channel.history(limit=HISTORY_LIMIT):
+                if message.author.id != me:
+                    continue
+                if any(e.footer.text and e.footer.text.endswith(f"key {key}") for e in message.embeds):
+                    return str(message.id)
+        except Exception as exc:
+            _raise_delivery_error(exc, target)
+        return None
+
+    async def check(self, target: Target) -> None:
+        """Raise PermanentDeliveryError if the channel is gone or hidden from the bot (when a subscription is
+        made). Whether it may also *send* there is only known when it posts."""
+        channel = self._channel(target)
+        client = self._client()
+        assert client is not None  # _channel checked it
+        try:
+            await client.http.get_channel(channel.id)
+        except Exception as exc:
+            _raise_delivery_error(exc, target)
+
+    def _channel(self, target: Target) -> discord.PartialMessageable:
+        client = self._client()
+        if client is None or client.user is None or client.is_closed():
+            raise TransientDeliveryError("Discord is not connected yet", target=str(target))
+        if target.platform != "discord" or len(target.parts) != 2 or not target.channel.isdigit():
+            raise PermanentDeliveryError(
+                f"{target} is not a Discord channel target: write it as discord:GUILD_ID:CHANNEL_ID "
+                "(or discord:dm:CHANNEL_ID)",
+                target=str(target),
+                reason="bad_target",
+            )
+        return client.get_partial_messageable(int(target.channel))
+
+
+def _raise_delivery_error(exc: BaseException, target: Target) -> NoReturn:
+    where = str(target)
+    if isinstance(exc, discord.RateLimited):
+        raise TransientDeliveryError(
+            f"Discord rate limit for {where}", target=where, retry_after=exc.retry_after
+        ) from exc
+    if isinstance(exc, discord.Forbidden):
+        reason = _REASONS.get(exc.code, "forbidden")
+        raise PermanentDeliveryError(
+            f"Briefbot may not post in {where} ({exc.text or reason}): give it View Channel, Send Messages and "
+            "Embed Links there, or remove the subscription",
+            target=where,
+            reason=reason,
+        ) from exc
+    if isinstance(exc, discord.NotFound):
+        reason = _REASONS.get(exc.code, "not_found")
+        raise PermanentDeliveryError(
+            f"{where} does not exist any more, or the bot is not in that server ({exc.text or reason})",
+            target=where,
+            reason=reason,
+        ) from exc
+    if isinstance(exc, discord.DiscordServerError):
+        raise TransientDeliveryError(f"Discord server error {exc.status} for {where}", target=where) from exc
+    if isinstance(exc, discord.HTTPException):
+        if exc.status == 429:
+            raise TransientDeliveryError(f"Discord rate limit for {where}", target=where) from exc
+        raise PermanentDeliveryError(
+            f"Discord refused the post to {where}: {exc.status} {exc.text}", target=where, reason=f"http_{exc.status}"
+        ) from exc
+    if isinstance(exc, aiohttp.ClientError | asyncio.TimeoutError | OSError):
+        raise TransientDeliveryError(f"could not reach Discord for {where}: {exc!r}", target=where) from exc
+    raise exc
+
+
+__all__ = ["DiscordDelivery", "nonce_for"]

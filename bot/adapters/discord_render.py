@@ -1,0 +1,218 @@
+"""A neutral :class:`~bot.reply.Reply` as one Discord embed. Pure: no I/O, no client.
+
+Layout: the title; a description with the subtitle, the status and the sections that have no heading; one
+field per headed section (with its progress bars and its own fields); a footer with the sources, the
+``updated`` date, the reply's footer lines and the idempotency key. The colour follows the store status
+(via ``STATUS_TONE``) or, for questions and errors, the kind of answer.
+
+Discord refuses an embed over its limits, so everything is cut to fit (title 256, description 4,096, 25 fields
+of 256/1,024, footer 2,048, 6,000 in all), at line boundaries where possible, and a cut answer ends with a
+pointer to ``reply.more``. Markdown text goes through :func:`bot.markup.to_discord` (escaped, mentions broken);
+plain text (title, headings, footer) has its mentions broken too, although embeds never ping anyone.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import discord
+
+from bot.markup import discord_escape, to_discord
+from bot.render_text import progress_bar
+from bot.reply import Progress, Reply, Section, Tone
+from bot.store.model import STATUS_TONE, status_label
+from bot.store.model import Tone as StatusTone
+
+TITLE_MAX = 256
+DESCRIPTION_MAX = 4096
+FIELDS_MAX = 25
+FIELD_NAME_MAX = 256
+FIELD_VALUE_MAX = 1024
+FOOTER_MAX = 2048
+TOTAL_MAX = 6000
+BAR_WIDTH = 10
+ZWSP = "\u200b"
+ELLIPSIS = "…"
+
+STATUS_COLOURS: dict[StatusTone, int] = {
+    StatusTone.GOOD: 0x2ECC71,
+    StatusTone.ACTIVE: 0x3498DB,
+    StatusTone.NEUTRAL: 0x95A5A6,
+    StatusTone.WARNING: 0xE67E22,
+    StatusTone.BAD: 0xE74C3C,
+    StatusTone.MUTED: 0x607D8B,
+}
+TONE_COLOURS: dict[Tone, int] = {
+    Tone.QUESTION: 0x5865F2,
+    Tone.NOT_FOUND: 0x95A5A6,
+    Tone.ERROR: 0xE67E22,
+    Tone.INTERNAL: 0xE74C3C,
+}
+ANSWER_COLOUR = 0x5865F2  # Discord's blurple, for answers without a status
+
+_MENTION = re.compile(r"@(everyone|here)", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class _Field:
+    name: str
+    value: str
+    inline: bool
+
+
+def colour_of(reply: Reply) -> int:
+    if reply.tone in TONE_COLOURS:
+        return TONE_COLOURS[reply.tone]
+    tone = STATUS_TONE.get(reply.status) if reply.status else None
+    return STATUS_COLOURS[tone] if tone else ANSWER_COLOUR
+
+
+def render_embed(reply: Reply, *, key: str | None = None) -> discord.Embed:
+    """The embed for ``reply``; ``key`` (a delivery's idempotency key) goes into the footer."""
+    title = clip(plain(reply.title), TITLE_MAX)
+    footer = clip(_footer(reply, key), FOOTER_MAX)
+    note = _cut_note(reply)
+    # Room for the cut note is kept aside from the start, so adding it can never break a limit.
+    left = TOTAL_MAX - len(title) - len(footer) - len(note) - 2
+    lead, fields = _layout(reply)
+
+    description = clip(lead, min(DESCRIPTION_MAX - len(note) - 2, left))
+    cut = description != lead
+    left -= len(description)
+    kept: list[_Field] = []
+    for position, field in enumerate(fields):
+        if cut:
+            break
+        last = position == len(fields) - 1
+        if (len(kept) == FIELDS_MAX - 1 and not last) or len(field.name) + 40 > left:
+            cut = True
+            break
+        value = clip(field.value, min(FIELD_VALUE_MAX, left - len(field.name)))
+        cut = value != field.value
+        kept.append(_Field(field.name, value, field.inline))
+        left -= len(field.name) + len(value)
+    if cut and note:
+        if kept:
+            kept.append(_Field("More", note, False))
+        else:
+            description = f"{description}\n\n{note}".strip()
+
+    embed = discord.Embed(title=title, description=description or None, colour=colour_of(reply))
+    for field in kept:
+        embed.add_field(name=field.name, value=field.value, inline=field.inline)
+    if footer:
+        embed.set_footer(text=footer)
+    if reply.image_url and reply.image_url.startswith(("https://", "http://")):
+        embed.set_image(url=reply.image_url)
+    return embed
+
+
+def plain(text: str) -> str:
+    """Plain text for a title, heading or footer: break ``@everyone``/``@here`` and ``<@id>`` mentions."""
+    return _MENTION.sub(f"@{ZWSP}\\1", text.replace("<@", f"<{ZWSP}@"))
+
+
+def clip(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters, at a line or word boundary when one is near, ending with "…"."""
+    if len(text) <= limit:
+        return text
+    if limit <= len(ELLIPSIS):
+        return ""
+    head = text[: limit - len(ELLIPSIS)]
+    for stop in ("\n", " "):
+        at = head.rfind(stop)
+        if at >= len(head) * 2 // 3:  # only when it loses little
+            head = head[:at]
+            break
+    return head.rstrip().rstrip("\\") + ELLIPSIS  # never leave a lone escape character before the ellipsis
+
+
+def _layout(reply: Reply) -> tuple[str, list[_Field]]:
+    lead: list[str] = []
+    if reply.subtitle:
+        lead.append(f"_{to_discord_text(reply.subtitle)}_")
+    if reply.status and (not reply.subtitle or status_label(reply.status) not in reply.subtitle):
+        lead.append(f"Status: **{status_label(reply.status)}**")
+    fields: list[_Field] = []
+    for section in reply.sections:
+        body = _section_body(section)
+        if not section.heading and not fields:  # the sections before the first heading lead the answer
+            if body:
+                lead.append(body)
+        else:
+            name = plain(section.heading or ZWSP)
+            if section.status:
+                name = f"{name} · {status_label(section.status)}"
+            fields.extend(_split(clip(name, FIELD_NAME_MAX), body))
+        fields.extend(
+            _Field(clip(plain(f.name), FIELD_NAME_MAX) or ZWSP, to_discord(f.value) or ZWSP, True)
+            for f in section.fields
+            if f.inline
+        )
+    return "\n\n".join(lead), fields
+
+
+def _section_body(section: Section) -> str:
+    """Text, progress bars and long fields, in order; short (inline) fields become a grid of embed fields."""
+    parts = [to_discord(section.text)] if section.text else []
+    parts.extend(_progress_line(p) for p in section.progress)
+    parts.extend(f"**{to_discord_text(f.name)}:** {to_discord(f.value)}" for f in section.fields if not f.inline)
+    return "\n".join(p for p in parts if p)
+
+
+def _progress_line(progress: Progress) -> str:
+    note = f" ({to_discord_text(progress.note)})" if progress.note else ""
+    bar = progress_bar(progress, BAR_WIDTH)
+    return f"`{bar}` {progress.done}/{progress.total} {to_discord_text(progress.label)}{note}"
+
+
+def _split(name: str, value: str) -> list[_Field]:
+    """A section longer than one field value goes on in further fields, split between lines."""
+    if not value:
+        return [_Field(name, ZWSP, False)] if name != ZWSP else []
+    out: list[_Field] = []
+    chunk: list[str] = []
+    size = 0
+    for raw in value.split("\n"):
+        line = clip(raw, FIELD_VALUE_MAX)
+        if chunk and size + len(line) + 1 > FIELD_VALUE_MAX:
+            out.append(_Field(name if not out else f"{name} (continued)"[:FIELD_NAME_MAX], "\n".join(chunk), False))
+            chunk, size = [], 0
+        chunk.append(line)
+        size += len(line) + 1
+    out.append(_Field(name if not out else f"{name} (continued)"[:FIELD_NAME_MAX], "\n".join(chunk), False))
+    return out
+
+
+def _footer(reply: Reply, key: str | None) -> str:
+    lines: list[str] = []
+    if reply.sources:
+        cited = "; ".join(f"{s.outlet}, \u201c{s.title}\u201d, {s.date}" for s in reply.sources)
+        lines.append(f"Sources: {cited}")
+    if reply.updated:
+        lines.append(f"Updated {reply.updated}")
+    lines.extend(reply.footer)
+    if reply.more:
+        lines.append(f"More: {reply.more}")
+    if key:
+        lines.append(f"key {key}")
+    return plain("\n".join(lines))
+
+
+def _cut_note(reply: Reply) -> str:
+    if reply.more:
+        return f"{ELLIPSIS} cut to fit Discord; `{_code(reply.more)}` shows the rest."
+    return f"{ELLIPSIS} cut to fit Discord's size limits."
+
+
+def _code(text: str) -> str:
+    return text.replace("`", "ˋ")[:200]
+
+
+def to_discord_text(text: str) -> str:
+    """Plain text (not markdown) shown where Discord renders markdown: escaped so it reads literally."""
+    return discord_escape(text)
+
+
+__all__ = ["clip", "colour_of", "plain", "render_embed"]

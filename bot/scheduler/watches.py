@@ -1,0 +1,175 @@
+"""/watch alerts: when a watched topic's file changes (status change, new event), a short alert to the watcher.
+
+The store is checked whenever the live store swaps in a new version (polled cheaply: one identity comparison
+every ``interval`` seconds). Each watch remembers, in the state database, the topic as last alerted; an alert is
+claimed in the post log under a key made of the target, the topic and the *new* state, so replicas that notice
+the same change at once send one alert between them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import hashlib
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
+
+from bot.delivery import Delivery, deliver_with_retry
+from bot.errors import DeliveryError
+from bot.markup import escape
+from bot.reply import Choice, Reply, Section
+from bot.scheduler.runner import Now, Sleep
+from bot.state import State, claims, watches
+from bot.state.claims import Outcome, PostState
+from bot.store import Store
+from bot.store.dates import ApproxDate
+from bot.store.model import status_label
+from bot.targets import Target
+
+if TYPE_CHECKING:
+    from bot.app import App
+
+log = logging.getLogger(__name__)
+LEASE = dt.timedelta(minutes=2)
+
+
+def topic_state(store: Store, deal_id: str, topic_id: str) -> dict[str, Any] | None:
+    entry = store.topic(deal_id, topic_id)
+    if entry is None:
+        return None
+    events = {
+        e.id: {"date": e.date.iso(), "title": e.title, "source": e.source}
+        for e in store.events_of_topic(deal_id, topic_id)
+    }
+    return {"title": entry.topic.title, "status": entry.topic.status.value, "events": events}
+
+
+def alert_lines(store: Store, seen: dict[str, Any], now: dict[str, Any]) -> list[str]:
+    def outlet(source_id: str | None) -> str:
+        source = store.sources.get(source_id or "")
+        return f" _({escape(source.outlet)})_" if source else ""
+
+    lines = []
+    if seen["status"] != now["status"]:
+        lines.append(f"- Status: {status_label(seen['status'])} → **{status_label(now['status'])}**")
+    for event_id, event in sorted(now["events"].items(), key=lambda item: (item[1]["date"].lstrip("~"), item[0])):
+        if event_id not in seen["events"]:
+            day = ApproxDate.parse(event["date"]).human()
+            lines.append(f"- New event, **{day}**: {escape(event['title'])}{outlet(event['source'])}")
+    return lines
+
+
+class WatchAlerts:
+    """A Service: checks watched topics whenever the store changes."""
+
+    def __init__(
+        self,
+        *,
+        open_state: Callable[[], Awaitable[State]],
+        store: Callable[[], Store],
+        deliveries: dict[str, Delivery],
+        claimant: str,
+        now: Now,
+        sleep: Sleep = asyncio.sleep,
+        interval: float = 5.0,
+    ) -> None:
+        self._open_state = open_state
+        self._store = store
+        self._deliveries = deliveries
+        self.claimant = claimant
+        self.now = now
+        self._sleep = sleep
+        self.interval = interval
+        self._task: asyncio.Task[None] | None = None
+        self._last: Store | None = None
+
+    @classmethod
+    def from_app(cls, app: App, *, claimant: str, **overrides: Any) -> WatchAlerts:
+        return cls(
+            open_state=app.open_state,
+            store=lambda: app.live_store.current,
+            deliveries=app.deliveries,
+            claimant=claimant,
+            now=overrides.pop("now", lambda: dt.datetime.now(dt.UTC)),
+            **overrides,
+        )
+
+    async def start(self) -> None:
+        if self._task is None:
+            self._task = asyncio.create_task(self._loop())
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+    async def _loop(self) -> None:
+        while True:
+            store = self._store()
+            if store is not self._last:
+                try:
+                    await self.check(store)
+                except Exception:
+                    log.exception("checking watched topics failed")
+                self._last = store
+            await self._sleep(self.interval)
+
+    async def check(self, store: Store | None = None) -> int:
+        """Alert every watcher whose topic changed since it was last alerted; return how many alerts went out."""
+        store = store or self._store()
+        state = await self._open_state()
+        sent = 0
+        for watch in await watches.all_watches(state):
+            current = topic_state(store, watch.deal, watch.topic)
+            if current is None:
+                continue
+            if watch.seen is None:  # a new watch starts from what is there now
+                await watches.mark_seen(state, watch.id, current)
+                continue
+            lines = alert_lines(store, watch.seen, current)
+            if lines and await self._alert(state, watch, current, lines):
+                sent += 1
+            if lines or watch.seen != current:
+                await watches.mark_seen(state, watch.id, current)
+        return sent
+
+    async def _alert(self, state: State, watch: watches.Watch, current: dict[str, Any], lines: list[str]) -> bool:
+        digest = hashlib.sha1(json.dumps(current, sort_keys=True).encode()).hexdigest()[:12]
+        key = f"{watch.target}|{watch.deal}/{watch.topic}|alert|{digest}"
+        target = Target.parse(watch.target)
+        delivery = self._deliveries.get(target.platform)
+        if delivery is None:
+            return False
+        claim = await claims.claim(
+            state,
+            key,
+            kind="alert",
+            target=watch.target,
+            deal=f"{watch.deal}/{watch.topic}",
+            local_date=self.now().date(),
+            claimant=self.claimant,
+            now=self.now(),
+            lease=LEASE,
+        )
+        if claim.outcome is not Outcome.WON:
+            return False  # another replica has it (an alert is short-lived: no takeover)
+        reply = Reply(
+            title=f"Change in {current['title']}",
+            sections=(Section(text="\n".join(lines)),),
+            choices=(Choice("Full status", f"/status {watch.topic} deal:{watch.deal}"),),
+            footer=(f"You are watching {watch.topic}; /unwatch {watch.topic} to stop.",),
+        ).shared()
+        await claims.mark_sending(state, key, self.claimant, now=self.now(), lease=LEASE)
+        try:
+            message_id = await deliver_with_retry(delivery, target, reply, key, attempts=3, sleep=self._sleep)
+        except DeliveryError as exc:
+            await claims.finish(state, key, self.claimant, PostState.FAILED, now=self.now(), error=str(exc))
+            log.warning("watch alert %s failed: %s", key, exc)
+            return False
+        await claims.finish(state, key, self.claimant, PostState.SENT, now=self.now(), message_id=message_id)
+        return True

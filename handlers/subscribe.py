@@ -1,0 +1,223 @@
+"""/subscribe and /unsubscribe (admins): the daily briefing of a deal in a channel, at a local time.
+
+Subscriptions made here live in the state database and every replica picks them up within a minute (this one at
+once). Those declared in config are read-only: /subscribe on one only resumes it after a delivery failure paused
+it. Before subscribing, the bot checks that it can post there and says how to fix it if not.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from pydantic import ValidationError
+
+from bot.commands import Command, CommandSpec, Param, ParamKind
+from bot.config import DAYS, SubscriptionConfig
+from bot.context import Context
+from bot.delivery import ChecksTargets
+from bot.errors import BadArgument, BriefbotError, PermanentDeliveryError, TransientDeliveryError
+from bot.markup import escape
+from bot.reply import Reply, Section, Tone
+from bot.router import CommandDef
+from bot.scheduler import plan
+from bot.state import State, subscriptions
+from bot.state.subscriptions import Subscription
+from bot.targets import Target
+from handlers.common import resolve_deal
+
+FIXES = {
+    "not_in_channel": "Invite Briefbot to the channel (type `/invite @Briefbot` there), then run /subscribe again.",
+    "channel_not_found": "Briefbot cannot see that channel: invite it, or check the channel id.",
+    "missing_permissions": "Give Briefbot the View Channel, Send Messages and Embed Links permissions there.",
+    "missing_access": "Give Briefbot the View Channel, Send Messages and Embed Links permissions there.",
+    "is_archived": "That channel is archived: pick another one.",
+}
+
+CHANNEL = Param("channel", ParamKind.TARGET, "Another target, such as slack:T1:C2 (default: this channel)")
+SPEC = CommandSpec(
+    name="subscribe",
+    description="Post the daily deal briefing in this channel at a local time (admins).",
+    params=(
+        Param("deal", ParamKind.DEAL, "Which deal (optional when there is one)", positional=True),
+        Param("time", ParamKind.TEXT, "Local time, HH:MM (default 08:00)"),
+        Param("timezone", ParamKind.TEXT, "IANA time zone such as America/Toronto (default: the bot's)"),
+        Param("days", ParamKind.TEXT, "Days: mon-fri (default), daily, or a list such as mon,wed,fri"),
+        Param("skip", ParamKind.TEXT, "Dates to skip, such as 2025-05-19,2025-07-01"),
+        CHANNEL,
+    ),
+    examples=("/subscribe time:08:00 timezone:America/Toronto", "/subscribe canada-us days:mon,wed,fri"),
+    admin=True,
+)
+UNSUBSCRIBE_SPEC = CommandSpec(
+    name="unsubscribe",
+    description="Stop the daily deal briefing in this channel (admins).",
+    params=(Param("deal", ParamKind.DEAL, "Which deal (optional when there is one)", positional=True), CHANNEL),
+    examples=("/unsubscribe", "/unsubscribe canada-us"),
+    admin=True,
+)
+
+
+async def handle(command: Command, ctx: Context) -> Reply:
+    app = app_of(ctx)
+    deal = resolve_deal(command, ctx, command.arg or None)
+    target = target_option(command, ctx)
+    conf = _config(command, str(target), deal.id, app.settings.timezone)
+    state: State = await app.open_state()
+    now = now_of(app)
+    declared = next((s for s in app.settings.subscriptions if (s.target, s.deal) == (conf.target, conf.deal)), None)
+    if declared is not None:
+        if await subscriptions.resume(state, conf.target, conf.deal, now=now):
+            await nudge(app)
+            return _answer("Subscription resumed", f"The briefing of **{deal.id}** in `{target}` is back on.")
+        raise BadArgument(
+            f"{target} already gets {deal.id} from the config file, which chat cannot change; edit "
+            "config/briefbot.yaml instead."
+        )
+    problem = await _cannot_post(app, target)
+    if problem is not None:
+        return problem
+    sub = replace(Subscription.from_config(conf), source=subscriptions.CHAT, created_by=ctx.user or "console")
+    await subscriptions.upsert(state, sub, now=now)
+    await nudge(app)
+    when = describe(sub)
+    upcoming = plan.next_occurrence(plan.trigger_for(sub), now)
+    nxt = f" Next: {local_time(sub, upcoming)}." if upcoming else ""
+    return _answer(
+        "Subscribed", f"The **{escape(deal.deal.title)}** briefing will be posted in `{target}` {when}.{nxt}"
+    )
+
+
+async def handle_unsubscribe(command: Command, ctx: Context) -> Reply:
+    app = app_of(ctx)
+    deal = resolve_deal(command, ctx, command.arg or None)
+    target = target_option(command, ctx)
+    if any((s.target, s.deal) == (str(target), deal.id) for s in app.settings.subscriptions):
+        raise BadArgument(f"{target} gets {deal.id} from the config file; remove it from config/briefbot.yaml.")
+    state: State = await app.open_state()
+    if not await subscriptions.delete(state, str(target), deal.id):
+        raise BadArgument(f"{target} has no daily briefing of {deal.id}.")
+    await nudge(app)
+    return _answer("Unsubscribed", f"No more daily **{escape(deal.id)}** briefings in `{target}`.")
+
+
+def app_of(ctx: Context) -> Any:
+    app = ctx.services.get("app")
+    if app is None:
+        raise BriefbotError("Subscriptions need the running bot and its state database.")
+    return app
+
+
+def now_of(app: Any) -> dt.datetime:
+    """The scheduler's clock when one runs (so tests on a controlled clock agree), else the real one."""
+    for service in getattr(app, "services", []):
+        if hasattr(service, "next_fire_time") and callable(getattr(service, "now", None)):
+            when: dt.datetime = service.now()
+            return when
+    return dt.datetime.now(dt.UTC)
+
+
+def target_option(command: Command, ctx: Context) -> Target:
+    raw = command.option("channel")
+    if not raw or raw == "here":
+        return ctx.target
+    try:
+        return Target.parse(raw)
+    except ValueError as exc:
+        raise BadArgument(str(exc)) from None
+
+
+async def nudge(app: Any) -> None:
+    """Apply a change on this replica now; the others pick it up on their next reload (within a minute)."""
+    for service in getattr(app, "services", []):
+        reload = getattr(service, "reload", None)
+        if reload is not None and hasattr(service, "next_fire_time"):
+            await reload()
+
+
+def describe(sub: Subscription) -> str:
+    return f"at {sub.time} {sub.timezone}, {days_label(sub.days)}" + (
+        f", except {', '.join(d.isoformat() for d in sub.skip_dates)}" if sub.skip_dates else ""
+    )
+
+
+def local_time(sub: Subscription, when: dt.datetime) -> str:
+    """``Tue 6 May 2025 08:00`` in the subscription's time zone."""
+    local = when.astimezone(ZoneInfo(sub.timezone))
+    return f"{local:%a} {local.day} {local:%b %Y %H:%M}"
+
+
+def days_label(days: tuple[str, ...]) -> str:
+    if list(days) == list(DAYS):
+        return "every day"
+    if list(days) == list(DAYS[:5]):
+        return "Monday to Friday"
+    return ", ".join(d.capitalize() for d in days)
+
+
+def parse_days(text: str) -> list[str]:
+    """``mon-fri``, ``daily``, ``weekdays``, ``sat,sun`` or ``mon,wed-fri``."""
+    text = text.strip().lower()
+    if text in ("daily", "every day", "everyday", "all"):
+        return list(DAYS)
+    if text in ("weekdays", "workdays"):
+        return list(DAYS[:5])
+    days: list[str] = []
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        start, _, end = part.partition("-")
+        first, last = start[:3], (end or start)[:3]
+        if first not in DAYS or last not in DAYS:
+            raise BadArgument(f"days: '{part}' is not a day or range; use mon-fri, daily or mon,wed,fri")
+        i, j = DAYS.index(first), DAYS.index(last)
+        days.extend(DAYS[k % 7] for k in range(i, (j if j >= i else j + 7) + 1))
+    if not days:
+        raise BadArgument("days: name at least one day, such as mon-fri")
+    return list(dict.fromkeys(d for d in DAYS if d in days))
+
+
+def _config(command: Command, target: str, deal: str, default_zone: str) -> SubscriptionConfig:
+    skip = [s.strip() for s in (command.option("skip") or "").split(",") if s.strip()]
+    values: dict[str, Any] = {
+        "target": target,
+        "deal": deal,
+        "time": command.option("time") or "08:00",
+        "timezone": command.option("timezone") or default_zone,
+        "skip_dates": skip,
+    }
+    if command.option("days"):
+        values["days"] = parse_days(command.option("days") or "")
+    try:
+        return SubscriptionConfig(**values)
+    except ValidationError as exc:
+        problems = "; ".join(f"{e['loc'][0]}: {e['msg'].removeprefix('Value error, ')}" for e in exc.errors())
+        raise BadArgument(problems) from None
+
+
+async def _cannot_post(app: Any, target: Target) -> Reply | None:
+    delivery = app.deliveries.get(target.platform)
+    if delivery is None:
+        raise BadArgument(f"Briefbot is not connected to {target.platform}, so it cannot post in {target}.")
+    if not isinstance(delivery, ChecksTargets):
+        return None
+    try:
+        await delivery.check(target)
+    except PermanentDeliveryError as exc:
+        fix = FIXES.get(exc.reason, "Check that Briefbot is in that channel and may post there.")
+        return Reply(
+            title="Briefbot cannot post there yet",
+            tone=Tone.ERROR,
+            sections=(Section(text=f"{escape(str(exc))}\n\n{fix}"),),
+        )
+    except TransientDeliveryError as exc:
+        raise BriefbotError(f"Could not check {target} right now ({exc}); try again in a moment.") from exc
+    return None
+
+
+def _answer(title: str, text: str) -> Reply:
+    return Reply(title=title, sections=(Section(text=text),))
+
+
+COMMAND = CommandDef(SPEC, handle)
+UNSUBSCRIBE = CommandDef(UNSUBSCRIBE_SPEC, handle_unsubscribe)

@@ -1,0 +1,75 @@
+"""Helpers for the Discord adapter tests: a fake Discord on loopback and Briefbot apps wired to it.
+
+Not a conftest (``tests/adapters/conftest.py`` belongs to the Slack tests): the Discord tests import these.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from bot.adapters.discord import DiscordService, build_service
+from bot.app import App
+from bot.config import DiscordConfig, HttpConfig, Secrets, Settings
+from bot.router import CommandDef
+from handlers import CORE_COMMANDS
+from tests.fakes.discord_api import GUILD_ID, FakeDiscord
+
+AS_OF = dt.date(2025, 5, 2)
+TOKEN = "discord-test-token"
+
+
+def discord_settings(
+    tmp_path: Path, fake: FakeDiscord, *, guilds: Sequence[int] = (GUILD_ID,), **extra: Any
+) -> Settings:
+    return Settings(
+        as_of=AS_OF,
+        state_url=f"sqlite+aiosqlite:///{tmp_path}/state.db",
+        http=HttpConfig(enabled=False),
+        watch=False,
+        discord=DiscordConfig(api_url=fake.api_url, gateway_url=fake.gateway_url, dev_guild_ids=list(guilds)),
+        **extra,
+    )
+
+
+def discord_app(
+    tmp_path: Path,
+    fake: FakeDiscord,
+    *,
+    commands: Sequence[CommandDef] = CORE_COMMANDS,
+    guilds: Sequence[int] = (GUILD_ID,),
+    **extra: Any,
+) -> App:
+    return App(
+        discord_settings(tmp_path, fake, guilds=guilds, **extra), Secrets(discord_token=TOKEN), commands=commands
+    )
+
+
+@asynccontextmanager
+async def running_fake() -> AsyncIterator[FakeDiscord]:
+    fake = await FakeDiscord(token=TOKEN).start()
+    try:
+        yield fake
+    finally:
+        await fake.close()
+
+
+@asynccontextmanager
+async def connected(app: App, fake: FakeDiscord) -> AsyncIterator[DiscordService]:
+    """The app's Discord service, logged in and through READY; stopped (and its state closed) on exit."""
+    service = build_service(app)
+    await service.start()
+    try:
+        await fake.wait_until(lambda: ("send", 0, "READY") in fake.gateway_log)
+        async with asyncio.timeout(5):
+            await service.connected.wait()
+        yield service
+    finally:
+        await service.stop()
+        if app.state is not None:
+            await app.state.close()
+            app.state = None

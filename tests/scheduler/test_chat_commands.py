@@ -1,0 +1,228 @@
+"""/subscribe, /unsubscribe, /schedule, /brief reissue and /watch, through the real App and router, with the
+scheduler and the watch alerts running on a controlled clock against a recording platform."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from bot.app import App
+from bot.config import BUNDLED_STORE, HttpConfig, Settings, SubscriptionConfig
+from bot.render_text import render_text
+from bot.reply import Tone
+from bot.scheduler import BriefingScheduler, SchedulerOptions, WatchAlerts
+from bot.state import claims, snapshots
+from bot.state.claims import PostState
+from bot.targets import Target
+from tests.scheduler.edits import NEW_EVENT, replace_in
+from tests.scheduler.helpers import ControlledClock, RecordingDelivery
+
+UTC = dt.UTC
+ADMIN = "UADMIN"
+HERE = Target.parse("slack:T1:C1")
+MAINTAINERS = "slack:T1:CMAINT"
+MONDAY_0755 = dt.datetime(2025, 5, 5, 11, 55, tzinfo=UTC)
+
+
+@dataclass
+class Bot:
+    app: App
+    clock: ControlledClock
+    delivery: RecordingDelivery
+    store_dir: Path
+    scheduler: BriefingScheduler | None = None
+
+    async def ask(self, text: str, *, user: str = ADMIN, target: Target = HERE) -> str:
+        return render_text(await self.app.ask(text, target, user=user))
+
+    async def start_scheduler(self) -> BriefingScheduler:
+        options = SchedulerOptions(lease=dt.timedelta(minutes=2))
+        self.scheduler = BriefingScheduler.from_app(
+            self.app, now=self.clock.now, sleep=self.clock.sleep, options=options
+        )
+        self.app.services.append(self.scheduler)  # where /subscribe finds it to apply a change at once
+        await self.scheduler.start()
+        await self.scheduler.run_pending()
+        return self.scheduler
+
+    async def run_until(self, when: dt.datetime) -> None:
+        assert self.scheduler is not None
+        while (step := self.scheduler.next_fire_time()) is not None and step <= when:
+            self.clock.set(max(step, self.clock.now()))
+            await self.scheduler.run_pending()
+        self.clock.set(when)
+        await self.scheduler.run_pending()
+
+
+def make_bot(tmp_path: Path, clock: ControlledClock, *subscriptions: SubscriptionConfig) -> Bot:
+    store_dir = tmp_path / "briefings"
+    if not store_dir.exists():
+        shutil.copytree(BUNDLED_STORE, store_dir, ignore=shutil.ignore_patterns("README.md"))
+    settings = Settings(
+        store=store_dir,
+        state_url=f"sqlite+aiosqlite:///{tmp_path}/state.db",
+        admins=[ADMIN],
+        maintainers_channel=MAINTAINERS,
+        subscriptions=list(subscriptions),
+        timezone="America/Toronto",
+        http=HttpConfig(enabled=False),
+    )
+    app = App(settings)
+    delivery = RecordingDelivery(clock)
+    app.deliveries["slack"] = delivery
+    return Bot(app, clock, delivery, store_dir)
+
+
+@pytest.fixture
+async def bot(tmp_path: Path, clock: ControlledClock) -> AsyncIterator[Bot]:
+    clock.reset(MONDAY_0755)
+    made = make_bot(tmp_path, clock)
+    yield made
+    if made.scheduler is not None:
+        await made.scheduler.stop()
+    if made.app.state is not None:
+        await made.app.state.close()
+
+
+async def test_subscribe_then_the_schedule_shows_it_and_it_is_posted(bot: Bot) -> None:
+    await bot.start_scheduler()
+    answer = await bot.ask("/subscribe time:08:00 timezone:America/Toronto days:mon-fri skip:2025-05-07")
+    assert "Subscribed" in answer
+    assert "posted in slack:T1:C1 at 08:00 America/Toronto, Monday to Friday, except 2025-05-07" in answer
+    assert "Next: Mon 5 May 2025 08:00." in answer
+    schedule = await bot.ask("/schedule", user="UREADER")
+    assert "canada-us" in schedule and "next Mon 5 May 2025 08:00" in schedule
+    await bot.run_until(dt.datetime(2025, 5, 7, 13, 0, tzinfo=UTC))
+    assert bot.delivery.keys() == ["slack:T1:C1|canada-us|2025-05-05", "slack:T1:C1|canada-us|2025-05-06"]
+    schedule = await bot.ask("/schedule")
+    assert "last run 2025-05-07: skipped" in schedule and "next Thu 8 May 2025 08:00" in schedule
+
+    assert "Unsubscribed" in await bot.ask("/unsubscribe")
+    await bot.run_until(dt.datetime(2025, 5, 8, 13, 0, tzinfo=UTC))
+    assert len(bot.delivery.posts) == 2
+    assert "No daily briefings" in await bot.ask("/schedule")
+
+
+async def test_another_replica_picks_up_a_chat_subscription_within_a_minute(bot: Bot, tmp_path: Path) -> None:
+    other = make_bot(tmp_path, bot.clock)  # same database, a second process in all but name
+    replica = BriefingScheduler.from_app(other.app, now=bot.clock.now, sleep=bot.clock.sleep)
+    await replica.start()
+    try:
+        assert replica.next_fire_time() is None
+        await bot.ask("/subscribe time:08:00")
+        bot.clock.advance(seconds=31)  # its reload runs every 30 s
+        await replica.run_pending()
+        assert replica.next_fire_time() == dt.datetime(2025, 5, 5, 12, 0, tzinfo=UTC)
+    finally:
+        await replica.stop()
+        assert other.app.state is not None
+        await other.app.state.close()
+
+
+async def test_subscribe_is_for_admins_checks_the_channel_and_validates(bot: Bot) -> None:
+    assert "is for Briefbot admins" in await bot.ask("/subscribe", user="UREADER")
+    bot.delivery.refuse[str(HERE)] = "not_in_channel"
+    refused = await bot.app.ask("/subscribe", HERE, user=ADMIN)
+    assert refused.tone is Tone.ERROR and "Invite Briefbot to the channel" in render_text(refused)
+    del bot.delivery.refuse[str(HERE)]
+    assert "time: '8am' is not a time: use HH:MM, such as 08:00" in await bot.ask("/subscribe time:8am")
+    assert "is not a time zone" in await bot.ask("/subscribe timezone:Mars/Olympus")
+    assert "days: 'funday' is not a day or range" in await bot.ask("/subscribe days:funday")
+
+
+async def test_config_subscriptions_are_read_only_from_chat(tmp_path: Path, clock: ControlledClock) -> None:
+    clock.reset(MONDAY_0755)
+    bot = make_bot(tmp_path, clock, SubscriptionConfig(target=str(HERE), deal="canada-us"))
+    try:
+        await bot.start_scheduler()
+        assert "from the config file" in await bot.ask("/subscribe time:09:00")
+        assert "from the config file" in await bot.ask("/unsubscribe")
+        assert "from config (read-only)" in await bot.ask("/schedule")
+    finally:
+        assert bot.scheduler is not None
+        await bot.scheduler.stop()
+        assert bot.app.state is not None
+        await bot.app.state.close()
+
+
+async def test_permanent_failure_pauses_tells_maintainers_once_and_subscribe_resumes(bot: Bot) -> None:
+    await bot.start_scheduler()
+    await bot.ask("/subscribe time:08:00")
+    bot.delivery.refuse[str(HERE)] = "channel_not_found"
+    await bot.run_until(dt.datetime(2025, 5, 7, 13, 0, tzinfo=UTC))  # Monday fails; no retries on Tue, Wed
+    notices = [p for p in bot.delivery.posts if p.target == MAINTAINERS]
+    assert len(notices) == 1 and notices[0].reply.title == "Daily briefing paused for slack:T1:C1"
+    assert [p for p in bot.delivery.posts if p.target == str(HERE)] == []
+    assert "**paused**" not in (schedule := await bot.ask("/schedule")) and "paused: channel_not_found" in schedule
+    assert bot.app.state is not None
+    (post,) = await claims.history(bot.app.state, target=str(HERE))
+    assert post.state is PostState.FAILED and post.error == "permanent: channel_not_found"
+
+    del bot.delivery.refuse[str(HERE)]
+    assert "Subscribed" in await bot.ask("/subscribe time:08:00")  # the admin fixed the channel
+    await bot.run_until(dt.datetime(2025, 5, 8, 13, 0, tzinfo=UTC))
+    assert [p.key for p in bot.delivery.posts if p.target == str(HERE)] == ["slack:T1:C1|canada-us|2025-05-08"]
+
+
+async def test_reissue_edits_the_post_in_place_and_on_demand_briefs_never_move_the_snapshot(bot: Bot) -> None:
+    await bot.start_scheduler()
+    await bot.ask("/subscribe time:08:00")
+    await bot.run_until(dt.datetime(2025, 5, 5, 12, 5, tzinfo=UTC))
+    assert bot.app.state is not None
+    before = await snapshots.previous(bot.app.state, str(HERE), "canada-us", before=dt.date(2025, 5, 6))
+    assert before is not None
+
+    replace_in(bot.store_dir / "deals" / "canada-us" / "topics" / "tariffs.md", "status: open", "status: in_talks")
+    bot.app.live_store.reload()
+    on_demand = await bot.ask("/brief date:2025-05-06", user="UREADER")  # changes since this channel's last post
+    assert "U.S. tariffs on Canadian goods: open → in talks" in on_demand
+    after = await snapshots.previous(bot.app.state, str(HERE), "canada-us", before=dt.date(2025, 5, 6))
+    assert after == before  # an on-demand briefing never moves the snapshot
+
+    assert "is for Briefbot admins" in await bot.ask("/brief reissue", user="UREADER")
+    answer = await bot.ask("/brief reissue")
+    assert "was updated in place, not posted again" in answer
+    assert len(bot.delivery.posts) == 1 and len(bot.delivery.edits) == 1
+    edited = bot.delivery.edits[0]
+    assert (edited.message_id, edited.key) == ("m1", "slack:T1:C1|canada-us|2025-05-05")
+    assert edited.reply.subtitle == "5 May 2025 · updated"
+    (post,) = await claims.history(bot.app.state, target=str(HERE))
+    assert post.edited_at is not None
+    moved = await snapshots.previous(bot.app.state, str(HERE), "canada-us", before=dt.date(2025, 5, 6))
+    assert moved is not None and moved.data["topics"]["tariffs"]["status"] == "in_talks"  # tomorrow diffs from here
+
+
+async def test_watch_alerts_by_direct_message_once_across_replicas(bot: Bot) -> None:
+    answer = await bot.ask("/watch tariffs", user="UREADER")
+    assert "Watching U.S. tariffs on Canadian goods" in answer and "by direct message" in answer
+    assert "Only Briefbot admins" in await bot.ask("/watch dairy channel:here", user="UREADER")
+    assert "Watching" in await bot.ask("/watch dairy channel:here")
+    alerts = [WatchAlerts.from_app(bot.app, claimant=name, now=bot.clock.now, sleep=bot.clock.sleep) for name in "ab"]
+    assert [await a.check() for a in alerts] == [0, 0]  # first look: remember the topics as they are
+
+    deal = bot.store_dir / "deals" / "canada-us"
+    replace_in(deal / "topics" / "tariffs.md", "status: open", "status: in_talks")
+    events = deal / "events.yaml"
+    events.write_text(events.read_text(encoding="utf-8") + NEW_EVENT.replace("negotiating-process", "tariffs"))
+    bot.app.live_store.reload()
+    assert sorted([await a.check() for a in alerts]) == [0, 1]  # two replicas noticed; one alert went out
+    (alert,) = bot.delivery.posts
+    assert alert.target == "slack:T1:@UREADER" and alert.reply.title == "Change in U.S. tariffs on Canadian goods"
+    assert alert.reply.sections[0].text.split("\n") == [
+        "- Status: open → **in talks**",
+        "- New event, **13 May 2025**: Carney's new cabinet is sworn in _(CBC News)_",
+    ]
+    assert "Stopped watching" in await bot.ask("/unwatch tariffs", user="UREADER")
+
+
+def test_the_app_starts_one_scheduler_and_the_watch_alerts_as_background_services(tmp_path: Path) -> None:
+    app = make_bot(tmp_path, ControlledClock(MONDAY_0755)).app
+    services = app._background_services()
+    assert [type(s) for s in services] == [BriefingScheduler, WatchAlerts]
+    assert {"subscribe", "unsubscribe", "schedule", "watch", "unwatch"} <= set(app.router.specs)
+    assert app.router.specs["subscribe"].admin and not app.router.specs["watch"].admin
