@@ -6,6 +6,7 @@ import asyncio
 import datetime as dt
 import json
 import logging
+import os
 import sys
 from pathlib import Path
 from typing import Annotated, NoReturn
@@ -80,8 +81,11 @@ def run(
     from bot.app import App
 
     settings = _settings(config, store)
+    secrets = Secrets.from_env()
+    if not (secrets.slack_ready or secrets.discord_token) and "BRIEFBOT_LOG_LEVEL" not in os.environ:
+        settings = settings.model_copy(update={"log_level": "WARNING"})  # keep the terminal prompt readable
     _logging(settings)
-    asyncio.run(App(settings, Secrets.from_env()).run(console=console or None))
+    asyncio.run(App(settings, secrets).run(console=console or None))
 
 
 @cli.command("console")
