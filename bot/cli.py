@@ -9,7 +9,7 @@ import logging
 import os
 import sys
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
@@ -21,6 +21,9 @@ from bot.store import load_store
 from bot.store.dates import parse_day
 from bot.store.documents import MODEL_OF_KIND
 from bot.targets import CONSOLE, Target
+
+if TYPE_CHECKING:
+    from bot.app import App
 
 cli = typer.Typer(
     add_completion=False, no_args_is_help=True, help=__doc__, rich_markup_mode=None, pretty_exceptions_enable=False
@@ -63,6 +66,15 @@ def _target(value: str | None) -> Target:
 def _fail(message: str, code: int = 2) -> NoReturn:
     typer.echo(f"briefbot: {message}", err=True)
     raise typer.Exit(code)
+
+
+def _one_shot_app(config: Path | None, store: Path | None) -> App:
+    """An App for a single answer: no services started, only warnings logged."""
+    from bot.app import App
+
+    settings = _settings(config, store)
+    logging.basicConfig(level=logging.WARNING)
+    return App(settings)
 
 
 def _logging(settings: Settings) -> None:
@@ -109,11 +121,7 @@ def ask(
     config: ConfigOpt = None,
 ) -> None:
     """Answer one command in plain text (exit 2 for an unknown command, 1 for any other failed answer)."""
-    from bot.app import App
-
-    settings = _settings(config, store)
-    logging.basicConfig(level=logging.WARNING)
-    app = App(settings)
+    app = _one_shot_app(config, store)
     try:
         app.router.parse(command)
     except UnknownCommand as exc:
@@ -136,12 +144,9 @@ def brief(
     config: ConfigOpt = None,
 ) -> None:
     """Print the deal-progress briefing exactly as it would be posted."""
-    from bot.app import App
     from bot.commands import Command
 
-    settings = _settings(config, store)
-    logging.basicConfig(level=logging.WARNING)
-    app = App(settings)
+    app = _one_shot_app(config, store)
     options = {k: v for k, v in {"deal": deal, "date": date, "since": since}.items() if v}
     reply = asyncio.run(
         app.router.dispatch(Command("brief", "", options), app.context(_target(channel), today=_date(date)))
