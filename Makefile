@@ -33,6 +33,8 @@ check: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
+	$(BIN)/python -m bench.slack_http
+	$(BIN)/python -m bench.fuzz
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache briefbot-state.db*
