@@ -34,6 +34,15 @@ FIXES = {
     "missing_permissions": "Give Briefbot the View Channel, Send Messages and Embed Links permissions there.",
     "missing_access": "Give Briefbot the View Channel, Send Messages and Embed Links permissions there.",
     "is_archived": "That channel is archived: pick another one.",
+    "unknown_channel": (
+        "That Discord channel was deleted, or the id is wrong: copy the channel's id again (Developer Mode on, "
+        "right-click the channel, Copy Channel ID) and run /subscribe again."
+    ),
+    "dm_closed": (
+        "That user does not accept direct messages from Briefbot: they can allow direct messages from members of "
+        "a server they share with it (the server's Privacy Settings), then run the command again."
+    ),
+    "unknown_user": "Discord knows no user with that id: copy it again (right-click the user, Copy User ID).",
 }
 
 CHANNEL = Param("channel", ParamKind.TARGET, "Another target, such as slack:T1:C2 (default: this channel)")

@@ -1,5 +1,9 @@
 """Posting replies (daily briefings, alerts) to Discord channel ids: the :class:`~bot.delivery.Delivery` port.
 
+A target is ``discord:GUILD:CHANNEL_ID``, or ``discord:GUILD:@USER_ID`` for a direct message to a user (a personal
+/watch): the DM channel is opened with ``POST /users/@me/channels`` (no cache or intents needed) and remembered per
+user, since Discord keeps one DM channel per user and bot.
+
 A post is one embed with the idempotency key in its footer, sent with a nonce derived from the key and
 ``enforce_nonce``, so Discord itself returns the earlier message when the same post is repeated within minutes.
 Errors are translated, never retried here (``deliver_with_retry`` owns retries; discord.py's own rate-limit
@@ -31,8 +35,10 @@ _REASONS = {
     10003: "unknown_channel",
     10008: "unknown_message",
     50001: "missing_access",
-    50007: "cannot_message_user",
+    10013: "unknown_user",
+    50007: "dm_closed",  # the user blocks DMs from server members, or shares no server with the bot
     50013: "missing_permissions",
+    50033: "unknown_user",  # "Invalid Recipient(s)" when opening a DM
 }
 
 
@@ -46,9 +52,10 @@ class DiscordDelivery:
 
     def __init__(self, client: Callable[[], discord.Client | None]) -> None:
         self._client = client  # the service's current client (a new one per start)
+        self._dm_channels: dict[int, int] = {}  # user id -> DM channel id; stable, so it outlives a client
 
     async def deliver(self, target: Target, reply: Reply, key: str) -> str:
-        channel = self._channel(target)
+        channel = await self._channel(target)
         try:
             message = await channel.send(
                 embed=render_embed(reply, key=key), nonce=nonce_for(key), allowed_mentions=NO_MENTIONS
@@ -59,7 +66,7 @@ class DiscordDelivery:
 
     async def update(self, target: Target, message_id: str, reply: Reply, key: str) -> str:
         """Replace an earlier post (a reissued briefing) in place."""
-        channel = self._channel(target)
+        channel = await self._channel(target)
         try:
             message = await channel.get_partial_message(int(message_id)).edit(
                 embed=render_embed(reply, key=key), allowed_mentions=NO_MENTIONS
@@ -74,7 +81,7 @@ class DiscordDelivery:
 
     async def find_post(self, target: Target, key: str) -> str | None:
         """A recent post of ours carrying ``key`` in its footer (needs Read Message History in the channel)."""
-        channel = self._channel(target)
+        channel = await self._channel(target)
         client = self._client()
         me = client.user.id if client and client.user else None
         try:
@@ -88,28 +95,42 @@ class DiscordDelivery:
         return None
 
     async def check(self, target: Target) -> None:
-        """Raise PermanentDeliveryError if the channel is gone or hidden from the bot (when a subscription is
-        made). Whether it may also *send* there is only known when it posts."""
-        channel = self._channel(target)
-        client = self._client()
-        assert client is not None  # _channel checked it
+        """Raise PermanentDeliveryError if the channel is gone or hidden from the bot, or the user of a DM target
+        is unknown (when a subscription is made). Whether it may also *send* there (channel permissions, a
+        user's DM settings) is only known when it posts."""
+        channel = await self._channel(target)
+        if target.is_direct:
+            return  # opening the DM channel was the check
         try:
-            await client.http.get_channel(channel.id)
+            await self._connected(target).http.get_channel(channel.id)
         except Exception as exc:
             _raise_delivery_error(exc, target)
 
-    def _channel(self, target: Target) -> discord.PartialMessageable:
-        client = self._client()
-        if client is None or client.user is None or client.is_closed():
-            raise TransientDeliveryError("Discord is not connected yet", target=str(target))
-        if target.platform != "discord" or len(target.parts) != 2 or not target.channel.isdigit():
+    async def _channel(self, target: Target) -> discord.PartialMessageable:
+        client = self._connected(target)
+        if target.platform != "discord" or len(target.parts) != 2 or not target.channel.removeprefix("@").isdigit():
             raise PermanentDeliveryError(
                 f"{target} is not a Discord channel target: write it as discord:GUILD_ID:CHANNEL_ID "
-                "(or discord:dm:CHANNEL_ID)",
+                "(or discord:dm:CHANNEL_ID, or discord:GUILD_ID:@USER_ID for a direct message)",
                 target=str(target),
                 reason="bad_target",
             )
-        return client.get_partial_messageable(int(target.channel))
+        if not target.is_direct:
+            return client.get_partial_messageable(int(target.channel))
+        user = int(target.channel[1:])
+        if user not in self._dm_channels:
+            try:
+                dm = await client.create_dm(discord.Object(id=user))
+            except Exception as exc:
+                _raise_delivery_error(exc, target)
+            self._dm_channels[user] = dm.id
+        return client.get_partial_messageable(self._dm_channels[user], type=discord.ChannelType.private)
+
+    def _connected(self, target: Target) -> discord.Client:
+        client = self._client()
+        if client is None or client.user is None or client.is_closed():
+            raise TransientDeliveryError("Discord is not connected yet", target=str(target))
+        return client
 
 
 def _raise_delivery_error(exc: BaseException, target: Target) -> NoReturn:
@@ -118,6 +139,15 @@ def _raise_delivery_error(exc: BaseException, target: Target) -> NoReturn:
         raise TransientDeliveryError(
             f"Discord rate limit for {where}", target=where, retry_after=exc.retry_after
         ) from exc
+    if target.is_direct and isinstance(exc, discord.HTTPException) and exc.code in (10013, 50007, 50033):
+        user, reason = target.channel[1:], _REASONS[exc.code]
+        message = (
+            f"User {user} does not accept direct messages from Briefbot ({exc.text or reason}): they can allow "
+            "direct messages from members of a server they share with it (Privacy Settings), or remove the watch"
+            if reason == "dm_closed"
+            else f"Discord knows no user {user} ({exc.text or reason}): check the user id in {where}"
+        )
+        raise PermanentDeliveryError(message, target=where, reason=reason) from exc
     if isinstance(exc, discord.Forbidden):
         reason = _REASONS.get(exc.code, "forbidden")
         raise PermanentDeliveryError(
@@ -139,7 +169,9 @@ def _raise_delivery_error(exc: BaseException, target: Target) -> NoReturn:
         if exc.status == 429:
             raise TransientDeliveryError(f"Discord rate limit for {where}", target=where) from exc
         raise PermanentDeliveryError(
-            f"Discord refused the post to {where}: {exc.status} {exc.text}", target=where, reason=f"http_{exc.status}"
+            f"Discord refused the post to {where}: {exc.status} {exc.text}",
+            target=where,
+            reason=_REASONS.get(exc.code, f"http_{exc.status}"),
         ) from exc
     if isinstance(exc, aiohttp.ClientError | asyncio.TimeoutError | OSError):
         raise TransientDeliveryError(f"could not reach Discord for {where}: {exc!r}", target=where) from exc

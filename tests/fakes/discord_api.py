@@ -13,6 +13,10 @@ Point the client at it with ``discord.http.Route.BASE = fake.api_url`` and
 - The gateway at ``/gateway``: HELLO (op 10), heartbeat ACK (op 11), IDENTIFY (op 2) -> READY, RESUME (op 6) ->
   RESUMED. :meth:`FakeDiscord.dispatch` pushes any event, :meth:`FakeDiscord.drop` closes the socket (the client
   resumes), :meth:`FakeDiscord.invalidate` ends the session (the client identifies again and gets a new READY).
+- Direct messages: ``POST /users/@me/channels`` opens (or returns the existing) DM channel with a user, a
+  channel of type 1 with its own id and the user as recipient; users in :attr:`FakeDiscord.unknown_users` answer
+  404 (code 10013), and posting to the DM channel of a user in :attr:`FakeDiscord.closed_dms` answers 403 (code
+  50007), as Discord does for a user who does not accept DMs from the bot.
 - :attr:`FakeDiscord.channel_errors` makes every call for a channel fail with a status and Discord error code.
 """
 
@@ -62,6 +66,9 @@ class FakeDiscord:
         self.connections = 0
         self.channel_errors: dict[int, tuple[int, int, str]] = {}  # channel -> (status, code, message)
         self.messages: dict[int, dict[str, Any]] = {}
+        self.dm_channels: dict[int, int] = {}  # user -> their DM channel with the bot
+        self.closed_dms: set[int] = set()  # users who do not accept DMs: posts to their DM channel answer 403
+        self.unknown_users: set[int] = set()  # users Discord does not know: opening a DM answers 404
         self._nonces: dict[tuple[str, str], int] = {}
         self._ids = itertools.count(1500000000000000001)
         self._seq = 0
@@ -73,6 +80,7 @@ class FakeDiscord:
         self.port = 0
         self._routes: list[tuple[str, re.Pattern[str], Route]] = [
             ("GET", re.compile(r"/users/@me"), self._me),
+            ("POST", re.compile(r"/users/@me/channels"), self._open_dm),
             ("GET", re.compile(r"/oauth2/applications/@me"), self._application),
             ("GET", re.compile(r"/gateway(/bot)?"), self._gateway_info),
             ("PUT", re.compile(r"/applications/(?P<app>\d+)(/guilds/(?P<guild>\d+))?/commands"), self._sync),
@@ -205,6 +213,9 @@ class FakeDiscord:
     def message_posts(self) -> list[Request]:
         return [r for r in self.requests if r.method == "POST" and re.fullmatch(r"/channels/\d+/messages", r.path)]
 
+    def dm_opens(self) -> list[Request]:
+        return [r for r in self.requests if r.method == "POST" and r.path == "/users/@me/channels"]
+
     def syncs(self) -> list[Request]:
         return [r for r in self.requests if r.method == "PUT" and r.path.endswith("/commands")]
 
@@ -270,16 +281,28 @@ class FakeDiscord:
     async def _edit_hook(self, request: Request, match: re.Match[str]) -> web.Response:
         return _json(self._store(CHANNEL_ID, request.body))
 
+    async def _open_dm(self, request: Request, match: re.Match[str]) -> web.Response:
+        user = int(request.body["recipient_id"])
+        if user in self.unknown_users:
+            return _json({"message": "Unknown User", "code": 10013}, 404)
+        channel = self.dm_channels.setdefault(user, next(self._ids))  # Discord keeps one DM channel per user
+        return _json(self._dm_channel(channel, user))
+
     async def _channel(self, request: Request, match: re.Match[str]) -> web.Response:
         channel = int(match["channel"])
         if channel in self.channel_errors:
             return self._error(channel)
+        user = self._dm_user(channel)
+        if user is not None:
+            return _json(self._dm_channel(channel, user))
         return _json(payloads.text_channel(channel, GUILD_ID))
 
     async def _post(self, request: Request, match: re.Match[str]) -> web.Response:
         channel = int(match["channel"])
         if channel in self.channel_errors:
             return self._error(channel)
+        if self._dm_user(channel) in self.closed_dms:
+            return _json({"message": "Cannot send messages to this user", "code": 50007}, 403)
         nonce = request.body.get("nonce")
         if nonce and request.body.get("enforce_nonce") and (match["channel"], nonce) in self._nonces:
             return _json(self.messages[self._nonces[(match["channel"], nonce)]])  # Discord returns the earlier one
@@ -305,6 +328,13 @@ class FakeDiscord:
         message.update({k: v for k, v in request.body.items() if k in ("content", "embeds", "components")})
         message["edited_timestamp"] = "2025-05-02T08:01:00+00:00"
         return _json(message)
+
+    def _dm_user(self, channel: int) -> int | None:
+        return next((user for user, dm in self.dm_channels.items() if dm == channel), None)
+
+    @staticmethod
+    def _dm_channel(channel: int, user: int) -> dict[str, Any]:
+        return {"id": str(channel), "type": 1, "last_message_id": None, "recipients": [payloads.user(user)]}
 
     def _error(self, channel: int) -> web.Response:
         status, code, text = self.channel_errors[channel]
