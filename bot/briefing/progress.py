@@ -50,11 +50,13 @@ def dates_ahead(
         # an approximate date is ahead while any day it could mean is ahead; it must start within the window
         return date.end > as_of and date.start <= until
 
-    found = [
-        Ahead(e.date, escape(e.title), "event") for e in (deal.events if events is None else events) if ahead(e.date)
-    ]
+    upcoming = [e for e in (deal.events if events is None else events) if ahead(e.date)]
+    found = [Ahead(e.date, escape(e.title), "event") for e in upcoming]
+    covered = {ref for e in upcoming for ref in e.milestones}  # a dated event already says when it happens
     for track in deal.deal.tracks:
         for m in track.milestones:
+            if f"{track.id}/{m.id}" in covered:
+                continue
             if m.target and ahead(m.target) and m.status not in (MilestoneStatus.DONE, MilestoneStatus.DROPPED):
                 found.append(Ahead(m.target, f"{escape(m.title)} _({escape(track.title)}, target)_", "milestone"))
     found.sort(key=lambda a: (a.date, a.kind))

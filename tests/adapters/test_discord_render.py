@@ -63,7 +63,7 @@ async def test_status_answer_has_the_facts_fields_colour_and_footer(ask: Ask) ->
 async def test_progress_bars_render_as_text(ask: Ask) -> None:
     embed = render_embed(await ask("/deal"))
     progress = next(f for f in embed.fields if f.name == "Progress")
-    assert "`██░░░░░░░░` 1/5 Personnel: who leads" in progress.value
+    assert "`██░░░░░░░░` 1/5 Personnel" in progress.value
 
 
 def test_colours_follow_the_kind_of_answer_before_the_status() -> None:
