@@ -73,7 +73,7 @@ def found(lookup: Lookup, command: Command, what: str, *, arg: bool = False) -> 
     if lookup.outcome is Outcome.FOUND and lookup.entity is not None:
         return lookup.entity
     if lookup.outcome is Outcome.EMPTY:
-        raise BadArgument(f"Name a {what}, for example `/{command.name} {_example(command)}`.")
+        raise BadArgument(f"Name a {what} by its name or an alias; `/help {command.name}` shows examples.")
     shown = escape(_clip(lookup.query))
     if lookup.outcome is Outcome.AMBIGUOUS:
         raise Clarify(
@@ -141,10 +141,6 @@ def _choice(command: Command, entity: Entity, *, arg: bool) -> Choice:
 
 def _with_option(command: Command, key: str, value: str) -> str:
     return Command(command.name, command.arg, {**command.options, key: value}).text()
-
-
-def _example(command: Command) -> str:
-    return {"status": "tariffs", "who": "clow", "timeline": "tariffs", "search": "dairy"}.get(command.name, "…")
 
 
 def _clip(text: str, limit: int = 60) -> str:
