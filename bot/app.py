@@ -7,12 +7,13 @@ credentials are present, so a console-only run never loads Slack or Discord code
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import importlib
 import logging
 import signal
-from collections.abc import Sequence
-from typing import Protocol
+from collections.abc import Callable, Sequence
+from typing import Any, Protocol
 
 from aiohttp import web
 
@@ -105,22 +106,34 @@ class App:
         return self.state
 
     async def run(self, *, console: bool | None = None) -> None:
-        """Start every configured platform; with none configured (or ``console=True``), the terminal."""
-        await self.open_state()
-        platforms = self._platform_services()  # before the HTTP server starts: Slack HTTP mode mounts a route
-        runner = await self._start_http()
-        self.services.extend(platforms)
-        self.services.extend(self._background_services())
-        self.services.extend(self._store_services())
-        for service in self.services:
-            await service.start()
+        """Start every configured platform; with none configured (or ``console=True``), the terminal.
+
+        SIGINT and SIGTERM stop it cleanly at any point, start-up included.
+        """
+        stop = asyncio.Event()
+        _on_signals(stop.set)
+        runner: web.AppRunner | None = None
         try:
+            await self.open_state()
+            platforms = self._platform_services()  # before the HTTP server starts: Slack HTTP mode mounts a route
+            runner = await self._start_http()
+            self.services.extend(platforms)
+            self.services.extend(self._background_services())
+            self.services.extend(self._store_services())
+            for service in self.services:
+                if stop.is_set():
+                    return
+                await service.start()
+            waits: list[asyncio.Task[Any]] = [asyncio.create_task(stop.wait())]
             if console or (console is None and not platforms):
                 if not platforms:
                     print(CONNECT_HINT)
-                await self.console.repl()
-            else:
-                await _wait_for_signal()
+                waits.append(asyncio.create_task(self.console.repl()))
+            done, pending = await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+            for task in pending:
+                task.cancel()
+            for task in done:
+                task.result()
         finally:
             for service in reversed(self.services):
                 await service.stop()
@@ -171,9 +184,8 @@ class App:
         return runner
 
 
-async def _wait_for_signal() -> None:
-    stop = asyncio.Event()
+def _on_signals(handler: Callable[[], None]) -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
-    await stop.wait()
+        with contextlib.suppress(NotImplementedError, RuntimeError):  # not the main thread, or no signals here
+            loop.add_signal_handler(sig, handler)
