@@ -64,6 +64,11 @@ def main() -> None:
         ]:
             med, p95 = timed(lambda k=kind, q=query, d=deal: index.lookup(k, q, deal_id=d), args.repeat)
             print(f"{label:32} median {med:7.3f} ms  p95 {p95:7.3f} ms")
+        for label, prefix in [("autocomplete topic 'to'", "to"), ("autocomplete topic 'topc 3 1'", "topc 3 1")]:
+            med, p95 = timed(lambda p=prefix: index.suggest(EntityKind.TOPIC, p, deal_id="deal-3"), args.repeat)
+            print(f"{label:32} median {med:7.3f} ms  p95 {p95:7.3f} ms")
+        med, p95 = timed(lambda: index.lookup(EntityKind.PERSON, "perso"), args.repeat)
+        print(f"{'lookup prefix (ambiguous)':32} median {med:7.3f} ms  p95 {p95:7.3f} ms")
         med, p95 = timed(lambda: search.search("dairy quota"), args.repeat)
         print(f"{'search two words':32} median {med:7.3f} ms  p95 {p95:7.3f} ms")
 
