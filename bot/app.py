@@ -155,7 +155,8 @@ class App:
         """Live reload, and alerts to the maintainers' channel when a file is held back or fixed."""
         if self.settings.maintainers_channel:
             target = Target.parse(self.settings.maintainers_channel)
-            self.live_store.subscribe(MaintainerAlerts(target, self.deliveries, asyncio.get_running_loop()))
+            alerts = MaintainerAlerts(target, self.deliveries, asyncio.get_running_loop(), open_state=self.open_state)
+            self.live_store.subscribe(alerts)
         services: list[Service] = [StoreWatcher(self.live_store)] if self.settings.watch else []
         if self.git_sync is not None:
             services.append(self.git_sync)

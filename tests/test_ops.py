@@ -69,10 +69,7 @@ async def test_maintainers_hear_once_when_a_file_breaks_and_once_when_fixed(tmp_
     await asyncio.to_thread(live.apply, [FISH])  # same problem again: no second alert
     (tmp_path / FISH).write_text(FILES[FISH])
     await asyncio.to_thread(live.apply, [FISH])
-    for _ in range(100):
-        if len(delivery.posts) >= 2:
-            break
-        await asyncio.sleep(0.01)
+    await alerts.drain()
     assert [p[1].title for p in delivery.posts] == [f"Store file held back: {FISH}", f"Fixed: {FISH}"]
     assert all(p[0] == "slack:T1:CMAINT" for p in delivery.posts)
     assert "'status'" in delivery.posts[0][1].sections[0].text
@@ -132,3 +129,30 @@ async def test_secrets_never_appear_in_health_status_or_logs(tmp_path: Path, cap
     for text in (health, str(status), caplog.text, repr(app.secrets), repr(settings)):
         assert secret not in text
         assert "discord-secret-456" not in text
+
+
+async def test_two_replicas_tell_the_maintainers_once(tmp_path: Path) -> None:
+    from bot.state import open_state
+
+    state = await open_state(f"sqlite+aiosqlite:///{tmp_path}/shared.db")
+    live_a = LiveStore(write_store(tmp_path / "a"))
+    live_b = LiveStore(write_store(tmp_path / "b"))  # two replicas, each with its own checkout of the same store
+    delivery = RecordingDelivery()
+    loop = asyncio.get_running_loop()
+
+    async def shared_state():  # type: ignore[no-untyped-def]
+        return state
+
+    for name, live in (("a", live_a), ("b", live_b)):
+        live.subscribe(
+            MaintainerAlerts(
+                Target.parse("slack:T1:CMAINT"), {"slack": delivery}, loop, open_state=shared_state, claimant=name
+            )
+        )
+    for live in (live_a, live_b):
+        (live.root / FISH).write_text(FILES[FISH].replace("status: in_talks", "status: oops"))
+        await asyncio.to_thread(live.apply, [FISH])
+    for _ in range(200):
+        await asyncio.sleep(0.01)
+    assert [p[1].title for p in delivery.posts] == [f"Store file held back: {FISH}"]
+    await state.close()
