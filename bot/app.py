@@ -92,6 +92,7 @@ class App:
             default_deal=self.settings.default_deals.get(str(target)),
             is_admin=admin or target.platform == "console",
             specs=self.router.specs,
+            prefix=self.router.prefix,
             services={"briefing_options": self.briefing_options, "app": self, "live_store": self.live_store},
         )
 

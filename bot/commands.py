@@ -100,6 +100,13 @@ _OPTION = re.compile(r'(?<!\S)([a-z][a-z_-]*):(?:"([^"]*)"|(\S+))')
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
+def with_prefix(command: str, prefix: str) -> str:
+    """``/timeline x`` -> ``/trade-timeline x`` when the commands carry a prefix (what users must type)."""
+    if prefix and command.startswith("/") and not command[1:].startswith(prefix):
+        return f"/{prefix}{command[1:]}"
+    return command
+
+
 def command_name(raw: str, prefix: str = "") -> str:
     """``/trade-status`` -> ``status`` when the configured prefix is ``trade-``."""
     name = raw.strip().lstrip("/").lower()

@@ -20,6 +20,7 @@ class Context:
     default_deal: str | None = None  # the channel's default deal, from config or state
     is_admin: bool = False
     specs: dict[str, CommandSpec] = field(default_factory=dict)  # every command, for /help
+    prefix: str = ""  # the configured command prefix ("trade-" makes /status into /trade-status)
     services: dict[str, Any] = field(default_factory=dict)  # later issues: state, scheduler, reloader
 
     def as_of(self, command: Command) -> dt.date:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.commands import Command, CommandSpec, Param, ParamKind
+from bot.commands import Command, CommandSpec, Param, ParamKind, command_name, with_prefix
 from bot.context import Context
 from bot.markup import escape
 from bot.reply import Choice, Reply, Section
@@ -21,7 +21,7 @@ SPEC = CommandSpec(
 async def handle(command: Command, ctx: Context) -> Reply:
     specs = ctx.specs
     live = _live_examples(ctx)
-    wanted = command.arg.strip().lstrip("/").lower()
+    wanted = command_name(command.arg, ctx.prefix)
     if wanted:
         spec = specs.get(wanted)
         if spec is None:
@@ -34,17 +34,17 @@ async def handle(command: Command, ctx: Context) -> Reply:
             + (" (required)" if p.required else "")
             for p in spec.params
         )
-        examples = [*live.get(spec.name, ()), *spec.examples]
-        text = f"{escape(spec.description)}\n\n**Usage:** `{spec.usage()}`\n\n{params}"
+        examples = [with_prefix(e, ctx.prefix) for e in (*live.get(spec.name, ()), *spec.examples)]
+        text = f"{escape(spec.description)}\n\n**Usage:** `{with_prefix(spec.usage(), ctx.prefix)}`\n\n{params}"
         return Reply(
-            title=f"/{spec.name}",
+            title=with_prefix(f"/{spec.name}", ctx.prefix),
             sections=(Section(text=text),),
             choices=tuple(Choice(e, e) for e in dict.fromkeys(examples)),
         )
     lines = []
     for spec in specs.values():
-        example = (live.get(spec.name) or spec.examples or (f"/{spec.name}",))[0]
-        lines.append(f"- `/{spec.name}`: {escape(spec.description)} e.g. `{example}`")
+        example = with_prefix((live.get(spec.name) or spec.examples or (f"/{spec.name}",))[0], ctx.prefix)
+        lines.append(f"- `{with_prefix('/' + spec.name, ctx.prefix)}`: {escape(spec.description)} e.g. `{example}`")
     deals = ctx.store.index.entities(EntityKind.DEAL, viewer=ctx.viewer)
     deal_line = ", ".join(f"{escape(d.label)} (`{d.id}`)" for d in deals[:10]) or "none yet"
     text = (

@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+from bot.commands import with_prefix
 from bot.markup import slack_escape, to_plain, to_slack
 from bot.render_text import progress_bar
 from bot.reply import Choice, Progress, Reply, Section, SourceRef, Tone, Visibility
@@ -108,11 +109,7 @@ def status_badge(status: str) -> str:
     return f"{STATUS_EMOJI[tone]} {slack_escape(status_label(status))}"
 
 
-def slash(command: str, prefix: str) -> str:
-    """``/timeline x`` -> ``/trade-timeline x`` when the commands carry a prefix."""
-    if prefix and command.startswith("/") and not command[1:].startswith(prefix):
-        return f"/{prefix}{command[1:]}"
-    return command
+slash = with_prefix  # kept under its old name for the adapter's callers
 
 
 # --- head, body and tail ------------------------------------------------------------------------------------

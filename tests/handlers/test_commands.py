@@ -100,3 +100,18 @@ async def test_second_store_works_without_code_changes(ask_second: Ask) -> None:
     assert labels and not any(label.startswith(("Personnel", "Process", "Policy")) for label in labels)
     search = await ask_second("/search cod")
     assert search.choices
+
+
+async def test_help_speaks_in_the_configured_prefix(router, store) -> None:  # type: ignore[no-untyped-def]
+    from bot.context import Context
+    from bot.router import Router
+    from handlers import CORE_COMMANDS
+
+    prefixed = Router(CORE_COMMANDS, prefix="trade-")
+    ctx = Context(store=store, today=dt.date(2025, 5, 2), specs=prefixed.specs, prefix="trade-")
+    overview = text_of(await prefixed.handle_text("/trade-help", ctx))
+    assert "/trade-status" in overview and "/status:" not in overview
+    detail = await prefixed.handle_text("/trade-help trade-status", ctx)
+    assert detail.title == "/trade-status"
+    assert all(c.command.startswith("/trade-") for c in detail.choices)
+    assert (await prefixed.handle_text(detail.choices[0].command, ctx)).tone == Tone.ANSWER
