@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from bot.reply import Tone
 from tests.conftest import Ask, text_of
 
@@ -47,12 +49,19 @@ async def test_timeline_of_a_topic_only_lists_its_events(ask: Ask) -> None:
     assert "Mar-a-Lago" not in text
 
 
-async def test_timeline_pages(ask: Ask) -> None:
+async def test_timeline_pages(ask: Ask, monkeypatch: pytest.MonkeyPatch) -> None:
+    from handlers import timeline
+
+    monkeypatch.setattr(timeline, "PAGE_SIZE", 5)
     first = await ask("/timeline")
-    if first.more:
-        second = await ask(first.more)
-        assert second.tone == Tone.ANSWER
-        assert "page 2" in text_of(second)
+    assert first.more == "/timeline page:2"
+    second = await ask(first.more)
+    assert "page 2" in text_of(second)
+    first_lines = next(s.text for s in first.sections if s.heading == "Events").splitlines()
+    second_lines = next(s.text for s in second.sections if s.heading and s.heading.startswith("Events")).splitlines()
+    assert len(first_lines) == len(second_lines) == 5
+    assert not set(first_lines) & set(second_lines)  # no event twice
+    assert (await ask("/timeline page:99")).sections[0].text == "No events recorded on this page."
 
 
 async def test_search_ranks_and_links_to_the_answer(ask: Ask) -> None:
