@@ -9,7 +9,6 @@ the same change at once send one alert between them.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -17,6 +16,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
+from bot.background import BackgroundTask
 from bot.delivery import Delivery, deliver_with_retry
 from bot.errors import DeliveryError
 from bot.markup import escape
@@ -62,8 +62,10 @@ def alert_lines(store: Store, seen: dict[str, Any], now: dict[str, Any]) -> list
     return lines
 
 
-class WatchAlerts:
+class WatchAlerts(BackgroundTask):
     """A Service: checks watched topics whenever the store changes."""
+
+    task_name = "watch-alerts"
 
     def __init__(
         self,
@@ -83,7 +85,6 @@ class WatchAlerts:
         self.now = now
         self._sleep = sleep
         self.interval = interval
-        self._task: asyncio.Task[None] | None = None
         self._last: Store | None = None
 
     @classmethod
@@ -97,18 +98,7 @@ class WatchAlerts:
             **overrides,
         )
 
-    async def start(self) -> None:
-        if self._task is None:
-            self._task = asyncio.create_task(self._loop())
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
-
-    async def _loop(self) -> None:
+    async def run(self) -> None:
         while True:
             store = self._store()
             if store is not self._last:

@@ -8,11 +8,11 @@ Uses the ``git`` command line (an operator's checkout, with whatever credentials
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import os
 from pathlib import Path
 
+from bot.background import BackgroundTask
 from bot.store.live import LiveStore
 
 log = logging.getLogger(__name__)
@@ -38,28 +38,21 @@ async def git(root: Path, *args: str) -> str:
     return out.decode().strip()
 
 
-class GitSync:
+class GitSync(BackgroundTask):
     """A background service; ``sync()`` can also be called directly (a webhook route, a test)."""
+
+    task_name = "store-git-sync"
 
     def __init__(self, live: LiveStore, *, interval: float = 60.0) -> None:
         self.live = live
         self.interval = interval
-        self._task: asyncio.Task[None] | None = None
         self._lock = asyncio.Lock()
 
     async def start(self) -> None:
         self.live.commit = await git(self.live.root, "rev-parse", "HEAD")
-        if self._task is None:
-            self._task = asyncio.create_task(self._loop(), name="store-git-sync")
+        await super().start()
 
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
-
-    async def _loop(self) -> None:
+    async def run(self) -> None:
         while True:
             await asyncio.sleep(self.interval)
             try:

@@ -8,12 +8,12 @@ problems are reported, and until then (and after, if still broken) its last good
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from pathlib import Path
 
 from watchfiles import Change, DefaultFilter, awatch
 
+from bot.background import BackgroundTask
 from bot.store.live import LiveStore
 from bot.store.load import read_file
 
@@ -26,31 +26,24 @@ class _StoreFilter(DefaultFilter):
         return super().__call__(change, path) and (path.endswith(SUFFIXES) or change is Change.deleted)
 
 
-class StoreWatcher:
+class StoreWatcher(BackgroundTask):
     """A background service: start once per process (never on a platform reconnect)."""
+
+    task_name = "store-watcher"
 
     def __init__(self, live: LiveStore, *, debounce_ms: int = 150, settle: float = 0.3) -> None:
         self.live = live
         self.debounce_ms = debounce_ms
         self.settle = settle
-        self._task: asyncio.Task[None] | None = None
         self._stop = asyncio.Event()
         self.ready = asyncio.Event()  # set once the watcher is running (tests wait for it)
         self.batches = 0
 
-    async def start(self) -> None:
-        if self._task is None:
-            self._task = asyncio.create_task(self._run(), name="store-watcher")
-
     async def stop(self) -> None:
         self._stop.set()
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        await super().stop()
 
-    async def _run(self) -> None:
+    async def run(self) -> None:
         root = self.live.root
         self.ready.set()
         async for changes in awatch(
