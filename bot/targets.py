@@ -11,6 +11,13 @@ import re
 from dataclasses import dataclass
 
 PLATFORMS = ("slack", "discord", "console", "slack-webhook")
+SHAPES = {  # platform -> the parts a target has, for messages
+    "slack": "slack:TEAM:CHANNEL (or slack:TEAM:@USER)",
+    "discord": "discord:GUILD:CHANNEL (or discord:GUILD:@USER)",
+    "console": "console:local",
+    "slack-webhook": "slack-webhook:NAME",
+}
+PART_COUNT = {"slack": 2, "discord": 2, "console": 1, "slack-webhook": 1}
 _PART = re.compile(r"^@?[A-Za-z0-9._-]{1,80}$")
 
 
@@ -25,8 +32,8 @@ class Target:
         parts = tuple(rest.split(":")) if rest else ()
         if platform not in PLATFORMS:
             raise ValueError(f"'{text}' is not a target: it must start with one of {', '.join(PLATFORMS)}")
-        if not parts or not all(_PART.match(p) for p in parts):
-            raise ValueError(f"'{text}' is not a target: write it like slack:T123:C456 or discord:G1:C2")
+        if len(parts) != PART_COUNT[platform] or not all(_PART.match(p) for p in parts):
+            raise ValueError(f"'{text}' is not a target: write it as {SHAPES[platform]}")
         return cls(platform, parts)
 
     @property

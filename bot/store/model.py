@@ -17,9 +17,10 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from bot.store.dates import ApproxDate
+from bot.targets import Target
 
 Id = Annotated[
     str,
@@ -28,6 +29,15 @@ Id = Annotated[
 ]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
 Line = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=400)]
+
+
+def _target(value: str) -> str:
+    return str(Target.parse(value))  # raises ValueError naming the expected shape
+
+
+TargetText = Annotated[
+    str, AfterValidator(_target), Field(description="A target such as slack:T123:C456 or discord:G1:C2.")
+]
 
 
 class MilestoneStatus(StrEnum):
@@ -134,7 +144,7 @@ class Deal(_Strict):
     updated: ApproxDate
     review_by: ApproxDate | None = None
     sources: list[Id] = Field(default_factory=list)
-    restricted_to: list[Line] = Field(default_factory=list, description="Targets that alone may see this deal.")
+    restricted_to: list[TargetText] = Field(default_factory=list, description="Targets that alone may see this deal.")
 
 
 class Quote(_Strict):
@@ -162,7 +172,7 @@ class Person(_Strict):
     updated: ApproxDate
     review_by: ApproxDate | None = None
     sources: list[Id] = Field(default_factory=list)
-    restricted_to: list[Line] = Field(default_factory=list)
+    restricted_to: list[TargetText] = Field(default_factory=list)
 
 
 class Topic(_Strict):
@@ -179,7 +189,7 @@ class Topic(_Strict):
     updated: ApproxDate
     review_by: ApproxDate | None = None
     sources: list[Id] = Field(min_length=1)
-    restricted_to: list[Line] = Field(default_factory=list)
+    restricted_to: list[TargetText] = Field(default_factory=list)
 
 
 class Event(_Strict):

@@ -20,6 +20,27 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
 MAX_FILE_BYTES = 256 * 1024
+
+
+class _StoreLoader(_Loader):
+    """The safe loader, refusing duplicate keys (YAML would silently keep the last one)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: dict[str, int] = {}
+        for key_node, _ in node.value:
+            if isinstance(key_node, yaml.ScalarNode):
+                if key_node.value in seen:
+                    raise _DuplicateKey(key_node.value, seen[key_node.value], key_node.start_mark)
+                seen[key_node.value] = key_node.start_mark.line
+        return super().construct_mapping(node, deep=deep)  # type: ignore[no-any-return]
+
+
+class _DuplicateKey(yaml.MarkedYAMLError):
+    def __init__(self, key: str, first_line: int, mark: yaml.Mark) -> None:
+        super().__init__(problem=f"duplicate key '{key}'", problem_mark=mark)
+        self.first_line = first_line
+
+
 FRONT_MATTER_FENCE = "---"
 
 Loc = tuple[int | str, ...]
@@ -89,7 +110,10 @@ def _safe_load(yaml_text: str, offset: int) -> dict[str, Any]:
     if "*" in yaml_text:
         _refuse_aliases(yaml_text, offset)
     try:
-        data = yaml.load(yaml_text, Loader=_Loader)
+        data = yaml.load(yaml_text, Loader=_StoreLoader)
+    except _DuplicateKey as exc:
+        line = (exc.problem_mark.line + 1 if exc.problem_mark else 1) + offset
+        raise ReadError(line, f"{exc.problem} (first at line {exc.first_line + 1 + offset}); keep one") from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = (mark.line + 1 if mark else 1) + offset

@@ -212,3 +212,24 @@ def test_unquoted_impossible_date_names_its_line(tmp_path: Path) -> None:
     assert problems(tmp_path) == [
         "deals/north-south/events.yaml:4: YAML: a value is not a real date (month must be in 1..12)"
     ]
+
+
+def test_duplicate_keys_are_refused_with_both_lines(tmp_path: Path) -> None:
+    text = FILES["deals/north-south/topics/fish.md"].replace("title: Fish quotas\n", "title: Fish quotas\ntitle: Dup\n")
+    write_store(tmp_path, {"deals/north-south/topics/fish.md": text})
+    assert problems(tmp_path) == [
+        "deals/north-south/topics/fish.md:3: duplicate key 'title' (first at line 2); keep one"
+    ]
+
+
+def test_restricted_to_takes_only_real_targets(tmp_path: Path) -> None:
+    text = FILES["deals/north-south/topics/fish.md"].replace(
+        "sources: [wire]\n---", 'sources: [wire]\nrestricted_to: [slack-nope, "slack:T1"]\n---'
+    )
+    write_store(tmp_path, {"deals/north-south/topics/fish.md": text})
+    assert problems(tmp_path) == [
+        "deals/north-south/topics/fish.md:12: 'restricted_to[0]': 'slack-nope' is not a target: it must start with "
+        "one of slack, discord, console, slack-webhook",
+        "deals/north-south/topics/fish.md:12: 'restricted_to[1]': 'slack:T1' is not a target: write it as "
+        "slack:TEAM:CHANNEL (or slack:TEAM:@USER)",
+    ]
