@@ -32,7 +32,7 @@ class _StoreLoader(_Loader):
                 if key_node.value in seen:
                     raise _DuplicateKey(key_node.value, seen[key_node.value], key_node.start_mark)
                 seen[key_node.value] = key_node.start_mark.line
-        return super().construct_mapping(node, deep=deep)  # type: ignore[no-any-return]
+        return super().construct_mapping(node, deep=deep)
 
 
 class _DuplicateKey(yaml.MarkedYAMLError):
