@@ -100,4 +100,4 @@ def test_generated_store_file_types(tmp_path: Path) -> None:
     assert "UTF-8" in messages["people/bad.md"]
     assert "tag" in messages["people/tagged.md"]
     assert "mapping" in messages["people/list.md"]
-    assert "already claimed" in messages["people/dup.md"]
+    assert "already an alias of" in messages["people/dup.md"]

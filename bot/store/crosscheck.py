@@ -17,25 +17,33 @@ from bot.store.yamlsafe import Loc
 
 
 class _Claims:
-    """First claimant of a key wins; later ones are reported with the first one's place."""
+    """Names a user may type, each owned by one document. Ids and titles win over aliases, whatever the file
+    order, so a clash is reported on the alias that caused it; among equals the first file wins."""
 
-    def __init__(self, what: str) -> None:
-        self.what = what
-        self.owners: dict[str, tuple[Document, Loc, str]] = {}
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+        self._pending: list[tuple[bool, int, str, Document, Loc, str]] = []
 
-    def claim(self, key: str, doc: Document, loc: Loc, owner: str, out: list[Problem]) -> None:
-        folded = compact(key)
-        if not folded:
-            return
-        first = self.owners.get(folded)
-        if first is None:
-            self.owners[folded] = (doc, loc, owner)
-        elif first[2] != owner:
-            out.append(
-                Problem(
-                    doc.path, doc.line_of(*loc), f"{self.what} '{key}' is already claimed by {first[0].at(first[1])}"
+    def claim(self, key: str, doc: Document, loc: Loc, owner: str, *, primary: bool = False) -> None:
+        self._pending.append((primary, len(self._pending), key, doc, loc, owner))
+
+    def resolve(self, out: list[Problem]) -> None:
+        owners: dict[str, tuple[Document, Loc, str, bool]] = {}
+        for primary, _, key, doc, loc, owner in sorted(self._pending, key=lambda c: (not c[0], c[1])):
+            folded = compact(key)
+            if not folded:
+                continue
+            first = owners.get(folded)
+            if first is None:
+                owners[folded] = (doc, loc, owner, primary)
+            elif first[2] != owner:
+                what = "name" if primary else "alias"
+                taken = "the id or name of" if first[3] else "already an alias of"
+                out.append(
+                    Problem(
+                        doc.path, doc.line_of(*loc), f"{self.kind} {what} '{key}' is {taken} {first[0].at(first[1])}"
+                    )
                 )
-            )
 
 
 def crosscheck(docs: Iterable[Document], sources: dict[str, Source], broken: Iterable[Placement] = ()) -> list[Problem]:
@@ -63,9 +71,9 @@ def crosscheck(docs: Iterable[Document], sources: dict[str, Source], broken: Ite
             out.append(Problem(doc.path, doc.line_of(*loc), message))
 
     seen_sources: dict[str, Document] = {}
-    person_names = _Claims("person alias")
-    deal_names = _Claims("deal alias")
-    topic_names: dict[str, _Claims] = defaultdict(lambda: _Claims("topic alias"))
+    person_names = _Claims("person")
+    deal_names = _Claims("deal")
+    topic_names: dict[str, _Claims] = defaultdict(lambda: _Claims("topic"))
 
     for doc in docs:
         if doc.kind is Kind.SOURCES:
@@ -78,9 +86,9 @@ def crosscheck(docs: Iterable[Document], sources: dict[str, Source], broken: Ite
 
         elif doc.kind is Kind.PERSON:
             person = cast(Person, doc.model)
-            person_names.claim(doc.id, doc, (), doc.id, out)
+            person_names.claim(doc.id, doc, (), doc.id, primary=True)
             for i, alias in enumerate(person.aliases):
-                person_names.claim(alias, doc, ("aliases", i), doc.id, out)
+                person_names.claim(alias, doc, ("aliases", i), doc.id)
             for i, deal_id in enumerate(person.deals):
                 need(doc, ("deals", i), deal_id in known_deals, f"unknown deal '{deal_id}'")
             for i, ref in enumerate(person.topics):
@@ -105,10 +113,10 @@ def crosscheck(docs: Iterable[Document], sources: dict[str, Source], broken: Ite
 
         elif doc.kind is Kind.DEAL:
             deal = cast(Deal, doc.model)
-            deal_names.claim(doc.id, doc, (), doc.id, out)
-            deal_names.claim(deal.title, doc, ("title",), doc.id, out)
+            deal_names.claim(doc.id, doc, (), doc.id, primary=True)
+            deal_names.claim(deal.title, doc, ("title",), doc.id, primary=True)
             for i, alias in enumerate(deal.aliases):
-                deal_names.claim(alias, doc, ("aliases", i), doc.id, out)
+                deal_names.claim(alias, doc, ("aliases", i), doc.id)
             _unique(
                 doc,
                 out,
@@ -156,10 +164,10 @@ def crosscheck(docs: Iterable[Document], sources: dict[str, Source], broken: Ite
                         f"unknown party '{party}' in positions; deal '{doc.deal_id}' has {', '.join(party_ids)}",
                     )
             claims = topic_names[doc.deal_id]
-            claims.claim(doc.id, doc, (), doc.id, out)
-            claims.claim(topic.title, doc, ("title",), doc.id, out)
+            claims.claim(doc.id, doc, (), doc.id, primary=True)
+            claims.claim(topic.title, doc, ("title",), doc.id, primary=True)
             for i, alias in enumerate(topic.aliases):
-                claims.claim(alias, doc, ("aliases", i), doc.id, out)
+                claims.claim(alias, doc, ("aliases", i), doc.id)
             for i, person_id in enumerate(topic.people):
                 need(doc, ("people", i), person_id in people, f"unknown person '{person_id}'")
             for i, source_id in enumerate(topic.sources):
@@ -193,6 +201,8 @@ def crosscheck(docs: Iterable[Document], sources: dict[str, Source], broken: Ite
                 for j, person_id in enumerate(event.people):
                     need(doc, ("events", i, "people", j), person_id in people, f"unknown person '{person_id}'")
                 need_source(doc, ("events", i, "source"), event.source)
+    for names in (person_names, deal_names, *topic_names.values()):
+        names.resolve(out)
     return out
 
 

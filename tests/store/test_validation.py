@@ -99,7 +99,7 @@ def test_alias_claimed_by_two_people_names_both_files(tmp_path: Path) -> None:
     other = FILES["people/ada-lind.md"].replace("name: Ada Lind", "name: Bo Lind").replace("[lind]", "[bo, lind]")
     write_store(tmp_path, {"people/bo-lind.md": other})
     assert problems(tmp_path) == [
-        "people/bo-lind.md:3: person alias 'lind' is already claimed by people/ada-lind.md:3",
+        "people/bo-lind.md:3: person alias 'lind' is already an alias of people/ada-lind.md:3",
     ]
 
 
@@ -112,7 +112,7 @@ def test_topic_alias_clash_is_per_deal(tmp_path: Path) -> None:
     write_store(tmp_path, {"deals/north-south/topics/cod.md": clash})
     # the file that sorts later is the one reported, pointing at the first claimant
     assert problems(tmp_path) == [
-        "deals/north-south/topics/fish.md:3: topic alias 'cod' is already claimed by deals/north-south/topics/cod.md:2",
+        "deals/north-south/topics/fish.md:3: topic alias 'cod' is the id or name of deals/north-south/topics/cod.md:2",
     ]
     # the same topic id in another deal is fine
     deal_b = FILES["deals/north-south/deal.yaml"].replace("North-South accord", "East-West accord")
@@ -232,4 +232,13 @@ def test_restricted_to_takes_only_real_targets(tmp_path: Path) -> None:
         "one of slack, discord, console, slack-webhook",
         "deals/north-south/topics/fish.md:12: 'restricted_to[1]': 'slack:T1' is not a target: write it as "
         "slack:TEAM:CHANNEL (or slack:TEAM:@USER)",
+    ]
+
+
+def test_an_alias_never_takes_another_documents_id_whatever_the_file_order(tmp_path: Path) -> None:
+    # aaron.md sorts before ada-lind.md, yet the clash is reported on aaron's alias, not on ada-lind's id
+    aaron = FILES["people/ada-lind.md"].replace("name: Ada Lind", "name: Aaron Berg").replace("[lind]", "[ada-lind]")
+    write_store(tmp_path, {"people/aaron.md": aaron})
+    assert problems(tmp_path) == [
+        "people/aaron.md:3: person alias 'ada-lind' is the id or name of people/ada-lind.md:2"
     ]
