@@ -213,6 +213,8 @@ def slack_manifest(
     from handlers import ALL_COMMANDS
 
     settings = _settings(config, store)
+    if request_url:  # a request URL only makes sense for HTTP mode
+        settings = settings.model_copy(update={"slack": settings.slack.model_copy(update={"mode": "http"})})
     router = Router(ALL_COMMANDS, prefix=settings.slack.command_prefix)
     typer.echo(json.dumps(build_manifest(router.specs, settings, request_url), indent=2))
 
@@ -236,7 +238,7 @@ def status(store: StoreOpt = None, config: ConfigOpt = None) -> None:
         source = "running bot"
     except httpx.HTTPError:
         report = store_status(LiveStore(settings.store, max_bytes=settings.max_file_bytes))
-        source = "files (no running bot answered)"
+        source = "read from the files: no running bot answered"
     typer.echo(f"Store {report['store']} ({source})")
     typer.echo(f"  {report['documents']} documents, deals: {', '.join(report['deals']) or 'none'}")
     typer.echo(f"  loaded {report['loaded_at']}, {report['reloads']} reload(s)")

@@ -103,3 +103,11 @@ def test_slack_manifest_lists_every_command_with_the_prefix(monkeypatch: pytest.
     commands = {c["command"] for c in manifest["features"]["slash_commands"]}
     assert {"/trade-status", "/trade-who", "/trade-deal", "/trade-brief", "/trade-help"} <= commands
     assert manifest["settings"]["socket_mode_enabled"] is True
+
+
+def test_slack_manifest_with_a_request_url_is_for_http_mode() -> None:
+    manifest = json.loads(runner.invoke(cli, ["slack-manifest", "--request-url", "https://bot.example.org"]).output)
+    assert manifest["settings"]["socket_mode_enabled"] is False
+    urls = {c.get("url") for c in manifest["features"]["slash_commands"]}
+    assert len(urls) == 1
+    assert next(iter(urls)).startswith("https://bot.example.org/")

@@ -85,6 +85,7 @@ def test_status_cli_reads_files_when_no_bot_runs(tmp_path: Path, monkeypatch) ->
     result = CliRunner().invoke(cli, ["status", "--store", str(root)])
     assert result.exit_code == 0, result.output
     assert "5 documents" in result.output and "no running bot answered" in result.output
+    assert "((" not in result.output
 
 
 async def test_health_and_reload_commands(tmp_path: Path) -> None:
