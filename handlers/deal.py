@@ -39,7 +39,7 @@ async def handle(command: Command, ctx: Context) -> Reply:
         sections.append(Section(heading=heading, text=text))
     upcoming = dates_ahead(deal, as_of, limit=NEXT_DATES, events=ctx.store.visible_events(deal.id, ctx.viewer))
     if upcoming:
-        sections.append(Section(heading="Next dates", text="\n".join(ahead_line(a) for a in upcoming)))
+        sections.append(Section(heading="Next dates", text="\n".join(ahead_line(a, as_of) for a in upcoming)))
     return Reply(
         title=d.title,
         subtitle=parties,

@@ -21,6 +21,9 @@ from bot.store.documents import Document
 from bot.store.model import Deal, Event, EventLog, Person, Topic
 
 
+MAX_LISTED_REVISIONS = 4  # more documents revised on one day than this are summed up in one line
+
+
 @dataclass(frozen=True, slots=True)
 class BriefingOptions:
     horizon_days: int = 14  # "coming up" looks this far ahead
@@ -72,7 +75,7 @@ def compose_briefing(
             sections.append(
                 Section(
                     heading=f"Coming up (next {options.horizon_days} days)",
-                    text="\n".join(ahead_line(a) for a in ahead),
+                    text="\n".join(ahead_line(a, as_of) for a in ahead),
                 )
             )
     stale = stale_documents(documents, as_of, options.stale_after_days)
@@ -103,16 +106,34 @@ def _dated_changes(
     lines: list[str] = []
     cited: list[str] = []
     for event in reversed(events):
-        if since < event.date.start <= as_of:
+        if since < event.date.start and event.date.end < as_of:  # today's events are announced, not reported
             source = store.sources.get(event.source)
             outlet = f" _({escape(source.outlet)})_" if source else ""
             lines.append(f"- **{event.date.human()}**: {escape(event.title)}{outlet}")
             cited.append(event.source)
+    revised: dict[ApproxDate, list[Document]] = {}
     for doc in documents:
         updated = _updated(doc)
         if doc.kind != "events" and since < updated.start <= as_of:
-            lines.append(f"- Updated {updated.human()}: {escape(_title(doc))} (`{doc.path}`)")
+            revised.setdefault(updated, []).append(doc)
+    for day, docs in sorted(revised.items(), reverse=True):
+        if len(docs) <= MAX_LISTED_REVISIONS:
+            lines.extend(f"- Updated {day.human()}: {escape(_title(doc))} (`{doc.path}`)" for doc in docs)
+        else:  # a wholesale revision is one line, not a wall of them
+            lines.append(f"- Updated {day.human()}: {len(docs)} documents ({_count_kinds(docs)})")
     return lines, cited
+
+
+def _count_kinds(docs: Sequence[Document]) -> str:
+    counts: dict[str, int] = {}
+    for doc in docs:
+        counts[doc.kind] = counts.get(doc.kind, 0) + 1
+    words = {"deal": ("the deal", "deals"), "topic": ("1 topic", "topics"), "person": ("1 person", "people")}
+    parts = []
+    for kind, count in counts.items():
+        one, many = words.get(kind, (f"1 {kind}", f"{kind}s"))
+        parts.append(one if count == 1 else f"{count} {many}")
+    return ", ".join(parts)
 
 
 def stale_documents(documents: Sequence[Document], as_of: dt.date, days: int) -> list[tuple[Document, str]]:

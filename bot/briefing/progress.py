@@ -47,8 +47,9 @@ def dates_ahead(
     until = as_of + dt.timedelta(days=days) if days is not None else dt.date.max
 
     def ahead(date: ApproxDate) -> bool:
-        # an approximate date is ahead while any day it could mean is ahead; it must start within the window
-        return date.end > as_of and date.start <= until
+        # ahead while any day it could mean is today or later (a morning briefing announces today's events);
+        # it must start within the window
+        return date.end >= as_of and date.start <= until
 
     upcoming = [e for e in (deal.events if events is None else events) if ahead(e.date)]
     found = [Ahead(e.date, escape(e.title), "event") for e in upcoming]
@@ -63,5 +64,6 @@ def dates_ahead(
     return found[:limit] if limit else found
 
 
-def ahead_line(item: Ahead) -> str:
-    return f"- **{item.date.human()}**: {item.what}"
+def ahead_line(item: Ahead, as_of: dt.date | None = None) -> str:
+    when = "Today" if as_of is not None and item.date.is_exact and item.date.start == as_of else item.date.human()
+    return f"- **{when}**: {item.what}"

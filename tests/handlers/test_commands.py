@@ -124,3 +124,13 @@ async def test_help_speaks_in_the_configured_prefix(router, store) -> None:  # t
     assert detail.title == "/trade-status"
     assert all(c.command.startswith("/trade-") for c in detail.choices)
     assert (await prefixed.handle_text(detail.choices[0].command, ctx)).tone == Tone.ANSWER
+
+
+async def test_brief_announces_todays_event_and_sums_up_a_wholesale_revision(ask: Ask) -> None:
+    reply = await ask("/brief", today=dt.date(2025, 5, 6))
+    sections = {s.heading: s.text for s in reply.sections}
+    coming = next(text for heading, text in sections.items() if heading and heading.startswith("Coming up"))
+    assert "**Today**: Carney expected at the White House" in coming
+    changes = next(text for heading, text in sections.items() if heading and heading.startswith("Since"))
+    assert "White House for his first meeting" not in changes  # announced, not reported as past
+    assert "- Updated about 1 May 2025: 20 documents (the deal, 13 topics, 6 people)" in changes.splitlines()
