@@ -20,7 +20,6 @@ from bot.store.dates import ApproxDate, human_day
 from bot.store.documents import Document
 from bot.store.model import Deal, Event, EventLog, Person, Topic
 
-
 MAX_LISTED_REVISIONS = 4  # more documents revised on one day than this are summed up in one line
 
 
