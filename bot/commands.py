@@ -14,6 +14,8 @@ import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from rapidfuzz import process
+
 from bot.errors import BadArgument, UnknownCommand
 from bot.store.dates import parse_day
 
@@ -133,9 +135,14 @@ def parse_args(name: str, rest: str, specs: dict[str, CommandSpec]) -> Command:
     rest = _CONTROL.sub(" ", rest[:MAX_INPUT_CHARS])
     options: dict[str, str] = {}
 
+    named = [p.name for p in spec.params if not p.positional]
+
     def take(match: re.Match[str]) -> str:
         key = match.group(1).replace("-", "_")
         if spec.param(key) is None or (spec.positional and spec.positional.name == key):
+            near = process.extractOne(key, named, score_cutoff=75) if named and len(key) > 2 else None
+            if near:  # "dael:uk-us" is a typo, not words to look up
+                raise BadArgument(f"/{spec.name} has no option '{key}:'; did you mean '{near[0]}:'?")
             return match.group(0)
         options[key] = (match.group(2) if match.group(2) is not None else match.group(3)).strip()
         return " "
@@ -163,7 +170,8 @@ def validate(command: Command, spec: CommandSpec) -> None:
     main = spec.positional
     if main and main.required and not command.arg:
         example = spec.examples[0] if spec.examples else spec.usage()
-        raise BadArgument(f"/{spec.name} needs a {main.name}, for example `{example}`.")
+        article = "" if main.name.endswith("s") else "a "
+        raise BadArgument(f"/{spec.name} needs {article}{main.name}, for example `{example}`.")
     if not main and command.arg and spec.params:
         raise BadArgument(f"/{spec.name} takes no free text; usage: {spec.usage()}")
     for key, value in command.options.items():

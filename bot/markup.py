@@ -90,6 +90,8 @@ def render(markdown: str, flavor: _Flavor) -> str:
     depth = 0
     for token in _md.parse(markdown):
         if token.type in {"bullet_list_open", "ordered_list_open"}:
+            if depth == 0 and len(blocks) > 1 and blocks[-1] == "" and _is_label(blocks[-2]):
+                blocks.pop()  # a short label line ("Open questions") sits right above its list
             depth += 1
         elif token.type in {"bullet_list_close", "ordered_list_close"}:
             depth -= 1
@@ -101,6 +103,10 @@ def render(markdown: str, flavor: _Flavor) -> str:
         elif token.type == "paragraph_close" and not depth:
             blocks.append("")
     return "\n".join(blocks).strip("\n")
+
+
+def _is_label(line: str) -> bool:
+    return len(line) <= 40 and "\n" not in line
 
 
 def _inline(tokens: list[Token], flavor: _Flavor) -> str:

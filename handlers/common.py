@@ -16,6 +16,7 @@ from bot.store.model import Event, Source
 
 MAX_LISTED = 20
 KIND_WORD = {EntityKind.TOPIC: "topic", EntityKind.PERSON: "person", EntityKind.DEAL: "deal"}
+PLURAL = {"person": "people"}
 
 
 def deal_option(command: Command, ctx: Context) -> DealEntry | None:
@@ -80,7 +81,7 @@ def found(lookup: Lookup, command: Command, what: str, *, arg: bool = False) -> 
             Reply(
                 title=f"Which {what} did you mean by \u201c{_clip(lookup.query)}\u201d?",
                 tone=Tone.QUESTION,
-                sections=(Section(text=f"Several {what}s match **{shown}**. Pick one:"),),
+                sections=(Section(text=f"Several {PLURAL.get(what, what + 's')} match **{shown}**. Pick one:"),),
                 choices=tuple(_choice(command, e, arg=arg or what != "deal") for e in lookup.candidates),
             )
         )
@@ -91,7 +92,7 @@ def found(lookup: Lookup, command: Command, what: str, *, arg: bool = False) -> 
         Reply(
             title=f"No {what} matches \u201c{_clip(lookup.query)}\u201d",
             tone=Tone.NOT_FOUND,
-            sections=(Section(text=f"Known {what}s: {listing}{more}."),),
+            sections=(Section(text=f"Known {PLURAL.get(what, what + 's')}: {listing}{more}."),),
             choices=tuple(_choice(command, e, arg=arg or what != "deal") for e in known[:5]),
         )
     )

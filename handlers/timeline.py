@@ -65,8 +65,11 @@ async def handle(command: Command, ctx: Context) -> Reply:
                 text="\n".join(event_line(e, store) for e in shown),
             )
         )
-    elif not ahead or page > 1:
-        sections.append(Section(text="No events recorded" + (" on this page." if page > 1 else " yet.")))
+    elif page > 1:
+        pages = max(1, -(-len(past) // PAGE_SIZE))
+        sections.append(Section(text=f"There is no page {page}: {len(past)} events make {pages} page(s)."))
+    elif not ahead:
+        sections.append(Section(text="No events recorded yet."))
     more = None
     if start + PAGE_SIZE < len(past):
         options = {**command.options, "page": str(page + 1)}

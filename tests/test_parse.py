@@ -48,3 +48,10 @@ def test_control_characters_are_neutralised() -> None:
 def test_typed_options_build_the_same_command() -> None:
     typed = from_options("status", {"topic": "tariffs", "deal": "canada-us", "date": None}, SPECS)
     assert typed == parse("/status tariffs deal:canada-us", SPECS)
+
+
+def test_a_misspelt_option_is_called_out_not_searched_for() -> None:
+    with pytest.raises(BadArgument, match="did you mean 'deal:'"):
+        parse("/status tariffs dael:uk-us", SPECS)
+    with pytest.raises(BadArgument, match="needs words"):
+        parse("/search", SPECS)

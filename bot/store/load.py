@@ -76,10 +76,8 @@ def read_file(root: Path, relative: str, *, max_bytes: int = MAX_FILE_BYTES) -> 
     try:
         model = model_type.model_validate(raw.data)
     except ValidationError as exc:
-        return sorted(
-            Problem(relative, raw.line_of(tuple(error["loc"])), describe(error, model_type))
-            for error in exc.errors(include_url=False)
-        )
+        errors = _without_typo_echoes(exc.errors(include_url=False), model_type)
+        return sorted(Problem(relative, raw.line_of(tuple(e["loc"])), describe(e, model_type)) for e in errors)
     return Document(relative, placement, model, raw.body, raw, stat.st_mtime_ns)
 
 
@@ -93,6 +91,19 @@ def load_documents(root: Path, *, max_bytes: int = MAX_FILE_BYTES) -> tuple[list
         else:
             problems.extend(result)
     return documents, problems
+
+
+def _without_typo_echoes(errors: list[ErrorDetails], model_type: type[BaseModel]) -> list[ErrorDetails]:
+    """``sumary:`` gives "unknown key 'sumary'; did you mean 'summary'?" and "'summary' is required": keep the
+    first, which says what to do, and drop the second, which only echoes it."""
+    suggested = set()
+    for error in errors:
+        if error["type"] == "extra_forbidden":
+            loc = error["loc"]
+            best = process.extractOne(str(loc[-1]), _allowed_keys(model_type, loc[:-1]), score_cutoff=70)
+            if best:
+                suggested.add((*loc[:-1], best[0]))
+    return [e for e in errors if not (e["type"] == "missing" and tuple(e["loc"]) in suggested)]
 
 
 def describe(error: ErrorDetails, model_type: type[BaseModel]) -> str:
