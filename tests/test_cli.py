@@ -111,3 +111,18 @@ def test_slack_manifest_with_a_request_url_is_for_http_mode() -> None:
     urls = {c.get("url") for c in manifest["features"]["slash_commands"]}
     assert len(urls) == 1
     assert next(iter(urls)).startswith("https://bot.example.org/")
+
+
+def test_schema_date_pattern_agrees_with_the_loader() -> None:
+    import re
+
+    from bot.store.dates import ApproxDate
+
+    pattern = json.loads(runner.invoke(cli, ["schema", "--kind", "topic"]).output)["properties"]["updated"]["pattern"]
+    for text in ("2025-05-06", "~2025-05-01", "2025-05", "2025", "~2025-05", "2025-13-01", "2025-5-6", "soon"):
+        try:
+            ApproxDate.parse(text)
+            loads = True
+        except ValueError:
+            loads = False
+        assert bool(re.match(pattern, text)) == loads, text

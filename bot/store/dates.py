@@ -18,7 +18,11 @@ from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import core_schema
 
 _PATTERN = re.compile(r"^(?P<about>~)?(?P<y>\d{4})(?:-(?P<m>\d{2})(?:-(?P<d>\d{2}))?)?$")
-JSON_PATTERN = r"^~?\d{4}(-\d{2}(-\d{2})?)?$"
+_MONTH = r"(0[1-9]|1[0-2])"
+_DAY = r"(0[1-9]|[12]\d|3[01])"
+# what editors check: the same spellings parse() takes ('~' only with a full day); impossible days like
+# 2025-02-30 still pass here and are caught by `briefbot check`
+JSON_PATTERN = rf"^(~?\d{{4}}-{_MONTH}-{_DAY}|\d{{4}}-{_MONTH}|\d{{4}})$"
 
 
 class Precision(StrEnum):

@@ -20,6 +20,7 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
 MAX_FILE_BYTES = 256 * 1024
+_UNCLOSED = ("while parsing a flow", "while scanning a quoted scalar", "while scanning a double-quoted scalar")
 
 
 class _StoreLoader(_Loader):
@@ -120,6 +121,10 @@ def _safe_load(yaml_text: str, offset: int) -> dict[str, Any]:
         problem = exc.problem or "invalid YAML"
         if isinstance(exc, yaml.constructor.ConstructorError) and "tag" in problem:
             problem = f"YAML tag not allowed in a store file ({problem.split('tag')[-1].strip(' :')})"
+        elif exc.context_mark and (exc.context or "").startswith(_UNCLOSED):
+            # an unclosed [ { or quote is noticed lines later; point at where it was opened
+            line = exc.context_mark.line + 1 + offset
+            problem = f"{problem} {exc.context.removeprefix('while ')} that starts on this line"  # type: ignore[union-attr]
         raise ReadError(line, f"YAML: {problem}") from None
     except yaml.reader.ReaderError as exc:
         line = yaml_text[: max(exc.position, 0)].count("\n") + 1 + offset

@@ -240,3 +240,11 @@ def test_an_alias_never_takes_another_documents_id_whatever_the_file_order(tmp_p
     assert problems(tmp_path) == [
         "people/aaron.md:3: person alias 'ada-lind' is the id or name of people/ada-lind.md:2"
     ]
+
+
+def test_an_unclosed_bracket_is_reported_where_it_opens(tmp_path: Path) -> None:
+    text = FILES["deals/north-south/topics/fish.md"].replace("aliases: [cod]", "aliases: [cod, haddock")
+    write_store(tmp_path, {"deals/north-south/topics/fish.md": text})
+    found = problems(tmp_path)
+    assert found[0].startswith("deals/north-south/topics/fish.md:3: YAML: did not find expected ',' or ']'")
+    assert "flow sequence that starts on this line" in found[0]
