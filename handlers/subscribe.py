@@ -25,6 +25,7 @@ from bot.router import CommandDef
 from bot.scheduler import plan
 from bot.state import State, subscriptions
 from bot.state.subscriptions import Subscription
+from bot.store.dates import parse_day
 from bot.targets import Target
 from handlers.common import resolve_deal
 
@@ -187,7 +188,13 @@ def parse_days(text: str) -> list[str]:
 
 
 def _config(command: Command, target: str, deal: str, default_zone: str) -> SubscriptionConfig:
-    skip = [s.strip() for s in (command.option("skip") or "").split(",") if s.strip()]
+    skip = []
+    for text in (s.strip() for s in (command.option("skip") or "").split(",")):
+        if text:
+            try:
+                skip.append(parse_day(text))
+            except ValueError as exc:
+                raise BadArgument(f"skip: {exc}") from None
     values: dict[str, Any] = {
         "target": target,
         "deal": deal,

@@ -133,6 +133,7 @@ async def test_subscribe_is_for_admins_checks_the_channel_and_validates(bot: Bot
     assert "time: '8am' is not a time: use HH:MM, such as 08:00" in await bot.ask("/subscribe time:8am")
     assert "is not a time zone" in await bot.ask("/subscribe timezone:Mars/Olympus")
     assert "days: 'funday' is not a day or range" in await bot.ask("/subscribe days:funday")
+    assert "skip: '2025-02-30' is not a date: use YYYY-MM-DD" in await bot.ask("/subscribe skip:2025-02-30")
 
 
 async def test_config_subscriptions_are_read_only_from_chat(tmp_path: Path, clock: ControlledClock) -> None:
