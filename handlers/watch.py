@@ -48,7 +48,9 @@ def watcher(command: Command, ctx: Context) -> Target:
     raw = command.option("channel")
     if raw:
         if not ctx.is_admin:
-            raise UserError("Only Briefbot admins can set a channel to watch; /watch TOPIC without channel: alerts you by DM.")
+            raise UserError(
+                "Only Briefbot admins can set a channel to watch; /watch TOPIC without channel: alerts you by DM."
+            )
         if raw == "here":
             return ctx.target
         try:
