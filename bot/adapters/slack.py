@@ -24,6 +24,7 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.errors import SlackApiError
 
 from bot.adapters.slack_delivery import SlackDelivery, make_web_client
+from bot.adapters.slack_http_guard import guard
 from bot.adapters.slack_render import RUN_ACTION, SHARE_ACTION, render_message
 from bot.commands import command_name
 from bot.config import Secrets, SlackConfig
@@ -101,7 +102,7 @@ class SlackService:
         if self.mode == "http":
             if not app.settings.http.enabled:
                 raise ConfigError("Slack HTTP mode answers on Briefbot's HTTP server: set http.enabled to true")
-            app.http.router.add_post(config.http_path, self._on_http)
+            app.http.router.add_post(config.http_path, guard(self._on_http, secrets.slack_signing_secret or ""))
 
     # --- lifecycle ------------------------------------------------------------------------------------------
 

@@ -3,7 +3,10 @@ the way Slack signs them. Only a correctly signed, fresh request runs anything."
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
+import logging
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -20,6 +23,7 @@ from bot.config import Secrets, SlackConfig
 from bot.context import Context
 from bot.errors import ConfigError
 from bot.reply import Reply
+from bot.throttled_log import ThrottledLog
 from tests.adapters.conftest import BOT_TOKEN, SIGNING_SECRET, slack_settings
 from tests.fakes.slack_api import FakeSlack
 
@@ -155,3 +159,100 @@ def test_the_transport_follows_the_config_and_the_credentials_present(
             choose_mode(config, given)
     else:
         assert choose_mode(config, given) == chosen
+
+
+# --- hostile requests: junk must be refused cheaply, never answered with a 500 and a traceback -----------------
+
+
+def sign_bytes(body: bytes, timestamp: str, secret: str = SIGNING_SECRET) -> str:
+    """Slack signs the raw bytes; slack_sdk's helper only takes text, so invalid UTF-8 is signed by hand."""
+    digest = hmac.new(secret.encode(), b"v0:" + timestamp.encode() + b":" + body, hashlib.sha256).hexdigest()
+    return f"v0={digest}"
+
+
+def hostile(body: bytes, *, content_type: str = "application/x-www-form-urlencoded", **extra: bytes | str) -> Any:
+    """Headers for ``body``, correctly signed unless ``extra`` overrides the timestamp or signature."""
+    timestamp = str(int(time.time()))
+    headers: dict[str, bytes | str] = {
+        "Content-Type": content_type,
+        "X-Slack-Request-Timestamp": timestamp,
+        "X-Slack-Signature": sign_bytes(body, timestamp),
+    }
+    headers.update({k.replace("_", "-"): v for k, v in extra.items()})
+    return body, headers
+
+
+COMMAND = b"command=%2Fstatus&text=tariffs&team_id=T0FAKE&channel_id=C0CHAN01&user_id=U0USER01"
+HOSTILE = {
+    "non-numeric timestamp": hostile(COMMAND, X_Slack_Request_Timestamp="soon"),
+    "float timestamp": hostile(COMMAND, X_Slack_Request_Timestamp=f"{time.time()}"),
+    "400-digit timestamp": hostile(COMMAND, X_Slack_Request_Timestamp="9" * 400),
+    "5000-digit timestamp": hostile(COMMAND, X_Slack_Request_Timestamp="9" * 5000),
+    "non-ASCII signature": hostile(COMMAND, X_Slack_Signature="v0=é".encode()),
+    "invalid UTF-8 body": hostile(b"command=%2Fstatus&text=\xff\xfe"),
+    "payload not an object": hostile(b"payload=%5B1%2C2%5D"),
+    "payload a number": hostile(b"payload=1"),
+    "payload not JSON": hostile(b"payload=%7Bnot-json"),
+    "malformed JSON": hostile(b'{"type": "url_verification",', content_type="application/json"),
+    "JSON not an object": hostile(b"[1, 2]", content_type="application/json"),
+    "form body that looks like JSON": hostile(b"{command=/status"),
+    "gzip on a plain body": hostile(COMMAND, Content_Encoding="gzip"),
+    "unknown charset": hostile(COMMAND, content_type="application/x-www-form-urlencoded; charset=klingon"),
+    "deeply nested JSON": hostile(b'{"a": ' + b"[" * 100_000 + b"]" * 100_000 + b"}", content_type="application/json"),
+}
+
+
+@pytest.mark.parametrize("signed_correctly", [True, False], ids=["signed", "unsigned"])
+@pytest.mark.parametrize("why", list(HOSTILE))
+async def test_hostile_requests_get_400_or_401_and_no_traceback(
+    http_app: tuple[App, httpx.AsyncClient, Spy],
+    fake_slack: FakeSlack,
+    caplog: pytest.LogCaptureFixture,
+    why: str,
+    signed_correctly: bool,
+) -> None:
+    _, client, spy = http_app
+    body, headers = HOSTILE[why]
+    if not signed_correctly:
+        headers = {**headers, "X-Slack-Signature": "v0=" + "0" * 64}
+
+    with caplog.at_level(logging.DEBUG):
+        responses = [await client.post(PATH, content=body, headers=headers) for _ in range(3)]
+
+    assert {r.status_code for r in responses} <= {400, 401}, why
+    assert spy.calls == [] and fake_slack.calls == []
+    assert not [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR], why
+    assert "Traceback" not in caplog.text
+    warnings = [r for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warnings) == 1, [r.getMessage() for r in warnings]  # three alike: logged once
+    assert body.decode(errors="replace") not in caplog.text  # untrusted input stays out of the log
+
+
+async def test_a_correctly_signed_json_event_still_reaches_bolt(http_app: tuple[App, httpx.AsyncClient, Spy]) -> None:
+    _, client, _ = http_app
+    body, headers = hostile(b'{"type": "url_verification", "challenge": "abc123"}', content_type="application/json")
+
+    response = await client.post(PATH, content=body, headers=headers)
+
+    assert response.status_code == 200
+    assert response.json() == {"challenge": "abc123"}
+
+
+def test_refusals_are_logged_once_a_minute_per_cause(caplog: pytest.LogCaptureFixture) -> None:
+    now = [1000.0]
+    throttled = ThrottledLog(logging.getLogger("test.throttled"), clock=lambda: now[0])
+
+    with caplog.at_level(logging.WARNING, logger="test.throttled"):
+        for _ in range(5):
+            throttled.warning("malformed timestamp", "refused: %s", "malformed timestamp")
+        throttled.warning("signature mismatch", "refused: %s", "signature mismatch")
+        now[0] += 59.9
+        throttled.warning("malformed timestamp", "refused: %s", "malformed timestamp")
+        now[0] += 0.2
+        throttled.warning("malformed timestamp", "refused: %s", "malformed timestamp")
+
+    assert [(r.levelno, r.getMessage()) for r in caplog.records] == [
+        (logging.WARNING, "refused: malformed timestamp"),
+        (logging.WARNING, "refused: signature mismatch"),
+        (logging.WARNING, "refused: malformed timestamp (and 5 more like it since the last report)"),
+    ]
