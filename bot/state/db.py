@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import datetime as dt
+import fcntl
 import logging
+import os
+import time
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -13,11 +19,13 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from bot.errors import ConfigError
+from bot.state.sql import dialect_insert
 from bot.state.tables import kv
 
 log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 MIGRATION_LOCK_ID = 0x42_52_49_45  # "BRIE": one pg advisory lock, so replicas starting together migrate once
+MIGRATION_LOCK_TIMEOUT = 120.0  # seconds a replica waits for another one's SQLite migration before giving up
 
 
 class State:
@@ -36,10 +44,13 @@ class State:
 
     async def put(self, key: str, value: str) -> None:
         now = dt.datetime.now(dt.UTC)
+        # one statement, so replicas writing the same new key at once cannot both try to insert it
+        upsert = dialect_insert(self.dialect, kv).values(key=key, value=value, updated_at=now)
+        upsert = upsert.on_conflict_do_update(
+            index_elements=[kv.c.key], set_={"value": upsert.excluded.value, "updated_at": upsert.excluded.updated_at}
+        )
         async with self.engine.begin() as conn:
-            updated = await conn.execute(kv.update().where(kv.c.key == key).values(value=value, updated_at=now))
-            if updated.rowcount == 0:
-                await conn.execute(kv.insert().values(key=key, value=value, updated_at=now))
+            await conn.execute(upsert)
 
     async def close(self) -> None:
         await self.engine.dispose()
@@ -51,15 +62,54 @@ async def open_state(url: str, *, migrate: bool = True) -> State:
         engine = create_async_engine(url, pool_pre_ping=True)
     except (sa.exc.ArgumentError, ImportError) as exc:
         raise ConfigError(f"state_url '{_redact(url)}' cannot be used: {exc}") from exc
+    database = _sqlite_file(engine)
     if engine.dialect.name == "sqlite":
         _sqlite_pragmas(engine)
-        database = engine.url.database
-        if database and database != ":memory:":
-            Path(database).parent.mkdir(parents=True, exist_ok=True)
+    if database is not None:
+        database.parent.mkdir(parents=True, exist_ok=True)
     if migrate:
-        async with engine.begin() as conn:
+        # the lock is taken first and released after the commit, so a waiting replica finds the schema at head
+        async with _sqlite_migration_lock(database), engine.begin() as conn:
             await conn.run_sync(_upgrade)
     return State(engine)
+
+
+def _sqlite_file(engine: AsyncEngine) -> Path | None:
+    """The database file of a SQLite engine; None for PostgreSQL, in-memory and ``file:`` URI databases."""
+    database = engine.url.database
+    if engine.dialect.name != "sqlite" or not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    return Path(database)
+
+
+@contextlib.asynccontextmanager
+async def _sqlite_migration_lock(database: Path | None) -> AsyncIterator[None]:
+    """Hold an exclusive flock on ``<database>.migrate.lock`` while migrating, so replicas started together on a new
+    SQLite file migrate one at a time (PostgreSQL takes an advisory lock in ``_upgrade`` instead).
+
+    The kernel drops the lock when its holder exits, even on SIGKILL, so a crash leaves no stale lock; the file itself
+    stays (deleting a lock file that another process may have open would let two holders in). Polled rather than
+    blocking, so a waiting start-up stays cancellable and the event loop keeps running.
+    """
+    if database is None:
+        yield
+        return
+    fd = os.open(database.with_name(database.name + ".migrate.lock"), os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        deadline = time.monotonic() + MIGRATION_LOCK_TIMEOUT
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise ConfigError(
+                        f"another process has been migrating {database} for over {MIGRATION_LOCK_TIMEOUT:.0f} s"
+                    ) from None
+                await asyncio.sleep(0.05)
+        yield
+    finally:
+        os.close(fd)  # closing the descriptor releases the lock
 
 
 def _upgrade(conn: Connection) -> None:
