@@ -153,19 +153,23 @@ class Secrets(BaseModel):
     slack_app_token: str | None = Field(None, repr=False)
     slack_signing_secret: str | None = Field(None, repr=False)
     discord_token: str | None = Field(None, repr=False)
+    operator_token: str | None = Field(None, repr=False)  # bearer token for /status, /reload, /git-sync
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Secrets:
         env = dict(os.environ if environ is None else environ)
         values: dict[str, str | None] = {}
         for name in cls.model_fields:
-            key = name.upper()
+            key = _ENV_NAMES.get(name, name.upper())
             values[name] = env.get(key) or _read_secret_file(env.get(f"{key}_FILE"), key)
         return cls(**values)
 
     @property
     def slack_ready(self) -> bool:
         return bool(self.slack_bot_token and (self.slack_app_token or self.slack_signing_secret))
+
+
+_ENV_NAMES = {"operator_token": "BRIEFBOT_OPERATOR_TOKEN"}  # Briefbot's own secret; the others are the platforms'
 
 
 def _read_secret_file(path: str | None, name: str) -> str | None:

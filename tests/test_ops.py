@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
+from typing import Any
 
 import httpx
+import pytest
 from aiohttp import web
 
 from bot import ops
@@ -157,3 +159,165 @@ async def test_two_replicas_tell_the_maintainers_once(tmp_path: Path) -> None:
         await asyncio.sleep(0.01)
     assert [p[1].title for p in delivery.posts] == [f"Store file held back: {FISH}"]
     await state.close()
+
+
+# --- who may call the operator endpoints ----------------------------------------------------------------------
+
+PROXIED = {"X-Forwarded-For": "203.0.113.7"}  # what a reverse proxy on this host adds: the caller is not local
+TOKEN = "op-token-1234567890"
+
+
+async def _serve_ops(tmp_path: Path, **kwargs: Any) -> tuple[web.AppRunner, str, LiveStore]:
+    live = LiveStore(write_store(tmp_path))
+    app = web.Application()
+    ops.mount(app, live, **kwargs)
+
+    async def platform(request: web.Request) -> web.Response:  # stands in for Slack HTTP mode's route
+        return web.json_response({"platform": True})
+
+    app.router.add_post("/slack/events", platform)  # mounted after ops, as the Slack adapter does
+    runner, base = await _serve(app)
+    return runner, base, live
+
+
+async def test_without_a_token_operator_endpoints_refuse_callers_off_loopback(tmp_path: Path) -> None:
+    runner, base, live = await _serve_ops(tmp_path, operator_token=None)
+    loaded = live.reloads
+    try:
+        async with httpx.AsyncClient(base_url=base) as client:
+            reloads = await asyncio.gather(*(client.post("/reload", headers=PROXIED) for _ in range(50)))
+            status = await client.get("/status", headers=PROXIED)
+            local = await client.get("/status")  # loopback, no proxy: the local operator needs no token
+            health = await client.get("/healthz", headers=PROXIED)
+    finally:
+        await runner.cleanup()
+    assert {r.status_code for r in reloads} == {403}
+    assert live.reloads == loaded  # none of the 50 ran
+    assert status.status_code == 403
+    assert status.json() == {"error": ops.NO_TOKEN_OFF_LOOPBACK}
+    assert "\n" not in status.text and "documents" not in status.text
+    assert local.status_code == 200 and local.json()["documents"] == 5
+    assert health.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("authorization", "expected"),
+    [
+        (None, 401),
+        ("Bearer wrong-token", 401),
+        (f"Basic {TOKEN}", 401),
+        (f"Bearer {TOKEN}x", 401),
+        ("Bearer tökén".encode(), 401),  # non-ASCII: refused, not a 500
+        (f"Bearer {TOKEN}", 200),
+        (f"bearer {TOKEN}", 200),
+    ],
+)
+async def test_with_a_token_every_operator_request_must_carry_it(
+    tmp_path: Path, authorization: str | bytes | None, expected: int
+) -> None:
+    runner, base, live = await _serve_ops(tmp_path, operator_token=TOKEN)
+    loaded = live.reloads
+    headers = {"Authorization": authorization} if authorization is not None else {}
+    try:
+        async with httpx.AsyncClient(base_url=base) as client:
+            local = await client.post("/reload", headers=headers)  # a proxy on this host connects from loopback
+            proxied = await client.get("/status", headers={**headers, **PROXIED})
+    finally:
+        await runner.cleanup()
+    assert (local.status_code, proxied.status_code) == (expected, expected)
+    assert live.reloads - loaded == (1 if expected == 200 else 0)
+    if expected == 401:
+        assert local.json() == {"error": ops.BAD_TOKEN}
+        assert local.headers["WWW-Authenticate"] == "Bearer"
+        assert TOKEN not in local.text
+
+
+async def test_the_public_surface_is_the_platform_routes_and_healthz(tmp_path: Path) -> None:
+    runner, base, _ = await _serve_ops(tmp_path, operator_token=None)
+    try:
+        async with httpx.AsyncClient(base_url=base, headers=PROXIED) as client:
+            assert (await client.post("/slack/events")).status_code == 200
+            assert (await client.get("/healthz")).json()["status"] == "ok"
+            for method, path in [
+                ("GET", "/"),
+                ("GET", "/metrics"),
+                ("GET", "/reload"),  # a known path with the wrong method says no more than an unknown one
+                ("GET", "/slack/events"),
+                ("POST", "/healthz"),
+                ("POST", "/git-sync"),  # not mounted without git mode
+                ("GET", "/status/../reload"),
+            ]:
+                response = await client.request(method, path)
+                assert response.status_code == 404, (method, path)
+                assert response.json() == {"error": "not found"}
+    finally:
+        await runner.cleanup()
+
+
+async def test_git_sync_is_guarded_like_reload(tmp_path: Path) -> None:
+    from bot.store.gitsync import GitSync
+
+    live = LiveStore(write_store(tmp_path))
+    app = web.Application()
+    ops.mount(app, live, GitSync(live), operator_token=TOKEN)
+    runner, base = await _serve(app)
+    try:
+        async with httpx.AsyncClient(base_url=base) as client:
+            refused = await client.post("/git-sync")
+    finally:
+        await runner.cleanup()
+    assert refused.status_code == 401
+
+
+def test_the_token_comes_from_the_environment_or_a_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.config import Secrets
+
+    token_file = tmp_path / "operator-token"
+    token_file.write_text(f"{TOKEN}\n")
+    assert Secrets.from_env({"BRIEFBOT_OPERATOR_TOKEN": TOKEN}).operator_token == TOKEN
+    assert Secrets.from_env({"BRIEFBOT_OPERATOR_TOKEN_FILE": str(token_file)}).operator_token == TOKEN
+    assert TOKEN not in repr(Secrets(operator_token=TOKEN))
+    assert ops.operator_headers({"BRIEFBOT_OPERATOR_TOKEN_FILE": str(token_file)}) == {
+        "Authorization": f"Bearer {TOKEN}"
+    }
+    assert ops.operator_headers({}) == {}
+
+
+async def test_mount_reads_the_token_from_the_environment_by_default(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    token_file = tmp_path / "operator-token"
+    token_file.write_text(TOKEN)
+    monkeypatch.setenv("BRIEFBOT_OPERATOR_TOKEN_FILE", str(token_file))
+    runner, base, _ = await _serve_ops(tmp_path / "store")
+    try:
+        async with httpx.AsyncClient(base_url=base) as client:
+            without = await client.get("/status")
+            with_headers = await client.get("/status", headers=ops.operator_headers())  # what the CLI sends
+    finally:
+        await runner.cleanup()
+    assert (without.status_code, with_headers.status_code) == (401, 200)
+
+
+@pytest.mark.parametrize(
+    ("remote", "headers", "local"),
+    [
+        ("127.0.0.1", {}, True),
+        ("127.8.9.10", {}, True),
+        ("::1", {}, True),
+        ("::ffff:127.0.0.1", {}, True),
+        ("203.0.113.7", {}, False),
+        ("10.0.0.5", {}, False),
+        ("::ffff:10.0.0.5", {}, False),
+        ("fe80::1%eth0", {}, False),
+        (None, {}, False),
+        ("not an address", {}, False),
+        ("127.0.0.1", {"X-Forwarded-For": "203.0.113.7"}, False),
+        ("127.0.0.1", {"Forwarded": "for=203.0.113.7"}, False),
+        ("127.0.0.1", {"X-Real-IP": "203.0.113.7"}, False),
+    ],
+)
+def test_what_counts_as_loopback(remote: str | None, headers: dict[str, str], local: bool) -> None:
+    from multidict import CIMultiDict
+
+    assert ops.is_loopback(remote, CIMultiDict(headers)) is local

@@ -256,3 +256,20 @@ def test_refusals_are_logged_once_a_minute_per_cause(caplog: pytest.LogCaptureFi
         (logging.WARNING, "refused: signature mismatch"),
         (logging.WARNING, "refused: malformed timestamp (and 5 more like it since the last report)"),
     ]
+
+
+async def test_a_public_bind_exposes_only_the_slack_route_and_healthz(
+    http_app: tuple[App, httpx.AsyncClient, Spy],
+) -> None:
+    app, client, _ = http_app
+    loaded = app.live_store.reloads
+    proxied = {"X-Forwarded-For": "203.0.113.7"}  # a caller from outside, through a proxy on this host
+
+    reloads = [await client.post("/reload", headers=proxied) for _ in range(3)]
+    status = await client.get("/status", headers=proxied)
+    health = await client.get("/healthz", headers=proxied)
+    other = await client.get("/admin", headers=proxied)
+
+    assert [r.status_code for r in reloads] == [403, 403, 403] and status.status_code == 403
+    assert app.live_store.reloads == loaded
+    assert health.status_code == 200 and other.status_code == 404
