@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from bot.store.documents import Document
-from bot.store.load import discover, read_file
+from bot.store.load import discover, read_file, shadowed, twin
 from bot.store.problems import Problem
 from bot.store.store import Store, build
 from bot.store.yamlsafe import MAX_FILE_BYTES
@@ -83,8 +84,9 @@ class LiveStore:
     def apply(self, changed: Iterable[str]) -> Store:
         """Re-read only ``changed`` store-relative paths (added, modified or deleted)."""
         existing, gone = [], set()
-        for relative in changed:
-            if (self.root / relative).exists():
+        for relative in _with_twins(self.root, changed):
+            # lexists: a symlink loop or a dangling link is a file to refuse with a reason, not a deletion
+            if os.path.lexists(self.root / relative):
                 existing.append(relative)
             else:
                 gone.add(relative)
@@ -95,6 +97,11 @@ class LiveStore:
         docs = dict(self._docs)
         refused: dict[str, tuple[Problem, ...]] = {p.path: (p,) for p in misplaced}
         for relative in paths:
+            duplicate = shadowed(self.root, relative)
+            if duplicate is not None:  # its twin serves instead; this spelling has no last good version to keep
+                docs.pop(relative, None)
+                refused[relative] = (duplicate,)
+                continue
             result = read_file(self.root, relative, max_bytes=self.max_bytes)
             if isinstance(result, Document):
                 docs[relative] = result
@@ -161,3 +168,14 @@ class LiveStore:
                     listener(event)
                 except Exception:  # a listener must never break a reload
                     log.exception("store listener failed for %s", event.path)
+
+
+def _with_twins(root: Path, changed: Iterable[str]) -> list[str]:
+    """``changed`` plus the other spelling of each YAML name that is on disk: saving or deleting ``deal.yaml``
+    decides whether ``deal.yml`` beside it is a duplicate or the one left to serve."""
+    paths = list(dict.fromkeys(changed))
+    for relative in list(paths):
+        other = twin(relative)
+        if other is not None and other not in paths and os.path.lexists(root / other):
+            paths.append(other)
+    return paths

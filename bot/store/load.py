@@ -6,8 +6,10 @@ re-read one file and rebuild the store beside the old one.
 
 from __future__ import annotations
 
+import errno
 import os
 import re
+import stat
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -57,17 +59,13 @@ def read_file(root: Path, relative: str, *, max_bytes: int = MAX_FILE_BYTES) -> 
         return [Problem(relative, 1, _misplaced(relative))]
     if not _ID.match(placement.id) or (placement.deal_id and not _ID.match(placement.deal_id)):
         return [Problem(relative, 1, "file and folder names are ids: lower-case letters, digits and hyphens")]
-    path = root / relative
-    try:
-        resolved = path.resolve(strict=True)
-        if not resolved.is_relative_to(root.resolve()):
-            return [Problem(relative, 1, "is a link that leads outside the store; refused")]
-        stat = resolved.stat()
-        if stat.st_size > max_bytes:
-            return [Problem(relative, 1, f"file is {stat.st_size:,} bytes, over the {max_bytes:,}-byte limit")]
-        data = resolved.read_bytes()
-    except OSError as exc:
-        return [Problem(relative, 1, f"cannot read the file: {exc.strerror or exc}")]
+    duplicate = shadowed(root, relative)
+    if duplicate is not None:
+        return [duplicate]
+    opened = _read_regular(root, relative, max_bytes)
+    if isinstance(opened, Problem):
+        return [opened]
+    data, mtime_ns = opened
     try:
         raw = read_document(data, markdown=relative.endswith(".md"), max_bytes=max_bytes)
     except ReadError as exc:
@@ -78,7 +76,52 @@ def read_file(root: Path, relative: str, *, max_bytes: int = MAX_FILE_BYTES) -> 
     except ValidationError as exc:
         errors = _without_typo_echoes(exc.errors(include_url=False), model_type)
         return sorted(Problem(relative, raw.line_of(tuple(e["loc"])), describe(e, model_type)) for e in errors)
-    return Document(relative, placement, model, raw.body, raw, stat.st_mtime_ns)
+    return Document(relative, placement, model, raw.body, raw, mtime_ns)
+
+
+def twin(relative: str) -> str | None:
+    """The other spelling of a YAML file's name (``deal.yml`` <-> ``deal.yaml``), or None for markdown."""
+    stem, dot, suffix = relative.rpartition(".")
+    if not dot or suffix not in ("yaml", "yml"):
+        return None
+    return f"{stem}.{'yml' if suffix == 'yaml' else 'yaml'}"
+
+
+def shadowed(root: Path, relative: str) -> Problem | None:
+    """A ``.yml`` file beside its ``.yaml`` twin: a store has one spelling, and ``.yaml`` is the one that serves
+    (otherwise whichever sorted or saved last would silently replace the other)."""
+    other = twin(relative)
+    if other is None or not relative.endswith(".yml") or not os.path.lexists(root / other):
+        return None
+    return Problem(relative, 1, f"duplicate of {other.rsplit('/', 1)[-1]}; keep one spelling")
+
+
+def _read_regular(root: Path, relative: str, max_bytes: int) -> tuple[bytes, int] | Problem:
+    """The bytes and mtime of a regular file inside the store, never blocking on what is not one.
+
+    Opening a named pipe for reading waits for a writer (forever, and holding whichever thread or event loop
+    asked), so the kind of file is checked before opening, the open itself does not wait (O_NONBLOCK), and the
+    kind is checked again on the open descriptor in case the name was swapped in between.
+    """
+    path = root / relative
+    try:
+        resolved = Path(os.path.realpath(path, strict=True))
+        if not resolved.is_relative_to(root.resolve()):
+            return Problem(relative, 1, "is a link that leads outside the store; refused")
+        if not stat.S_ISREG(os.stat(resolved).st_mode):
+            return Problem(relative, 1, "not a regular file")
+        fd = os.open(resolved, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY)
+        with os.fdopen(fd, "rb") as file:
+            info = os.fstat(file.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                return Problem(relative, 1, "not a regular file")
+            if info.st_size > max_bytes:
+                return Problem(relative, 1, f"file is {info.st_size:,} bytes, over the {max_bytes:,}-byte limit")
+            return file.read(max_bytes + 1), info.st_mtime_ns  # one byte over is enough to say it grew too big
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return Problem(relative, 1, "is a symlink loop; refused")
+        return Problem(relative, 1, f"cannot read the file: {exc.strerror or exc}")
 
 
 def load_documents(root: Path, *, max_bytes: int = MAX_FILE_BYTES) -> tuple[list[Document], list[Problem]]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 from pathlib import Path
 
 from watchfiles import Change, DefaultFilter, awatch
@@ -59,21 +60,26 @@ class StoreWatcher(BackgroundTask):
             self.batches += 1
 
     async def _apply(self, paths: list[str]) -> None:
-        unsettled = [p for p in paths if (self.live.root / p).exists() and not _reads_cleanly(self.live, p)]
-        if unsettled:
+        # Reading is file I/O: off the event loop, so a slow disk never stalls commands and health.
+        if await asyncio.to_thread(_any_unsettled, self.live, paths):
             await asyncio.sleep(self.settle)  # a half-written file usually completes within moments
         await asyncio.to_thread(self.live.apply, paths)
 
     @staticmethod
     def _relative(root: Path, path: Path) -> str | None:
+        # Resolve the folder, never the file: the file itself may be a link (to be refused by name) or a loop.
         try:
-            relative = path.resolve().relative_to(root) if path.exists() else path.relative_to(root)
-        except ValueError:
+            relative = (path.parent.resolve() / path.name).relative_to(root)
+        except (ValueError, OSError, RuntimeError):  # outside the store; RuntimeError: a loop, before Python 3.13
             return None
         if any(part.startswith(".") for part in relative.parts):
             return None
         return relative.as_posix()
 
 
-def _reads_cleanly(live: LiveStore, relative: str) -> bool:
-    return not isinstance(read_file(live.root, relative, max_bytes=live.max_bytes), list)
+def _any_unsettled(live: LiveStore, paths: list[str]) -> bool:
+    """Whether a changed file that is still there does not read cleanly yet (it may be half-written)."""
+    return any(
+        os.path.lexists(live.root / p) and isinstance(read_file(live.root, p, max_bytes=live.max_bytes), list)
+        for p in paths
+    )

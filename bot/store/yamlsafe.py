@@ -20,6 +20,7 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
 MAX_FILE_BYTES = 256 * 1024
+_STANDARD_TAG = "tag:yaml.org,2002:"  # what '!!' stands for
 _UNCLOSED = ("while parsing a flow", "while scanning a quoted scalar", "while scanning a double-quoted scalar")
 
 
@@ -107,9 +108,10 @@ def _split_front_matter(text: str) -> tuple[str, str, int]:
 
 
 def _safe_load(yaml_text: str, offset: int) -> dict[str, Any]:
-    # An alias needs '*': only then pay for an event scan. Alias bombs load instantly but explode when walked.
-    if "*" in yaml_text:
-        _refuse_aliases(yaml_text, offset)
+    # An alias needs '*' and a tag needs '!': only then pay for an event scan. Alias bombs load instantly but
+    # explode when walked; tags turn values into other types (``!!binary`` gives bytes) behind the schema's back.
+    if "*" in yaml_text or "!" in yaml_text:
+        _refuse_aliases_and_tags(yaml_text, offset)
     try:
         data = yaml.load(yaml_text, Loader=_StoreLoader)
     except _DuplicateKey as exc:
@@ -152,12 +154,16 @@ def _line_of_bad_date(yaml_text: str) -> int:
     return 1
 
 
-def _refuse_aliases(yaml_text: str, offset: int) -> None:
+def _refuse_aliases_and_tags(yaml_text: str, offset: int) -> None:
     try:
         for event in yaml.parse(yaml_text, Loader=_Loader):
+            line = event.start_mark.line + 1 + offset if event.start_mark else 1 + offset
             if isinstance(event, yaml.AliasEvent):
-                line = event.start_mark.line + 1 + offset if event.start_mark else 1 + offset
                 raise ReadError(line, "YAML aliases (*name) are not allowed in a store file; write the value out")
+            tag = getattr(event, "tag", None)  # None unless the file wrote one: plain and quoted values carry none
+            if tag is not None:
+                shown = "!!" + tag.removeprefix(_STANDARD_TAG) if tag.startswith(_STANDARD_TAG) else tag
+                raise ReadError(line, f"YAML tag '{shown}' is not allowed in a store file; write the plain value")
     except yaml.YAMLError:
         return  # the loader reports the syntax error with its line
 

@@ -248,3 +248,33 @@ def test_an_unclosed_bracket_is_reported_where_it_opens(tmp_path: Path) -> None:
     found = problems(tmp_path)
     assert found[0].startswith("deals/north-south/topics/fish.md:3: YAML: did not find expected ',' or ']'")
     assert "flow sequence that starts on this line" in found[0]
+
+
+def test_binary_and_every_other_explicit_tag_are_refused_with_their_line(tmp_path: Path) -> None:
+    deal = FILES["deals/north-south/deal.yaml"]
+    binary = deal.replace("summary: Two", "summary: !!binary VHdv\n# Two")  # base64 for 'Two'
+    write_store(tmp_path, {"deals/north-south/deal.yaml": binary})
+    assert problems(tmp_path) == [
+        "deals/north-south/deal.yaml:7: YAML tag '!!binary' is not allowed in a store file; write the plain value"
+    ]
+    for tagged, shown in (("!!str Two", "!!str"), ("!local Two", "!local"), ("! Two", "!")):
+        write_store(tmp_path, {"deals/north-south/deal.yaml": deal.replace("summary: Two", f"summary: {tagged}")})
+        assert problems(tmp_path) == [
+            f"deals/north-south/deal.yaml:7: YAML tag '{shown}' is not allowed in a store file; write the plain value"
+        ]
+
+
+def test_a_tag_in_front_matter_names_its_line_in_the_file(tmp_path: Path) -> None:
+    fish = FILES["deals/north-south/topics/fish.md"]
+    write_store(tmp_path, {"deals/north-south/topics/fish.md": fish.replace("aliases: [cod]", "aliases: !!seq [cod]")})
+    assert problems(tmp_path) == [
+        "deals/north-south/topics/fish.md:3: YAML tag '!!seq' is not allowed in a store file; write the plain value"
+    ]
+
+
+def test_exclamation_marks_in_values_are_not_tags(tmp_path: Path) -> None:
+    fish = FILES["deals/north-south/topics/fish.md"]
+    text = fish.replace("How much each side may catch.", '"!!binary and !x are words here!"')
+    text = text.replace("Wants a larger share.", "Wants more! Says !x is not a tag!")
+    write_store(tmp_path, {"deals/north-south/topics/fish.md": text})
+    assert problems(tmp_path) == []
