@@ -1,10 +1,11 @@
-"""``briefbot``: run the bot, ask it one question, print a briefing, check a store, export the schema."""
+"""briefbot: run the bot, ask it one question, print a briefing, check a store, export the schema.
+
+Each command imports only what it uses: `ask` and `check` are answered in a fraction of a second because they
+never load the HTTP server, the state database or the scheduler (see bench/cli_startup.py).
+"""
 
 from __future__ import annotations
 
-import asyncio
-import datetime as dt
-import json
 import logging
 import os
 import sys
@@ -13,20 +14,22 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
-from bot.config import Secrets, Settings, load_settings
-from bot.errors import BriefbotError, UnknownCommand
-from bot.render_text import render_text
-from bot.reply import Tone
-from bot.store import load_store
-from bot.store.dates import parse_day
-from bot.store.documents import MODEL_OF_KIND
-from bot.targets import CONSOLE, Target
-
 if TYPE_CHECKING:
+    import datetime as dt
+
     from bot.app import App
+    from bot.config import Secrets, Settings
+    from bot.targets import Target
+
+HELP = "Briefbot: negotiation briefings from a folder of markdown files, in Slack, Discord and this terminal."
 
 cli = typer.Typer(
-    add_completion=False, no_args_is_help=True, help=__doc__, rich_markup_mode=None, pretty_exceptions_enable=False
+    add_completion=False,
+    no_args_is_help=True,
+    help=HELP,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
 
 StoreOpt = Annotated[Path | None, typer.Option("--store", help="Store folder (default: from config, else bundled).")]
@@ -40,16 +43,52 @@ DateOpt = Annotated[str | None, typer.Option("--date", help="Answer as of this d
 ChannelOpt = Annotated[str | None, typer.Option("--channel", help="The asking channel, e.g. slack:T1:C2.")]
 
 EXIT_UNKNOWN_COMMAND = 2
+log = logging.getLogger(__name__)
+
+
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            typer.echo(f"briefbot {version('briefbot')}")
+        except PackageNotFoundError:
+            typer.echo("briefbot (not installed: run from a checkout)")
+        raise typer.Exit()
+
+
+@cli.callback()
+def _options(
+    version: Annotated[
+        bool, typer.Option("--version", help="Print the version and exit.", callback=_version, is_eager=True)
+    ] = False,
+) -> None:
+    pass
 
 
 def _settings(config: Path | None, store: Path | None) -> Settings:
+    from bot.config import load_settings
+    from bot.errors import BriefbotError
+
     try:
         return load_settings(config, store=store.resolve() if store else None)
     except BriefbotError as exc:
         _fail(str(exc))
 
 
+def _secrets() -> Secrets:
+    from bot.config import Secrets
+    from bot.errors import BriefbotError
+
+    try:
+        return Secrets.from_env()
+    except BriefbotError as exc:
+        _fail(str(exc))
+
+
 def _date(value: str | None) -> dt.date | None:
+    from bot.store.dates import parse_day
+
     try:
         return parse_day(value) if value else None
     except ValueError as exc:
@@ -57,6 +96,8 @@ def _date(value: str | None) -> dt.date | None:
 
 
 def _target(value: str | None) -> Target:
+    from bot.targets import CONSOLE, Target
+
     try:
         return Target.parse(value) if value else CONSOLE
     except ValueError as exc:
@@ -83,33 +124,75 @@ def _logging(settings: Settings) -> None:
     )
 
 
+def _with_completion(app: App) -> App:
+    """Tab completion at the console prompt, from the same commands and store index as the chat platforms."""
+    from bot.targets import CONSOLE
+    from bot.terminal.complete import CommandCompleter
+
+    app.console.completer = CommandCompleter(
+        app.router.specs,
+        lambda: app.live_store.current.index,
+        prefix=app.router.prefix,
+        viewer=str(CONSOLE),
+        default_deal=app.settings.default_deals.get(str(CONSOLE)),
+    )
+    return app
+
+
+def _print(text: str) -> None:
+    typer.echo(text, nl=False)
+
+
+NO_CHAT_NOTE = (
+    "No chat credentials and no terminal: serving the HTTP endpoints and the scheduler only. Set SLACK_BOT_TOKEN "
+    "and SLACK_APP_TOKEN, or DISCORD_TOKEN, to connect a chat platform; --console takes commands from stdin."
+)
+
+
 @cli.command()
 def run(
     store: StoreOpt = None,
     config: ConfigOpt = None,
-    console: Annotated[bool, typer.Option(help="Also take commands from this terminal.")] = False,
+    console: Annotated[
+        bool, typer.Option(help="Also take commands from stdin (the default when it is a terminal and no chat).")
+    ] = False,
 ) -> None:
-    """Start every configured platform and the scheduler; with no credentials, the console."""
-    from bot.app import App
+    """Start every configured platform and the scheduler; with no credentials and a terminal, the console."""
+    from bot.cli_checks import credential_problem, startup_failure
 
     settings = _settings(config, store)
-    secrets = Secrets.from_env()
-    if not (secrets.slack_ready or secrets.discord_token) and "BRIEFBOT_LOG_LEVEL" not in os.environ:
+    secrets = _secrets()
+    problem = credential_problem(settings, secrets)
+    if problem:
+        _fail(problem)
+    chat = secrets.slack_ready or bool(secrets.discord_token)
+    # The console reads stdin: only a terminal, or an explicit --console, makes one (a service has no terminal).
+    with_console: bool | None = True if console else (None if sys.stdin.isatty() else False)
+    if not chat and with_console is not False and "BRIEFBOT_LOG_LEVEL" not in os.environ:
         settings = settings.model_copy(update={"log_level": "WARNING"})  # keep the terminal prompt readable
     _logging(settings)
-    asyncio.run(App(settings, secrets).run(console=console or None))
+    if not chat and with_console is False:
+        typer.echo(NO_CHAT_NOTE, err=True)
+    import asyncio
+
+    from bot.app import App
+
+    try:
+        asyncio.run(_with_completion(App(settings, secrets)).run(console=with_console))
+    except BrokenPipeError:
+        raise
+    except Exception as exc:
+        log.debug("briefbot run failed", exc_info=True)
+        _fail(startup_failure(exc), 1)
 
 
 @cli.command("console")
 def console_cmd(store: StoreOpt = None, config: ConfigOpt = None) -> None:
     """An interactive prompt that takes the same slash commands as Slack and Discord."""
-    from bot.adapters.console import ConsoleAdapter
-    from bot.app import App
+    import asyncio
 
-    settings = _settings(config, store)
-    logging.basicConfig(level=logging.WARNING)
-    app = App(settings)
-    asyncio.run(ConsoleAdapter(app.ask).repl())
+    app = _with_completion(_one_shot_app(config, store))
+    asyncio.run(app.console.repl())
 
 
 @cli.command()
@@ -121,15 +204,19 @@ def ask(
     config: ConfigOpt = None,
 ) -> None:
     """Answer one command in plain text (exit 2 for an unknown command, 1 for any other failed answer)."""
-    app = _one_shot_app(config, store)
+    from bot.cli_oneshot import answer
+    from bot.errors import UnknownCommand
+    from bot.reply import Tone
+    from bot.terminal.output import for_stream
+
+    settings = _settings(config, store)
+    logging.basicConfig(level=logging.WARNING)
+    target, today = _target(channel), _date(date)
     try:
-        app.router.parse(command)
+        reply = answer(settings, command, target, today)
     except UnknownCommand as exc:
         _fail(str(exc), EXIT_UNKNOWN_COMMAND)
-    except BriefbotError:
-        pass  # answered below, with the same wording a chat user would see
-    reply = asyncio.run(app.ask(command, _target(channel), today=_date(date)))
-    typer.echo(render_text(reply), nl=False)
+    _print(for_stream(sys.stdout)(reply))
     if reply.tone in (Tone.ERROR, Tone.INTERNAL, Tone.NOT_FOUND):
         raise typer.Exit(1)
 
@@ -144,14 +231,18 @@ def brief(
     config: ConfigOpt = None,
 ) -> None:
     """Print the deal-progress briefing exactly as it would be posted."""
+    import asyncio
+
     from bot.commands import Command
+    from bot.reply import Tone
+    from bot.terminal.output import for_stream
 
     app = _one_shot_app(config, store)
     options = {k: v for k, v in {"deal": deal, "date": date, "since": since}.items() if v}
     reply = asyncio.run(
         app.router.dispatch(Command("brief", "", options), app.context(_target(channel), today=_date(date)))
     )
-    typer.echo(render_text(reply), nl=False)
+    _print(for_stream(sys.stdout)(reply))
     if reply.tone is not Tone.ANSWER:
         raise typer.Exit(1)
 
@@ -163,6 +254,8 @@ def check(
     config: ConfigOpt = None,
 ) -> None:
     """Validate a store: exit 0 when clean, 1 with every problem listed as path:line: message."""
+    from bot.store import load_store
+
     root = path or store or _settings(config, None).store
     try:
         loaded = load_store(root)
@@ -185,6 +278,10 @@ def schema(
     config: ConfigOpt = None,
 ) -> None:
     """JSON Schema of every document kind, for editors with a YAML language server."""
+    import json
+
+    from bot.store.documents import MODEL_OF_KIND
+
     schemas = {k.value: m.model_json_schema() for k, m in MODEL_OF_KIND.items()}
     if kind is not None:
         if kind not in schemas:
@@ -208,6 +305,8 @@ def slack_manifest(
     config: ConfigOpt = None,
 ) -> None:
     """Print a paste-ready Slack app manifest (JSON) for every command, with the configured prefix."""
+    import json
+
     from bot.adapters.slack_manifest import build_manifest
     from bot.router import Router
     from handlers import ALL_COMMANDS

@@ -3,28 +3,39 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 
 from bot.adapters.console import ConsoleAdapter
+from bot.reply import Reply
 from bot.router import Router
+from bot.store import Store
+from bot.targets import CONSOLE
 from tests.conftest import make_ask
 
 
-async def test_repl_answers_commands_and_bare_words_then_quits(router: Router, store) -> None:  # type: ignore[no-untyped-def]
+async def test_lines_from_a_pipe_are_answered_and_bare_words_searched_until_quit(router: Router, store: Store) -> None:
     out = io.StringIO()
-    lines: Iterator[str] = iter(["/who clow", "", "dairy", "quit", "/status tariffs"])
-    adapter = ConsoleAdapter(make_ask(router, store), out=out)
-    await adapter.repl(read_line=lambda _prompt: next(lines))
+    stdin = io.StringIO("/who clow\n\ndairy\nquit\n/status tariffs\n")
+    await ConsoleAdapter(make_ask(router, store), out=out).repl(stdin=stdin)
     text = out.getvalue()
     assert "Brian Clow" in text
     assert "Search: dairy" in text  # bare words are a search
     assert "Canada–U.S. trade and security talks · Policy" not in text  # /status after quit never ran
+    assert "briefbot>" not in text and "Type a command" not in text  # no prompt or greeting into a pipe
 
 
-async def test_repl_ends_cleanly_at_end_of_input(router: Router, store) -> None:  # type: ignore[no-untyped-def]
-    def eof(_prompt: str) -> str:
-        raise EOFError
-
+async def test_end_of_input_ends_the_session(router: Router, store: Store) -> None:
     out = io.StringIO()
-    await ConsoleAdapter(make_ask(router, store), out=out).repl(read_line=eof)
-    assert "Type a command" in out.getvalue()
+    await ConsoleAdapter(make_ask(router, store), out=out).repl(stdin=io.StringIO("/who clow"))
+    assert "Brian Clow" in out.getvalue()  # the last line counts even without a newline
+
+
+async def test_a_delivery_to_a_pipe_is_plain_text() -> None:
+    out = io.StringIO()
+
+    async def never(_: str) -> Reply:
+        raise AssertionError("not asked")
+
+    key = await ConsoleAdapter(never, out=out).deliver(CONSOLE, Reply(title="Daily briefing", status="stalled"), "k1")
+    assert key == "k1"
+    assert out.getvalue().startswith("Daily briefing\nStatus: stalled\n===")
+    assert "\x1b[" not in out.getvalue()

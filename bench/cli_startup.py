@@ -1,0 +1,75 @@
+"""Whole-process wall time of one-shot `briefbot` commands on the bundled store, next to `python -c pass`.
+
+    python -m bench.cli_startup [--runs 10] [--as-is]
+
+Each command runs once to warm the caches, then ``--runs`` times; the median is printed with the fastest and
+slowest. Bytecode is cached in a private temporary folder, as an installed Briefbot would have it, even where
+``PYTHONDONTWRITEBYTECODE`` is set; ``--as-is`` keeps the environment unchanged instead (every run then compiles
+the project's modules from source). Figures, not a test: the machine's load moves them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+TARGET_SECONDS = 0.4  # issue 17: `briefbot ask` and `briefbot check`, whole process
+
+
+def briefbot() -> list[str]:
+    script = Path(sys.executable).with_name("briefbot")
+    return [str(script)] if script.is_file() else [sys.executable, "-m", "bot.cli"]
+
+
+def commands() -> list[tuple[str, list[str]]]:
+    bb = briefbot()
+    return [
+        ("python -c pass", [sys.executable, "-c", "pass"]),
+        ("briefbot --version", [*bb, "--version"]),
+        ("briefbot check", [*bb, "check"]),
+        ('briefbot ask "/status tariffs"', [*bb, "ask", "/status tariffs"]),
+        ('briefbot ask "/deal"', [*bb, "ask", "/deal"]),
+    ]
+
+
+def wall_times(argv: list[str], runs: int, env: dict[str, str]) -> list[float]:
+    subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, check=True)  # warm up
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, check=True)
+        samples.append(time.perf_counter() - start)
+    return samples
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=10)
+    parser.add_argument("--as-is", action="store_true", help="do not cache bytecode in a private folder")
+    args = parser.parse_args()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DISCORD_", "BRIEFBOT_"))}
+    with tempfile.TemporaryDirectory() as tmp:
+        env["BRIEFBOT_STATE_URL"] = f"sqlite+aiosqlite:///{tmp}/state.db"
+        if not args.as_is:
+            env.pop("PYTHONDONTWRITEBYTECODE", None)
+            env["PYTHONPYCACHEPREFIX"] = str(Path(tmp) / "pycache")
+        cache = "as the environment has it" if args.as_is else "cached (private folder)"
+        print(f"{args.runs} runs each, after one warm-up; bytecode {cache}; load average {os.getloadavg()[0]:.2f}")
+        print(f"{'command':34} {'median':>8} {'min':>8} {'max':>8}")
+        for label, argv in commands():
+            samples = wall_times(argv, args.runs, env)
+            median = statistics.median(samples)
+            mark = ""
+            if label.startswith(("briefbot ask", "briefbot check")):
+                mark = "  ok" if median <= TARGET_SECONDS else f"  over the {TARGET_SECONDS * 1000:.0f} ms target"
+            print(f"{label:34} {median * 1000:6.0f}ms {min(samples) * 1000:6.0f}ms {max(samples) * 1000:6.0f}ms{mark}")
+
+
+if __name__ == "__main__":
+    main()

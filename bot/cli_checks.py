@@ -1,0 +1,43 @@
+"""Start-up checks for ``briefbot run``: chat credentials that cannot work are refused before anything starts,
+and a failure to start is one line saying what is wrong and what to do."""
+
+from __future__ import annotations
+
+from bot.config import Secrets, Settings
+from bot.errors import BriefbotError
+
+DETAILS_HINT = "BRIEFBOT_LOG_LEVEL=DEBUG shows the details"
+
+
+def credential_problem(settings: Settings, secrets: Secrets) -> str | None:
+    """What is missing when some chat credentials are set but not enough to connect; None when all is well.
+
+    Without this, a half-configured Slack would quietly leave the operator at a console prompt.
+    """
+    bot, app, signing = secrets.slack_bot_token, secrets.slack_app_token, secrets.slack_signing_secret
+    if (app or signing) and not bot:
+        given = " and ".join(n for n, v in (("SLACK_APP_TOKEN", app), ("SLACK_SIGNING_SECRET", signing)) if v)
+        return (
+            f"{given} {'are' if app and signing else 'is'} set but SLACK_BOT_TOKEN is not: set SLACK_BOT_TOKEN "
+            "(the xoxb- bot token), or unset the SLACK_ variables to run without Slack"
+        )
+    if bot and not (app or signing):
+        if settings.slack.mode == "http":
+            return (
+                "Slack HTTP mode (slack.mode: http) needs SLACK_SIGNING_SECRET, which is not set: copy it from the "
+                "app's Basic Information page (or set SLACK_APP_TOKEN for Socket Mode)"
+            )
+        return (
+            "SLACK_BOT_TOKEN is set but SLACK_APP_TOKEN is not: set SLACK_APP_TOKEN (an xapp- token with "
+            "connections:write) for Socket Mode, or SLACK_SIGNING_SECRET for HTTP mode; unset SLACK_BOT_TOKEN "
+            "to run without Slack"
+        )
+    return None
+
+
+def startup_failure(exc: BaseException) -> str:
+    """One line for an exception that stopped ``briefbot run``."""
+    if isinstance(exc, BriefbotError):  # ours: the message already says what is wrong and what to do
+        return str(exc)
+    reason = str(exc) or type(exc).__name__
+    return f"Briefbot stopped: {reason} ({type(exc).__name__}); check the network and the settings. {DETAILS_HINT}"
