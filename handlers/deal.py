@@ -8,6 +8,7 @@ from bot.context import Context
 from bot.markup import escape
 from bot.reply import Reply, Section
 from bot.router import CommandDef
+from bot.store.asof import AsOf, published_by, record_notes
 from bot.store.dates import human_day
 from handlers.common import latest, resolve_deal, sources
 
@@ -27,26 +28,32 @@ SPEC = CommandSpec(
 async def handle(command: Command, ctx: Context) -> Reply:
     deal = resolve_deal(command, ctx, command.arg or None)
     as_of = ctx.as_of(command)
+    events = ctx.store.visible_events(deal.id, ctx.viewer)
+    on = AsOf.of(deal, as_of, events)  # milestones and bars as they stood on that day
     d = deal.deal
     parties = " · ".join(p.name for p in d.parties)
     sections = [Section(text=escape(d.summary) + (f"\n\n**Goal:** {escape(d.goal)}" if d.goal else ""))]
-    sections.append(Section(heading="Progress", progress=tuple(track_progress(t) for t in d.tracks)))
+    sections.append(Section(heading="Progress", progress=tuple(track_progress(t, on=on) for t in d.tracks)))
     for track in d.tracks:
-        text = milestone_lines(track)
+        text = milestone_lines(track, on)
         if track.open_questions:
             text += "\n\n**Open questions**\n" + "\n".join(f"- {escape(q)}" for q in track.open_questions)
         heading = f"{track.title}: {track.question}" if track.question else track.title
         sections.append(Section(heading=heading, text=text))
-    upcoming = dates_ahead(deal, as_of, limit=NEXT_DATES, events=ctx.store.visible_events(deal.id, ctx.viewer))
+    upcoming = dates_ahead(deal, as_of, limit=NEXT_DATES, events=events)
     if upcoming:
         sections.append(Section(heading="Next dates", text="\n".join(ahead_line(a, as_of) for a in upcoming)))
+    cited = [*d.sources, *(m.source for t in d.tracks for m in t.milestones if m.source)]
     return Reply(
         title=d.title,
         subtitle=parties,
         sections=tuple(sections),
-        sources=sources(ctx.store, [*d.sources, *(m.source for t in d.tracks for m in t.milestones if m.source)]),
+        sources=sources(ctx.store, published_by(ctx.store, cited, as_of)),
         updated=latest([d.updated]),
-        footer=(f"As of {human_day(as_of)} · {deal.doc.path}",),
+        footer=(
+            f"As of {human_day(as_of)} · {deal.doc.path}",
+            *record_notes(on, asked=command.option("date") is not None),
+        ),
         more=f"/timeline deal:{deal.id}",
     )
 

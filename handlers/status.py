@@ -7,6 +7,7 @@ from bot.context import Context
 from bot.markup import escape
 from bot.reply import Field, Reply, Section
 from bot.router import CommandDef
+from bot.store.asof import AsOf, published_by, record_notes, split_events, unconfirmed_heading
 from bot.store.dates import human_day
 from bot.store.index import EntityKind
 from bot.store.model import status_label
@@ -52,11 +53,15 @@ async def handle(command: Command, ctx: Context) -> Reply:
         )
     if topic.outlook:
         sections.append(Section(heading="Outlook", text=escape(topic.outlook)))
-    events = store.events_of_topic(deal.id, entry.id)
-    past = [e for e in events if e.date.start <= as_of][-LATEST_EVENTS:]
-    coming = [e for e in events if e.date.start > as_of][:LATEST_EVENTS]
+    on = AsOf.of(deal, as_of, store.visible_events(deal.id, ctx.viewer))
+    split = split_events(store.events_of_topic(deal.id, entry.id), on)
+    past = split.past[-LATEST_EVENTS:]
+    coming = split.ahead[:LATEST_EVENTS]
     if past:
         sections.append(Section(heading="Latest", text="\n".join(event_line(e, store) for e in reversed(past))))
+    if split.unconfirmed:  # scheduled when the record was written, due since: not "latest", not "coming up"
+        lines = "\n".join(event_line(e, store) for e in reversed(split.unconfirmed[-LATEST_EVENTS:]))
+        sections.append(Section(heading=unconfirmed_heading(as_of), text=lines))
     if coming:
         sections.append(Section(heading="Coming up", text="\n".join(event_line(e, store) for e in coming)))
     people = store.people_of_topic(deal.id, entry.id)
@@ -79,9 +84,14 @@ async def handle(command: Command, ctx: Context) -> Reply:
         subtitle=f"{deal.deal.title} · {track.title if track else topic.track} track · {status_label(topic.status)}",
         status=topic.status,
         sections=tuple(sections),
-        sources=sources(store, [*topic.sources, *(e.source for e in past)]),
+        sources=sources(store, published_by(store, [*topic.sources, *(e.source for e in past)], as_of)),
         updated=latest([topic.updated]),
-        footer=(*fuzzy_note(lookup, entity), f"As of {human_day(as_of)} · {entry.doc.path}", *commit_note(ctx)),
+        footer=(
+            *fuzzy_note(lookup, entity),
+            f"As of {human_day(as_of)} · {entry.doc.path}",
+            *record_notes(on, asked=command.option("date") is not None),
+            *commit_note(ctx),
+        ),
         more=f"/timeline {entry.id} deal:{deal.id}",
     )
 

@@ -8,9 +8,9 @@ from bot.errors import BadArgument
 from bot.reply import Reply, Section
 from bot.router import CommandDef
 from bot.store import DealEntry
+from bot.store.asof import AsOf, published_by, record_notes, split_events, unconfirmed_heading
 from bot.store.dates import human_day
 from bot.store.index import EntityKind, Outcome
-from bot.store.model import Event
 from handlers.common import event_line, found, fuzzy_note, resolve_deal, sources, topic_scope
 
 PAGE_SIZE = 12
@@ -49,15 +49,22 @@ async def handle(command: Command, ctx: Context) -> Reply:
         deal, topic_id = resolve_deal(command, ctx), None
 
     visible = store.visible_events(deal.id, ctx.viewer)
-    events: list[Event] = [e for e in visible if topic_id is None or topic_id in e.topics]
-    past = [e for e in reversed(events) if e.date.start <= as_of]
-    ahead = [e for e in events if e.date.start > as_of]
+    on = AsOf.of(deal, as_of, visible)
+    split = split_events((e for e in visible if topic_id is None or topic_id in e.topics), on)
+    past = list(reversed(split.past))
+    ahead = split.ahead
+    # looking back, what came later is still ahead on that day, but it was not necessarily scheduled then
+    ahead_word = "still ahead" if on.looking_back else "scheduled"
     start = (page - 1) * PAGE_SIZE
     shown = past[start : start + PAGE_SIZE]
     title = deal.topics[topic_id].topic.title if topic_id else deal.deal.title
     sections = []
-    if ahead and page == 1:
-        sections.append(Section(heading="Scheduled", text="\n".join(event_line(e, store) for e in ahead)))
+    if page == 1 and ahead:
+        heading = f"Still ahead on {human_day(as_of)}" if on.looking_back else "Scheduled"
+        sections.append(Section(heading=heading, text="\n".join(event_line(e, store) for e in ahead)))
+    if page == 1 and split.unconfirmed:
+        lines = "\n".join(event_line(e, store) for e in reversed(split.unconfirmed))
+        sections.append(Section(heading=unconfirmed_heading(as_of), text=lines))
     if shown:
         sections.append(
             Section(
@@ -68,18 +75,23 @@ async def handle(command: Command, ctx: Context) -> Reply:
     elif page > 1:
         pages = max(1, -(-len(past) // PAGE_SIZE))
         sections.append(Section(text=f"There is no page {page}: {len(past)} events make {pages} page(s)."))
-    elif not ahead:
+    elif not ahead and not split.unconfirmed:
         sections.append(Section(text="No events recorded yet."))
     more = None
     if start + PAGE_SIZE < len(past):
         options = {**command.options, "page": str(page + 1)}
         more = Command(command.name, command.arg, options).text()
+    counts = [f"{len(past)} events up to {human_day(as_of)}"]
+    if ahead:
+        counts.append(f"{len(ahead)} {ahead_word}")
+    if split.unconfirmed:
+        counts.append(f"{len(split.unconfirmed)} with no recorded outcome")
     return Reply(
         title=f"Timeline: {title}",
-        subtitle=f"{len(past)} events up to {human_day(as_of)}" + (f", {len(ahead)} scheduled" if ahead else ""),
+        subtitle=", ".join(counts),
         sections=tuple(sections),
-        sources=sources(store, [e.source for e in shown]),
-        footer=footer,
+        sources=sources(store, published_by(store, [e.source for e in shown], as_of)),
+        footer=(*footer, *record_notes(on, asked=command.option("date") is not None)),
         more=more,
     )
 

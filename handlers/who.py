@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from bot.commands import Command, CommandSpec, Param, ParamKind
 from bot.context import Context
 from bot.markup import escape
 from bot.reply import Reply, Section
 from bot.router import CommandDef
+from bot.store.asof import AsOf, latest_record, published_by, record_notes
 from bot.store.dates import human_day
 from bot.store.index import EntityKind
 from bot.store.model import status_label
@@ -61,7 +64,7 @@ async def handle(command: Command, ctx: Context) -> Reply:
     events = [
         e
         for deal_id, e in store.events_of_person(entry.id)
-        if e.date.start <= as_of and e in store.visible_events(deal_id, ctx.viewer)
+        if AsOf.of(store.deals[deal_id], as_of).happened(e.date) and e in store.visible_events(deal_id, ctx.viewer)
     ]
     events.sort(key=lambda e: e.date, reverse=True)
     if events:
@@ -73,10 +76,20 @@ async def handle(command: Command, ctx: Context) -> Reply:
         title=person.name,
         subtitle=f"{person.role} · {person.affiliation}",
         sections=tuple(sections),
-        sources=sources(store, [*person.sources, *(q.source for q in quotes[:MAX_QUOTES])]),
+        sources=sources(store, published_by(store, [*person.sources, *(q.source for q in quotes[:MAX_QUOTES])], as_of)),
         updated=latest([person.updated]),
-        footer=(*fuzzy_note(lookup, entity), f"As of {human_day(as_of)} · {entry.doc.path}"),
+        footer=(
+            *fuzzy_note(lookup, entity),
+            f"As of {human_day(as_of)} · {entry.doc.path}",
+            *_record_note(ctx, entry.id, command, as_of),
+        ),
     )
+
+
+def _record_note(ctx: Context, person_id: str, command: Command, as_of: dt.date) -> tuple[str, ...]:
+    """Across the person's deals, the newest record decides whether the day is before or after it."""
+    record = latest_record([ctx.store.deals[d] for d in ctx.store.deals_of_person(person_id)])
+    return record_notes(AsOf(as_of, record), asked=command.option("date") is not None) if record else ()
 
 
 COMMAND = CommandDef(SPEC, handle)

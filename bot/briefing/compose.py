@@ -16,7 +16,8 @@ from bot.briefing.progress import ahead_line, dates_ahead, track_progress
 from bot.markup import escape
 from bot.reply import Progress, Reply, Section, SourceRef
 from bot.store import DealEntry, Store
-from bot.store.dates import ApproxDate, human_day
+from bot.store.asof import AsOf, published_by
+from bot.store.dates import ApproxDate, human_day, shift
 from bot.store.documents import Document
 from bot.store.model import Deal, Event, EventLog, Person, Topic
 
@@ -45,10 +46,11 @@ def compose_briefing(
     """``viewer`` is the target the briefing goes to: documents restricted away from it are left out."""
     events = store.visible_events(deal.id, viewer)
     documents = store.visible_documents(_documents_of(store, deal), viewer)
-    since = since or as_of - dt.timedelta(days=options.recent_days)
+    since = since or shift(as_of, -options.recent_days)
+    on = AsOf.of(deal, as_of, events)  # progress as it stood on the briefing's day
     progress = []
     for track in deal.deal.tracks:
-        now = track_progress(track)
+        now = track_progress(track, on=on)
         before = (previous or {}).get(track.id)
         note = f"{before.done}/{before.total} → {now.done}/{now.total}" if before and before != now else ""
         progress.append(Progress(now.label, now.done, now.total, note))
@@ -56,9 +58,11 @@ def compose_briefing(
 
     cited: list[str] = []
     if changes is None:
-        changes, cited = _dated_changes(store, events, documents, since, as_of)
+        changes, cited = _dated_changes(store, events, documents, since, on)
     ahead = dates_ahead(deal, as_of, days=options.horizon_days, events=events)
-    if not changes and not ahead:
+    # scheduled when the record was written and due since: neither news nor still coming
+    unconfirmed = [e for e in events if on.unconfirmed(e.date) and since < e.date.start and e.date.end < as_of]
+    if not changes and not ahead and not unconfirmed:
         sections.append(
             Section(
                 text=f"Quiet day: nothing has changed since {human_day(since)} and nothing is due "
@@ -77,13 +81,22 @@ def compose_briefing(
                     text="\n".join(ahead_line(a, as_of) for a in ahead),
                 )
             )
+        if unconfirmed:
+            lines = [f"- **{e.date.human()}**: {escape(e.title)}" for e in reversed(unconfirmed)]
+            sections.append(
+                Section(
+                    heading="Due, outcome not recorded",
+                    text="\n".join([*lines, f"The record ends {deal.recorded_until.human()}."]),
+                )
+            )
     stale = stale_documents(documents, as_of, options.stale_after_days)
     if stale:
         lines = [f"- `{doc.path}`: {why}" for doc, why in stale]
         sections.append(Section(heading="Gone stale (maintainers)", text="\n".join(lines)))
 
     source_refs = tuple(
-        SourceRef(s.outlet, s.title, s.date.human(), s.link) for s in store.cite([*deal.deal.sources, *cited])
+        SourceRef(s.outlet, s.title, s.date.human(), s.link)
+        for s in store.cite(published_by(store, [*deal.deal.sources, *cited], as_of))
     )
     return Reply(
         title=f"Daily briefing: {deal.deal.title}",
@@ -100,12 +113,14 @@ def compose_briefing(
 
 
 def _dated_changes(
-    store: Store, events: Sequence[Event], documents: Sequence[Document], since: dt.date, as_of: dt.date
+    store: Store, events: Sequence[Event], documents: Sequence[Document], since: dt.date, on: AsOf
 ) -> tuple[list[str], list[str]]:
+    as_of = on.day
     lines: list[str] = []
     cited: list[str] = []
     for event in reversed(events):
-        if since < event.date.start and event.date.end < as_of:  # today's events are announced, not reported
+        # today's events are announced, not reported; one the record only has as scheduled is not reported either
+        if since < event.date.start and event.date.end < as_of and on.happened(event.date):
             source = store.sources.get(event.source)
             outlet = f" _({escape(source.outlet)})_" if source else ""
             lines.append(f"- **{event.date.human()}**: {escape(event.title)}{outlet}")
@@ -137,7 +152,7 @@ def _count_kinds(docs: Sequence[Document]) -> str:
 
 def stale_documents(documents: Sequence[Document], as_of: dt.date, days: int) -> list[tuple[Document, str]]:
     """Documents due for review, or not updated within ``days`` of ``as_of``."""
-    cutoff = as_of - dt.timedelta(days=days)
+    cutoff = shift(as_of, -days)
     out: list[tuple[Document, str]] = []
     for doc in documents:
         review_by: ApproxDate | None = getattr(doc.model, "review_by", None)

@@ -1,4 +1,8 @@
-"""Deal progress and dates ahead: pure functions over a deal, shared by /deal and the daily briefing."""
+"""Deal progress and dates ahead: pure functions over a deal, shared by /deal and the daily briefing.
+
+Given an :class:`AsOf`, a milestone counts as done only from its ``done_on`` day, and one that moved later is
+dated by the events that moved it; without one, the statuses are the store's as written.
+"""
 
 from __future__ import annotations
 
@@ -9,22 +13,62 @@ from dataclasses import dataclass
 from bot.markup import escape
 from bot.reply import Progress
 from bot.store import DealEntry
-from bot.store.dates import ApproxDate
-from bot.store.model import Event, MilestoneStatus, Track, status_label
+from bot.store.asof import AsOf
+from bot.store.dates import ApproxDate, shift
+from bot.store.model import Event, Milestone, MilestoneStatus, Track, status_label
 
 
-def track_progress(track: Track, note: str = "") -> Progress:
+@dataclass(frozen=True, slots=True)
+class MilestoneOn:
+    """A milestone's state on a day: ``status`` is None when the store cannot date it (shown as ``label``)."""
+
+    status: MilestoneStatus | None
+    label: str
+    dropped: bool = False
+
+    @property
+    def done(self) -> bool:
+        return self.status is MilestoneStatus.DONE
+
+
+def milestone_on(track: Track, milestone: Milestone, on: AsOf | None = None) -> MilestoneOn:
+    status = milestone.status
+    as_written = MilestoneOn(status, status_label(status), status is MilestoneStatus.DROPPED)
+    if on is None:
+        return as_written
+    done_on = milestone.done_on if status is MilestoneStatus.DONE else None
+    if done_on is not None and done_on.start <= on.day:
+        return as_written
+    if done_on is None and (not on.looking_back or status is MilestoneStatus.NOT_STARTED):
+        return as_written  # what the record says is what was true then (or the latest known)
+    # the milestone moved after the day asked, or its move is dated later: look at the events that moved it
+    ref = f"{track.id}/{milestone.id}"
+    moved = [e.date for e in on.events if ref in e.milestones]
+    if status is MilestoneStatus.DONE and done_on is None and moved and max(moved).start <= on.day:
+        return as_written  # every event that moved it had happened: it was done by then
+    if any(d.start <= on.day for d in moved):
+        return MilestoneOn(MilestoneStatus.IN_PROGRESS, status_label(MilestoneStatus.IN_PROGRESS))
+    if moved or done_on is not None:  # every dated move came after the day
+        return MilestoneOn(MilestoneStatus.NOT_STARTED, status_label(MilestoneStatus.NOT_STARTED))
+    # nothing dates it: say what the record says, and when, without counting it as done on the day
+    return MilestoneOn(
+        None, f"{status_label(status)} by {on.recorded_until.human()}", status is MilestoneStatus.DROPPED
+    )
+
+
+def track_progress(track: Track, note: str = "", *, on: AsOf | None = None) -> Progress:
     """Done over total; dropped milestones no longer count towards the total."""
-    live = [m for m in track.milestones if m.status is not MilestoneStatus.DROPPED]
-    done = sum(1 for m in live if m.status is MilestoneStatus.DONE)
-    return Progress(track.title, done, len(live), note)
+    states = [milestone_on(track, m, on) for m in track.milestones]
+    live = [s for s in states if not s.dropped]
+    return Progress(track.title, sum(1 for s in live if s.done), len(live), note)
 
 
-def milestone_lines(track: Track) -> str:
+def milestone_lines(track: Track, on: AsOf | None = None) -> str:
     lines = []
     for milestone in track.milestones:
         target = f" · target {milestone.target.human()}" if milestone.target else ""
-        lines.append(f"- **{escape(milestone.title)}**: {status_label(milestone.status)}{target}")
+        state = milestone_on(track, milestone, on)
+        lines.append(f"- **{escape(milestone.title)}**: {state.label}{target}")
     return "\n".join(lines)
 
 
@@ -44,22 +88,25 @@ def dates_ahead(
     events: Sequence[Event] | None = None,
 ) -> list[Ahead]:
     """Events and open milestone targets after ``as_of`` (within ``days`` if given), soonest first."""
-    until = as_of + dt.timedelta(days=days) if days is not None else dt.date.max
+    until = shift(as_of, days) if days is not None else dt.date.max
+    on = AsOf.of(deal, as_of, events)
 
     def ahead(date: ApproxDate) -> bool:
         # ahead while any day it could mean is today or later (a morning briefing announces today's events);
         # it must start within the window
         return date.end >= as_of and date.start <= until
 
-    upcoming = [e for e in (deal.events if events is None else events) if ahead(e.date)]
+    upcoming = [e for e in on.events if ahead(e.date)]
     found = [Ahead(e.date, escape(e.title), "event") for e in upcoming]
     covered = {ref for e in upcoming for ref in e.milestones}  # a dated event already says when it happens
     for track in deal.deal.tracks:
         for m in track.milestones:
-            if f"{track.id}/{m.id}" in covered:
+            target = m.target
+            if target is None or not ahead(target) or f"{track.id}/{m.id}" in covered:
                 continue
-            if m.target and ahead(m.target) and m.status not in (MilestoneStatus.DONE, MilestoneStatus.DROPPED):
-                found.append(Ahead(m.target, f"{escape(m.title)} _({escape(track.title)}, target)_", "milestone"))
+            state = milestone_on(track, m, on)
+            if not state.done and not state.dropped:
+                found.append(Ahead(target, f"{escape(m.title)} _({escape(track.title)}, target)_", "milestone"))
     found.sort(key=lambda a: (a.date, a.kind))
     return found[:limit] if limit else found
 

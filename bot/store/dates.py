@@ -122,12 +122,29 @@ class ApproxDate:
         }
 
 
+# The days a command may ask about: wide enough for any negotiation, far enough from the calendar's ends that
+# "as of" arithmetic (windows of days to years around the day) never leaves Python's date range.
+FIRST_DAY = dt.date(1900, 1, 1)
+LAST_DAY = dt.date(2999, 12, 31)
+
+
 def parse_day(text: str) -> dt.date:
     """Parse an exact ``YYYY-MM-DD`` (the "as of" dates of commands), with a readable error."""
     try:
-        return dt.date.fromisoformat(text.strip())
+        day = dt.date.fromisoformat(text.strip())
     except ValueError:
         raise ValueError(f"'{text}' is not a date: use YYYY-MM-DD, for example 2025-05-02") from None
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise ValueError(f"'{text.strip()}' is out of range: Briefbot answers for dates from {FIRST_DAY} to {LAST_DAY}")
+    return day
+
+
+def shift(day: dt.date, days: int) -> dt.date:
+    """``day`` moved by ``days``, held at the calendar's ends rather than overflowing."""
+    try:
+        return day + dt.timedelta(days=days)
+    except OverflowError:
+        return dt.date.max if days > 0 else dt.date.min
 
 
 def human_day(day: dt.date) -> str:

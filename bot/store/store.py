@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import cast
 
 from bot.store.crosscheck import crosscheck
+from bot.store.dates import ApproxDate
 from bot.store.documents import Document, Kind, place
 from bot.store.index import Entity, EntityKind, Index
 from bot.store.model import Deal, Event, EventLog, Milestone, Person, Source, SourceRegistry, Topic, Track
@@ -55,6 +56,17 @@ class DealEntry:
 
     def track(self, track_id: str) -> Track | None:
         return next((t for t in self.deal.tracks if t.id == track_id), None)
+
+    @property
+    def recorded_until(self) -> ApproxDate:
+        """The last day this deal's record covers: the newer ``updated`` of its deal file and its events log.
+
+        Events dated after it were still scheduled when the record was written, whatever their date says now.
+        """
+        dates = [self.deal.updated]
+        if self.events_doc is not None:
+            dates.append(cast(EventLog, self.events_doc.model).updated)
+        return max(dates, key=lambda d: (d.end, d))
 
     def milestone(self, ref: str) -> tuple[Track, Milestone] | None:
         track_id, _, milestone_id = ref.partition("/")
