@@ -8,7 +8,8 @@
     ├── ConfigError             configuration is invalid or incomplete
     ├── StoreUnavailable        no usable store could be loaded
     └── DeliveryError           a reply could not be delivered to a target
-        ├── TransientDeliveryError   try again later (rate limit, timeout, 5xx); may carry retry_after
+        ├── TransientDeliveryError   try again later (rate limit, timeout, 5xx); may carry retry_after, and says
+        │                            whether the post may exist anyway (``uncertain``: look before posting again)
         └── PermanentDeliveryError   retrying will not help (archived, not in channel, revoked token)
 
 The router maps these to replies by walking the exception's MRO (see ``bot.router``).
@@ -61,9 +62,15 @@ class DeliveryError(BriefbotError):
 
 
 class TransientDeliveryError(DeliveryError):
-    def __init__(self, message: str, *, target: str | None = None, retry_after: float | None = None) -> None:
+    """``uncertain``: the platform may have recorded the post (a dropped connection, a timeout, a 5xx on a create),
+    so whoever retries must look for it by its key first. A rate limit is certain: nothing was posted."""
+
+    def __init__(
+        self, message: str, *, target: str | None = None, retry_after: float | None = None, uncertain: bool = False
+    ) -> None:
         super().__init__(message, target=target)
         self.retry_after = retry_after
+        self.uncertain = uncertain
 
 
 class PermanentDeliveryError(DeliveryError):

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from bot.posting import RetryPolicy
+
 
 @dataclass(frozen=True, slots=True)
 class SchedulerOptions:
@@ -21,3 +23,23 @@ class SchedulerOptions:
     delivery_attempts: int = 5
     retry_base_delay: float = 2.0
     retry_max_delay: float = 60.0
+    # One platform call is given up as uncertain after this long (real seconds); then the post is looked for, and
+    # looked for again for ``late_commit`` before it is posted again (see bot.posting.poster).
+    call_timeout: float = 30.0
+    late_commit: dt.timedelta = dt.timedelta(seconds=60)
+    heartbeat: float = 20.0
+
+    def retry_policy(self) -> RetryPolicy:
+        """The one retry policy, fitted inside the lease: a call and a heartbeat period both end well before it, and
+        a late commit is looked for at most one lease long (a taken-over claim is already a lease old)."""
+        lease = self.lease.total_seconds()
+        return RetryPolicy(
+            attempts=self.delivery_attempts,
+            base_delay=self.retry_base_delay,
+            max_delay=self.retry_max_delay,
+            lease=self.lease,
+            call_timeout=min(self.call_timeout, lease / 2),
+            late_commit=min(self.late_commit, self.lease),
+            look_interval=min(15.0, max(min(self.late_commit, self.lease).total_seconds() / 4, 0.01)),
+            heartbeat=min(self.heartbeat, lease / 4),
+        )

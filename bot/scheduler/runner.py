@@ -13,15 +13,15 @@ from collections.abc import Awaitable, Callable, Mapping
 from enum import StrEnum
 
 from bot.briefing import BriefingOptions
-from bot.briefing.snapshot import channel_briefing
-from bot.delivery import Delivery, FindsPosts, deliver_with_retry
-from bot.errors import DeliveryError, PermanentDeliveryError, TransientDeliveryError
+from bot.briefing.snapshot import Snapshot, channel_briefing
+from bot.delivery import Delivery
+from bot.errors import PermanentDeliveryError
+from bot.posting import Poster, PostKind, PostOutcome, PostRequest
 from bot.reply import Reply, Section, Tone
 from bot.scheduler.killpoints import kill_point
 from bot.scheduler.options import SchedulerOptions
 from bot.scheduler.plan import local_date, post_key
 from bot.state import State, claims, snapshots, subscriptions
-from bot.state.claims import Claim, Outcome, PostState
 from bot.state.subscriptions import Subscription
 from bot.store import Store
 from bot.targets import Target
@@ -68,46 +68,41 @@ class BriefingRunner:
         self.briefing_options = briefing_options
         self.maintainers = maintainers
         self.now = now
-        self.sleep = sleep
-        self.kill = kill
+        self.poster = Poster(
+            state=state,
+            deliveries=deliveries,
+            claimant=claimant,
+            now=now,
+            sleep=sleep,
+            policy=options.retry_policy(),
+            kill=kill,
+        )
 
     async def run(self, sub: Subscription, occurrence: dt.datetime) -> Result:
         day = local_date(sub, occurrence)
         key = post_key(sub.target, sub.deal, day)
         target = Target.parse(sub.target)
-        delivery = self.deliveries.get(target.platform)
-        if delivery is None:
+        if target.platform not in self.deliveries:
             log.info("no %s delivery on this replica; leaving %s to one that has it", target.platform, key)
             return Result.NOT_OURS
         if day in sub.skip_dates:
             await self._skip(sub, day, occurrence, "skip date")
             return Result.SKIPPED
-        deadline = occurrence + self.options.grace
         late = self.now() - occurrence
         if late > self.options.grace:
             reason = f"missed by {_minutes(late)}, beyond the {_minutes(self.options.grace)} grace window"
             if await self._skip(sub, day, occurrence, reason):
                 log.warning("briefing %s not posted: %s", key, reason)
             return Result.SKIPPED
-
-        claim = await self._claim(sub, day, occurrence, deadline)
-        if claim is None:
-            return Result.DONE
-        self.kill("after_claim")
-        if self.now() > deadline and claim.outcome is Outcome.TAKEN_OVER:
-            # its claimant died and the window closed before anyone could take over: too late to post
-            await self._finish(key, PostState.SKIPPED, error="claimant died; grace window over")
-            return Result.SKIPPED
-
         store = self.store()
         deal = store.deals.get(sub.deal)
-        if deal is None:
-            await self._finish(key, PostState.FAILED, error=f"deal '{sub.deal}' is not in the store")
-            log.error("briefing %s: deal '%s' is not in the store", key, sub.deal)
-            return Result.FAILED
         previous = await snapshots.previous(self.state, sub.target, sub.deal, before=day)
-        try:
-            reply, snapshot = channel_briefing(
+        snapshot: list[Snapshot] = []  # what compose() saw, saved once the post is out
+
+        def compose() -> Reply:
+            if deal is None:
+                raise LookupError(f"deal '{sub.deal}' is not in the store")
+            reply, snap = channel_briefing(
                 store,
                 deal,
                 day,
@@ -117,60 +112,32 @@ class BriefingRunner:
                 options=self.briefing_options,
                 commit=self.commit(),
             )
-        except Exception as exc:  # a bug here would fail the same way on every replica: close the claim
-            log.exception("briefing %s could not be composed", key)
-            await self._finish(key, PostState.FAILED, error=f"could not compose: {exc!r}")
-            return Result.FAILED
-        reply = reply.shared()
+            snapshot.append(snap)
+            return reply.shared()
 
-        if claim.outcome is Outcome.TAKEN_OVER_SENDING:
-            known, found = await self._look_for(delivery, target, key)
-            if not known:
-                return Result.UNCERTAIN
-            if found:
-                await self._finish(key, PostState.SENT, message_id=found)
-                await snapshots.save(self.state, sub.target, sub.deal, day, snapshot, post_key=key, now=self.now())
-                return Result.FOUND
-            if self.now() > deadline:
-                await self._finish(key, PostState.SKIPPED, error="claimant died while sending; not found; too late")
-                return Result.SKIPPED
-        if not await claims.mark_sending(self.state, key, self.claimant, now=self.now(), lease=self.options.lease):
-            log.warning("briefing %s: claim lost before sending (lease expired); leaving it to its new owner", key)
-            return Result.DONE
-        try:
-            message_id = await deliver_with_retry(
-                delivery,
-                target,
-                reply,
-                key,
-                attempts=self.options.delivery_attempts,
-                base_delay=self.options.retry_base_delay,
-                max_delay=self.options.retry_max_delay,
-                sleep=self._retry_sleep(key, deadline),
-            )
-        except PermanentDeliveryError as exc:
-            await self._finish(key, PostState.FAILED, error=f"permanent: {exc.reason or exc}")
-            await self._pause(sub, day, exc)
-            return Result.PAUSED
-        except DeliveryError as exc:
-            await self._finish(key, PostState.FAILED, error=f"transient, retries exhausted: {exc}")
-            log.error("briefing %s failed: %s", key, exc)
-            return Result.FAILED
-        except Exception as exc:  # an adapter bug: the post may or may not exist, so never retry it blindly
-            log.exception("briefing %s: delivery raised", key)
-            await self._finish(key, PostState.FAILED, error=f"delivery raised {exc!r}")
-            return Result.FAILED
-        self.kill("after_deliver")
-        if not await self._finish(key, PostState.SENT, message_id=message_id):
-            log.error("briefing %s was posted (%s) but its claim had moved on", key, message_id)
-        await snapshots.save(self.state, sub.target, sub.deal, day, snapshot, post_key=key, now=self.now())
-        return Result.SENT
+        request = PostRequest(
+            kind=PostKind.BRIEFING,
+            key=key,
+            target=target,
+            deal=sub.deal,
+            local_date=day,
+            deadline=occurrence + self.options.grace,
+            scheduled_for=occurrence,
+        )
+        result = await self.poster.post(request, compose)
+        if result.delivered and snapshot:
+            await snapshots.save(self.state, sub.target, sub.deal, day, snapshot[0], post_key=key, now=self.now())
+        if result.outcome is PostOutcome.REFUSED and result.refusal is not None:
+            await self._pause(sub, day, result.refusal)
+        elif result.outcome is PostOutcome.FAILED:
+            log.error("briefing %s failed: %s", key, result.error)
+        return OUTCOMES[result.outcome]
 
     async def _skip(self, sub: Subscription, day: dt.date, occurrence: dt.datetime, reason: str) -> bool:
         return await claims.record_skipped(
             self.state,
             post_key(sub.target, sub.deal, day),
-            kind="brief",
+            kind=PostKind.BRIEFING.value,
             target=sub.target,
             deal=sub.deal,
             local_date=day,
@@ -179,81 +146,13 @@ class BriefingRunner:
             scheduled_for=occurrence,
         )
 
-    async def _claim(
-        self, sub: Subscription, day: dt.date, occurrence: dt.datetime, deadline: dt.datetime
-    ) -> Claim | None:
-        """Our claim on ``key``, waiting out a live lease held by another run; None when there is nothing to do."""
-        while True:
-            claim = await claims.claim(
-                self.state,
-                post_key(sub.target, sub.deal, day),
-                kind="brief",
-                target=sub.target,
-                deal=sub.deal,
-                local_date=day,
-                claimant=self.claimant,
-                now=self.now(),
-                lease=self.options.lease,
-                scheduled_for=occurrence,
-            )
-            if claim.mine:
-                return claim
-            if claim.outcome is Outcome.DONE:
-                return None
-            # BUSY: someone holds a live lease. If it dies, its lease expires and we take over; if it posts, the
-            # next look finds the row closed. A claim that outlives the window is closed by whoever wakes last.
-            until = claim.post.lease_until or self.now()
-            wait = (until - self.now()).total_seconds() + 0.05
-            if self.now() > deadline + self.options.lease:
-                return None
-            await self.sleep(max(wait, 0.05))
-
-    async def _look_for(self, delivery: Delivery, target: Target, key: str) -> tuple[bool, str | None]:
-        """After a crash while sending: (known, message id or None). When the platform cannot tell, the claim is
-        closed as uncertain: a repost might be a duplicate, which is worse than a gap."""
-        if not isinstance(delivery, FindsPosts):
-            await self._finish(
-                key, PostState.UNCERTAIN, error="crashed while sending; this platform cannot be searched for the post"
-            )
-            log.error("briefing %s: a replica died while posting it and %s cannot be searched", key, target.platform)
-            return False, None
-        try:
-            found = await delivery.find_post(target, key)
-        except DeliveryError as exc:
-            await self._finish(key, PostState.UNCERTAIN, error=f"crashed while sending; search failed: {exc}")
-            return False, None
-        return True, found
-
-    def _retry_sleep(self, key: str, deadline: dt.datetime) -> Sleep:
-        """Sleep between delivery retries: keep our lease alive, and stop retrying when the window closes."""
-
-        async def sleep(seconds: float) -> None:
-            if self.now() + dt.timedelta(seconds=seconds) > deadline:
-                raise TransientDeliveryError("grace window over; no more retries")
-            lease = max(self.options.lease, dt.timedelta(seconds=seconds) + self.options.lease)
-            await claims.renew(self.state, key, self.claimant, now=self.now(), lease=lease)
-            await self.sleep(seconds)
-
-        return sleep
-
-    async def _finish(
-        self, key: str, outcome: PostState, *, message_id: str | None = None, error: str | None = None
-    ) -> bool:
-        return await claims.finish(
-            self.state, key, self.claimant, outcome, now=self.now(), message_id=message_id, error=error
-        )
-
     async def _pause(self, sub: Subscription, day: dt.date, exc: PermanentDeliveryError) -> None:
-        """Stop posting to a channel that refuses us, say why, and tell the maintainers once."""
+        """Stop posting to a channel that refuses us, say why, and tell the maintainers once (claimed, retried)."""
         reason = f"{exc.reason or 'refused'}: {exc}"
         if not await subscriptions.pause(self.state, sub.target, sub.deal, reason, now=self.now()):
-            return  # already paused (by us or another replica): they have been told
+            return  # already paused (by us or another replica): the notice is theirs to send
         log.error("subscription %s paused: %s", sub.key, reason)
         if not self.maintainers:
-            return
-        target = Target.parse(self.maintainers)
-        delivery = self.deliveries.get(target.platform)
-        if delivery is None:
             return
         notice = Reply(
             title=f"Daily briefing paused for {sub.target}",
@@ -265,10 +164,30 @@ class BriefingRunner:
                 ),
             ),
         ).shared()
-        try:
-            await delivery.deliver(target, notice, f"notice|{sub.key}|{day.isoformat()}")
-        except DeliveryError as notify_exc:
-            log.error("could not tell the maintainers (%s): %s", self.maintainers, notify_exc)
+        request = PostRequest(
+            kind=PostKind.PAUSE_NOTICE,
+            key=f"notice|{sub.key}|{day.isoformat()}",
+            target=Target.parse(self.maintainers),
+            deal=sub.deal,
+            local_date=day,
+            deadline=self.now() + self.options.grace,
+            reply=notice,
+        )
+        result = await self.poster.post(request)
+        if not result.delivered and result.outcome is not PostOutcome.DONE:
+            log.error("could not tell the maintainers (%s): %s", self.maintainers, result.error or result.outcome)
+
+
+OUTCOMES = {
+    PostOutcome.SENT: Result.SENT,
+    PostOutcome.FOUND: Result.FOUND,
+    PostOutcome.DONE: Result.DONE,
+    PostOutcome.SKIPPED: Result.SKIPPED,
+    PostOutcome.FAILED: Result.FAILED,
+    PostOutcome.REFUSED: Result.PAUSED,
+    PostOutcome.UNCERTAIN: Result.UNCERTAIN,
+    PostOutcome.NOT_OURS: Result.NOT_OURS,
+}
 
 
 def _minutes(delta: dt.timedelta) -> str:

@@ -1,0 +1,236 @@
+"""claim -> compose -> deliver -> finish, once, for every post that must go out exactly once.
+
+The rules that make a second post impossible, each the answer to a fault seen from outside:
+
+- Only this module retries a post. Adapters never let their SDK repeat a call that creates a post (a dropped
+  connection after the platform recorded it made slack_sdk post twice); they raise ``TransientDeliveryError`` with
+  ``uncertain=True`` when the post may exist.
+- After an uncertain outcome (ours, or a dead claimant's ``sending`` row) the post is looked for by its key, and
+  looked for again for ``late_commit`` (a platform may record it after the caller gave up), before posting again.
+  Where the platform cannot be searched, the claim is closed as uncertain: a gap is better than a duplicate.
+- A call never outlives the claim: it is bounded by ``call_timeout`` (shorter than the lease) and a heartbeat renews
+  the lease while it is in flight; a retry that cannot finish before the deadline is not started, and a
+  ``Retry-After`` is waited out by us, with the lease renewed, never inside the SDK.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import logging
+from collections.abc import Awaitable, Callable, Mapping
+
+from bot.delivery import Delivery, FindsPosts
+from bot.errors import DeliveryError, PermanentDeliveryError, TransientDeliveryError
+from bot.posting.policy import RetryPolicy
+from bot.posting.request import PostOutcome, PostRequest, PostResult
+from bot.reply import Reply
+from bot.state import State, claims
+from bot.state.claims import Claim, Outcome, PostState
+
+log = logging.getLogger(__name__)
+
+Now = Callable[[], dt.datetime]
+Sleep = Callable[[float], Awaitable[None]]
+Kill = Callable[[str], None]
+
+
+def _no_kill(point: str) -> None:
+    return None
+
+
+class _ClaimLost(Exception):
+    """Our lease was taken over while a call was in flight; the new owner looks for the post before posting."""
+
+
+class Poster:
+    def __init__(
+        self,
+        *,
+        state: State,
+        deliveries: Mapping[str, Delivery],
+        claimant: str,
+        now: Now,
+        sleep: Sleep = asyncio.sleep,
+        policy: RetryPolicy = RetryPolicy(),
+        kill: Kill = _no_kill,
+    ) -> None:
+        self.state = state
+        self.deliveries = deliveries
+        self.claimant = claimant
+        self.now = now
+        self.sleep = sleep  # waits that the tests' controlled clock should see pass (leases, retries)
+        self.policy = policy
+        self.kill = kill  # named crash points for the exactly-once tests (bot.scheduler.killpoints)
+
+    async def post(self, request: PostRequest, compose: Callable[[], Reply] | None = None) -> PostResult:
+        """Post ``request.reply`` (or what ``compose`` returns, called only once the claim is ours) exactly once."""
+        delivery = self.deliveries.get(request.target.platform)
+        if delivery is None:
+            log.info("no %s delivery here; leaving %s to a replica that has one", request.target.platform, request.key)
+            return PostResult(PostOutcome.NOT_OURS)
+        claim = await self._claim(request)
+        if claim is None:
+            return PostResult(PostOutcome.DONE)
+        self.kill("after_claim")
+        if self.now() > request.deadline and claim.outcome is Outcome.TAKEN_OVER:
+            return await self._close(request.key, PostState.SKIPPED, "claimant died; too late to post")
+        try:
+            reply = compose() if compose is not None else request.reply
+            if reply is None:
+                raise ValueError("nothing to post: neither a reply nor a way to compose one")
+        except Exception as exc:  # a bug here would fail the same way on every replica: close the claim
+            log.exception("%s could not be composed", request.key)
+            return await self._close(request.key, PostState.FAILED, f"could not compose: {exc!r}")
+        if claim.outcome is Outcome.TAKEN_OVER_SENDING:
+            # Its claimant died mid-call at least a lease ago: a late commit would be visible by now or soon.
+            since = self.now() - self.policy.lease
+            settled = await self._settle(delivery, request, "crashed while sending", since=since)
+            if settled is not None:
+                return settled
+            if self.now() > request.deadline:
+                return await self._close(request.key, PostState.SKIPPED, "claimant died while sending; not found")
+        return await self._send(delivery, request, reply)
+
+    async def _claim(self, request: PostRequest) -> Claim | None:
+        """Our claim on the key, waiting out a live lease held by another run; None when there is nothing to do."""
+        while True:
+            claim = await claims.claim(
+                self.state,
+                request.key,
+                kind=request.kind.value,
+                target=str(request.target),
+                deal=request.deal,
+                local_date=request.local_date,
+                claimant=self.claimant,
+                now=self.now(),
+                lease=self.policy.lease,
+                scheduled_for=request.scheduled_for,
+            )
+            if claim.mine:
+                return claim
+            if claim.outcome is Outcome.DONE:
+                return None
+            # BUSY: a live lease. Its holder renews it while working; if it dies, the lease expires and we take
+            # over. A claim that outlives the window is closed by whoever wakes last.
+            if self.now() > request.deadline + self.policy.lease:
+                return None
+            until = claim.post.lease_until or self.now()
+            await self.sleep(max((until - self.now()).total_seconds() + 0.05, 0.05))
+
+    async def _send(self, delivery: Delivery, request: PostRequest, reply: Reply) -> PostResult:
+        key, target, policy = request.key, request.target, self.policy
+        last: TransientDeliveryError | None = None
+        for attempt in range(1, policy.attempts + 1):
+            if not await claims.mark_sending(self.state, key, self.claimant, now=self.now(), lease=policy.lease):
+                log.warning("%s: claim lost before sending (lease expired); leaving it to its new owner", key)
+                return PostResult(PostOutcome.DONE)
+            started = self.now()
+            try:
+                message_id = await self._call(delivery.deliver(target, reply, key), key)
+            except _ClaimLost:
+                log.warning("%s: claim taken over during the call; its new owner looks before posting", key)
+                return PostResult(PostOutcome.DONE)
+            except PermanentDeliveryError as exc:
+                result = await self._close(key, PostState.FAILED, f"permanent: {exc.reason or exc}")
+                return PostResult(PostOutcome.REFUSED, error=result.error, refusal=exc)
+            except TransientDeliveryError as exc:
+                last = exc
+                if exc.uncertain:
+                    settled = await self._settle(delivery, request, f"uncertain outcome ({exc})", since=started)
+                    if settled is not None:
+                        return settled
+                if attempt == policy.attempts:
+                    break
+                wait = exc.retry_after if exc.retry_after is not None else policy.backoff(attempt)
+                if self.now() + dt.timedelta(seconds=wait + policy.call_timeout) > request.deadline:
+                    log.error("%s: %s; a retry in %.0f s would end past the deadline: giving up", key, exc, wait)
+                    break
+                log.warning(
+                    "%s to %s failed (%s); retry %d/%d in %.1fs", key, target, exc, attempt, policy.attempts - 1, wait
+                )
+                await self._wait_holding(key, wait)
+            except Exception as exc:  # an adapter bug: the post may or may not exist, so never retry it blindly
+                log.exception("%s: delivery raised", key)
+                return await self._close(key, PostState.FAILED, f"delivery raised {exc!r}")
+            else:
+                self.kill("after_deliver")
+                if not await self._finish(key, PostState.SENT, message_id=message_id):
+                    log.error("%s was posted (%s) but its claim had moved on", key, message_id)
+                return PostResult(PostOutcome.SENT, message_id=message_id)
+        return await self._close(key, PostState.FAILED, f"transient, retries exhausted: {last}")
+
+    async def _call(self, call: Awaitable[str], key: str) -> str:
+        """Await one platform call, renewing the lease every ``heartbeat`` seconds, for at most ``call_timeout``."""
+        loop = asyncio.get_running_loop()
+        task = asyncio.ensure_future(call)
+        give_up = loop.time() + self.policy.call_timeout
+        try:
+            while True:
+                remaining = give_up - loop.time()
+                if remaining <= 0:
+                    raise TransientDeliveryError(
+                        f"no answer within {self.policy.call_timeout:g} s; the post may exist", uncertain=True
+                    )
+                done, _ = await asyncio.wait({task}, timeout=min(self.policy.heartbeat, remaining))
+                if done:
+                    return task.result()
+                if not await self._renew(key, 0.0):
+                    raise _ClaimLost(key)
+        finally:
+            if not task.done():
+                task.cancel()
+                with contextlib.suppress(BaseException):
+                    await task
+
+    async def _settle(
+        self, delivery: Delivery, request: PostRequest, why: str, *, since: dt.datetime
+    ) -> PostResult | None:
+        """After an uncertain outcome: the recorded result if the post is found (or cannot be looked for), None
+        if it surely did not go out (not found, and no late commit can still appear)."""
+        key, target = request.key, request.target
+        if not isinstance(delivery, FindsPosts):
+            log.error("%s: %s, and %s cannot be searched: not reposting", key, why, target.platform)
+            return await self._close(key, PostState.UNCERTAIN, f"{why}; this platform cannot be searched for the post")
+        last_look = since + self.policy.late_commit
+        while True:
+            try:
+                found = await delivery.find_post(target, key)
+            except DeliveryError as exc:
+                return await self._close(key, PostState.UNCERTAIN, f"{why}; the search failed: {exc}")
+            if found is not None:
+                log.info("%s had gone out after all (%s): recorded, not reposted", key, found)
+                await self._finish(key, PostState.SENT, message_id=found)
+                return PostResult(PostOutcome.FOUND, message_id=found)
+            if self.now() >= last_look:
+                return None
+            await self._wait_holding(key, min(self.policy.look_interval, (last_look - self.now()).total_seconds()))
+
+    async def _wait_holding(self, key: str, seconds: float) -> None:
+        """Sleep with the claim's lease extended past the wake-up, so no replica takes over meanwhile."""
+        await self._renew(key, seconds)
+        await self.sleep(seconds)
+
+    async def _renew(self, key: str, extra: float) -> bool:
+        lease = self.policy.lease + dt.timedelta(seconds=extra)
+        try:
+            return await claims.renew(self.state, key, self.claimant, now=self.now(), lease=lease)
+        except Exception:  # the database is away: the call timeout, shorter than the lease, still bounds us
+            log.warning("%s: could not renew the claim", key, exc_info=True)
+            return True
+
+    async def _finish(
+        self, key: str, outcome: PostState, *, message_id: str | None = None, error: str | None = None
+    ) -> bool:
+        return await claims.finish(
+            self.state, key, self.claimant, outcome, now=self.now(), message_id=message_id, error=error
+        )
+
+    async def _close(self, key: str, state: PostState, error: str) -> PostResult:
+        await self._finish(key, state, error=error)
+        outcome = {
+            PostState.SKIPPED: PostOutcome.SKIPPED,
+            PostState.UNCERTAIN: PostOutcome.UNCERTAIN,
+        }.get(state, PostOutcome.FAILED)
+        return PostResult(outcome, error=error)
