@@ -12,8 +12,8 @@ import datetime as dt
 import importlib
 import logging
 import signal
-from collections.abc import Callable, Sequence
-from typing import Any, Protocol
+from collections.abc import AsyncIterator, Callable, Sequence
+from typing import TYPE_CHECKING, Any, Protocol
 
 from aiohttp import web
 
@@ -21,8 +21,9 @@ from bot import ops
 from bot.adapters.console import ConsoleAdapter
 from bot.alerts import MaintainerAlerts
 from bot.briefing import BriefingOptions
+from bot.clock import Clock
 from bot.config import Secrets, Settings
-from bot.context import Context
+from bot.context import Context, Ports
 from bot.delivery import Delivery
 from bot.reply import Reply
 from bot.router import CommandDef, Router
@@ -32,6 +33,9 @@ from bot.store.live import LiveStore
 from bot.store.watch import StoreWatcher
 from bot.targets import CONSOLE, Target
 from handlers import ALL_COMMANDS
+
+if TYPE_CHECKING:
+    from bot.scheduler import BriefingScheduler, WatchAlerts
 
 log = logging.getLogger(__name__)
 
@@ -58,8 +62,10 @@ class App:
         *,
         live_store: LiveStore | None = None,
         commands: Sequence[CommandDef] = ALL_COMMANDS,
+        clock: Clock | None = None,
     ) -> None:
         self.settings = settings
+        self.clock = clock or Clock(as_of=settings.as_of, timezone=settings.timezone)
         self.secrets = secrets or Secrets()
         self.live_store = live_store or LiveStore(settings.store, max_bytes=settings.max_file_bytes)
         self.router = Router(commands, prefix=settings.slack.command_prefix)
@@ -68,12 +74,22 @@ class App:
         self.git_sync = (
             GitSync(self.live_store, interval=settings.git_pull_seconds) if settings.git_pull_seconds else None
         )
-        ops.mount(self.http, self.live_store, self.git_sync)
+        ops.mount(self.http, self.live_store, self.git_sync, operator_token=self.secrets.operator_token)
         self.services: list[Service] = []
         self.state: State | None = None
         self.console = ConsoleAdapter(self.ask)
         # Delivery by platform name (a Target's ``platform``); adapters add themselves when built.
         self.deliveries: dict[str, Delivery] = {"console": self.console}
+        # Everything a handler may use besides the store; the scheduler port is filled when it is built.
+        self.ports = Ports(
+            clock=self.clock,
+            state=self.state_scope,
+            deliveries=self.deliveries,
+            live_store=self.live_store,
+            briefing=self.briefing_options,
+            configured_subscriptions=tuple(settings.subscriptions),
+            timezone=settings.timezone,
+        )
 
     def context(
         self,
@@ -86,14 +102,14 @@ class App:
         admin = is_admin if is_admin is not None else (user is not None and user in self.settings.admins)
         return Context(
             store=self.live_store.current,
-            today=today or self.settings.today(),
+            today=today or self.clock.today(),
             target=target,
             user=user,
             default_deal=self.settings.default_deals.get(str(target)),
             is_admin=admin or target.platform == "console",
             specs=self.router.specs,
             prefix=self.router.prefix,
-            services={"briefing_options": self.briefing_options, "app": self, "live_store": self.live_store},
+            ports=self.ports,
         )
 
     async def ask(
@@ -105,6 +121,19 @@ class App:
         if self.state is None:
             self.state = await open_state(self.settings.state_url)
         return self.state
+
+    @contextlib.asynccontextmanager
+    async def state_scope(self) -> AsyncIterator[State]:
+        """The state database for one command: the running bot's, else one opened and closed around it (a
+        one-shot ``briefbot ask``, or a test that never starts the bot)."""
+        if self.state is not None:
+            yield self.state
+            return
+        state = await open_state(self.settings.state_url)
+        try:
+            yield state
+        finally:
+            await state.close()
 
     async def run(self, *, console: bool | None = None) -> None:
         """Start every configured platform; with none configured (or ``console=True``), the terminal.
@@ -165,10 +194,51 @@ class App:
 
     def _background_services(self) -> list[Service]:
         """Started once per process (never on a platform's reconnect): the scheduler, store watchers."""
-        from bot.scheduler import BriefingScheduler, WatchAlerts
+        scheduler = self.build_scheduler()  # once per process: never from a platform's ready event
+        return [scheduler, self.build_watch_alerts(claimant=scheduler.claimant)]
 
-        scheduler = BriefingScheduler.from_app(self)  # once per process: never from a platform's ready event
-        return [scheduler, WatchAlerts.from_app(self, claimant=scheduler.claimant)]
+    def build_scheduler(self, **overrides: Any) -> BriefingScheduler:
+        """The daily briefing scheduler on this app's state, store, deliveries and clock; it becomes the
+        scheduler port handlers use. ``overrides`` are for tests (their own clock, options, kill points)."""
+        from bot.scheduler import BriefingScheduler, SchedulerOptions
+
+        timing = self.settings.scheduler
+        overrides.setdefault(
+            "options",
+            SchedulerOptions(
+                grace=dt.timedelta(minutes=timing.grace_minutes),
+                lease=dt.timedelta(seconds=timing.lease_seconds),
+                reload_seconds=float(timing.reload_seconds),
+                delivery_attempts=timing.delivery_attempts,
+            ),
+        )
+        overrides.setdefault("now", self.clock.now)
+        scheduler = BriefingScheduler(
+            open_state=self.open_state,
+            store=lambda: self.live_store.current,
+            deliveries=self.deliveries,
+            configured=self.settings.subscriptions,
+            briefing_options=self.briefing_options,
+            maintainers=self.settings.maintainers_channel,
+            commit=lambda: self.live_store.commit,
+            frozen_note=self.clock.frozen_note() if self.clock.frozen else None,
+            **overrides,
+        )
+        self.ports.scheduler = scheduler
+        return scheduler
+
+    def build_watch_alerts(self, *, claimant: str, **overrides: Any) -> WatchAlerts:
+        """/watch alerts on this app's state, store and deliveries (``overrides``: a test's clock)."""
+        from bot.scheduler import WatchAlerts
+
+        overrides.setdefault("now", self.clock.now)
+        return WatchAlerts(
+            open_state=self.open_state,
+            store=lambda: self.live_store.current,
+            deliveries=self.deliveries,
+            claimant=claimant,
+            **overrides,
+        )
 
     async def _start_http(self) -> web.AppRunner | None:
         if not self.settings.http.enabled:

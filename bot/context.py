@@ -1,27 +1,70 @@
-"""What a handler knows about the request besides the command itself."""
+"""What a handler knows about the request besides the command itself, and the typed ports it may use.
+
+Handlers never see the App: everything they may touch beyond the store comes through :class:`Ports`, each port
+``None`` (or empty) when this process has no such part (a one-shot ``briefbot ask`` has no scheduler).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Protocol
 
+from bot.clock import Clock
 from bot.commands import Command, CommandSpec
-from bot.store import Store
 from bot.targets import CONSOLE, Target
+
+if TYPE_CHECKING:  # kept out of one-shot commands' imports: SQLAlchemy and the live store are slow to load
+    from bot.briefing import BriefingOptions
+    from bot.config import SubscriptionConfig
+    from bot.delivery import Delivery
+    from bot.state import State
+    from bot.store import Store
+    from bot.store.live import LiveStore
+
+
+class SchedulerControl(Protocol):
+    """What a handler may ask of the running scheduler: apply a subscription change on this replica now."""
+
+    async def reload(self) -> None: ...
+
+
+# The state database for the length of a command: the running bot's own, or one opened and closed around it.
+StateScope = Callable[[], AbstractAsyncContextManager["State"]]
+
+
+@dataclass
+class Ports:
+    """Filled by the composition root; ``scheduler`` is set once the scheduler is built."""
+
+    clock: Clock = field(default_factory=Clock)
+    state: StateScope | None = None
+    scheduler: SchedulerControl | None = None
+    deliveries: Mapping[str, Delivery] = field(default_factory=dict)
+    live_store: LiveStore | None = None
+    briefing: BriefingOptions | None = None
+    configured_subscriptions: Sequence[SubscriptionConfig] = ()  # read-only from chat
+    timezone: str = "UTC"  # for subscriptions made without one
+
+    @property
+    def commit(self) -> str | None:
+        """The store's git commit, when it is a git checkout."""
+        return self.live_store.commit if self.live_store is not None else None
 
 
 @dataclass(frozen=True)
 class Context:
     store: Store
-    today: dt.date  # the "as of" date when the command gives none (the content is frozen at a date)
+    today: dt.date  # the "as of" date when the command gives none (the content may be frozen at a date)
     target: Target = CONSOLE
     user: str | None = None
     default_deal: str | None = None  # the channel's default deal, from config or state
     is_admin: bool = False
     specs: dict[str, CommandSpec] = field(default_factory=dict)  # every command, for /help
     prefix: str = ""  # the configured command prefix ("trade-" makes /status into /trade-status)
-    services: dict[str, Any] = field(default_factory=dict)  # later issues: state, scheduler, reloader
+    ports: Ports = field(default_factory=Ports)
 
     def as_of(self, command: Command) -> dt.date:
         return command.date_option("date") or self.today

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING
 
 from bot.briefing import BriefingOptions, compose_briefing
 from bot.briefing.snapshot import channel_briefing
@@ -21,14 +21,15 @@ from bot.delivery import EditsPosts
 from bot.errors import BadArgument, BriefbotError, DeliveryError, UserError
 from bot.reply import Reply, Section
 from bot.router import CommandDef
-from bot.scheduler.plan import post_key
-from bot.state import State, claims, open_state, snapshots
-from bot.state.claims import PostState
-from bot.state.snapshots import StoredSnapshot
+from bot.schedule_plan import post_key
 from bot.store import DealEntry
 from bot.store.dates import human_day
 from handlers.common import resolve_deal
-from handlers.subscribe import app_of
+from handlers.running import state_of
+
+if TYPE_CHECKING:
+    from bot.state import State
+    from bot.state.snapshots import StoredSnapshot
 
 log = logging.getLogger(__name__)
 
@@ -52,8 +53,8 @@ async def handle(command: Command, ctx: Context) -> Reply:
     since = command.date_option("since")
     if since and since >= as_of:
         raise BadArgument(f"since must be before the briefing date ({as_of.isoformat()}).")
-    options = ctx.services.get("briefing_options", BriefingOptions())
-    commit = getattr(ctx.services.get("live_store"), "commit", None)
+    options = ctx.ports.briefing or BriefingOptions()
+    commit = ctx.ports.commit
     previous = await _channel_snapshot(ctx, deal, as_of) if since is None else None
     if previous is not None:
         reply, _ = channel_briefing(
@@ -71,13 +72,19 @@ async def handle(command: Command, ctx: Context) -> Reply:
 
 
 async def reissue(command: Command, ctx: Context) -> Reply:
+    async with state_of(ctx, "/brief reissue") as state:
+        return await _reissue_with(command, ctx, state)
+
+
+async def _reissue_with(command: Command, ctx: Context, state: State) -> Reply:
     """Edit the channel's posted briefing (the latest, or the one of ``date:``) to match the corrected store."""
     if not ctx.is_admin:
         raise UserError("/brief reissue is for Briefbot admins.")
-    app = app_of(ctx)
+    from bot.state import claims, snapshots
+    from bot.state.claims import PostState
+
     deal = resolve_deal(command, ctx, None)
     target = str(ctx.target)
-    state: State = await app.open_state()
     day = command.date_option("date")
     post = (
         await claims.get(state, post_key(target, deal.id, day))
@@ -87,7 +94,7 @@ async def reissue(command: Command, ctx: Context) -> Reply:
     if post is None or post.state is not PostState.SENT or not post.message_id:
         on = f" on {day.isoformat()}" if day else ""
         raise BadArgument(f"No posted {deal.id} briefing in this channel{on} to reissue.")
-    delivery = app.deliveries.get(ctx.target.platform)
+    delivery: object = ctx.ports.deliveries.get(ctx.target.platform)  # any Delivery; can this one edit?
     if not isinstance(delivery, EditsPosts):
         raise BadArgument(f"Briefbot cannot edit posts on {ctx.target.platform}, so it cannot reissue a briefing.")
     previous = await snapshots.previous(state, target, deal.id, before=post.local_date)
@@ -98,10 +105,10 @@ async def reissue(command: Command, ctx: Context) -> Reply:
         viewer=ctx.viewer,
         previous=previous.data if previous else None,
         previous_date=previous.local_date if previous else None,
-        options=ctx.services.get("briefing_options", BriefingOptions()),
-        commit=getattr(ctx.services.get("live_store"), "commit", None),
+        options=ctx.ports.briefing or BriefingOptions(),
+        commit=ctx.ports.commit,
     )
-    now = dt.datetime.now(dt.UTC)
+    now = ctx.ports.clock.now()
     reply = replace(
         reply.shared(),
         subtitle=f"{reply.subtitle} · updated",
@@ -121,17 +128,13 @@ async def reissue(command: Command, ctx: Context) -> Reply:
 
 async def _channel_snapshot(ctx: Context, deal: DealEntry, as_of: dt.date) -> StoredSnapshot | None:
     """The snapshot of this channel's last posted briefing before ``as_of``, if the bot has a state database."""
-    app: Any = ctx.services.get("app")
-    if app is None or ctx.target.platform == "console":
+    if ctx.ports.state is None or ctx.target.platform == "console":
         return None
+    from bot.state import snapshots
+
     try:
-        if app.state is not None:
-            return await snapshots.previous(app.state, str(ctx.target), deal.id, before=as_of)
-        state = await open_state(app.settings.state_url)  # `briefbot brief --channel`: no running bot
-        try:
+        async with ctx.ports.state() as state:
             return await snapshots.previous(state, str(ctx.target), deal.id, before=as_of)
-        finally:
-            await state.close()
     except Exception:  # a briefing without the digest beats no briefing
         log.warning("could not read the last briefing of %s; reporting dated changes", ctx.target, exc_info=True)
         return None

@@ -106,8 +106,7 @@ def fuzzy_note(lookup: Lookup, entity: Entity) -> tuple[str, ...]:
 
 def commit_note(ctx: Context) -> tuple[str, ...]:
     """In git mode, the store commit an answer reflects."""
-    live = ctx.services.get("live_store")
-    commit = getattr(live, "commit", None)
+    commit = ctx.ports.commit
     return (f"Store commit {commit[:12]}",) if commit else ()
 
 

@@ -7,7 +7,6 @@ from bot.context import Context
 from bot.markup import escape
 from bot.reply import Field, Reply, Section
 from bot.router import CommandDef
-from bot.store.live import LiveStore
 
 MAX_HELD = 10
 
@@ -20,7 +19,7 @@ SPEC = CommandSpec(
 
 async def handle(command: Command, ctx: Context) -> Reply:
     store = ctx.store
-    live: LiveStore | None = ctx.services.get("live_store")
+    live = ctx.ports.live_store
     held = sorted(live.held.values(), key=lambda h: h.path) if live else []
     fields = [
         Field("Documents", str(len(store.documents))),

@@ -10,7 +10,6 @@ from bot.errors import BriefbotError
 from bot.markup import escape
 from bot.reply import Reply, Section
 from bot.router import CommandDef
-from bot.store.live import LiveStore
 
 SPEC = CommandSpec(
     name="reload",
@@ -21,7 +20,7 @@ SPEC = CommandSpec(
 
 
 async def handle(command: Command, ctx: Context) -> Reply:
-    live: LiveStore | None = ctx.services.get("live_store")
+    live = ctx.ports.live_store
     if live is None:
         raise BriefbotError("This Briefbot has no live store to reload.")
     store = await asyncio.to_thread(live.reload)

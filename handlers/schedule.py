@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from typing import TYPE_CHECKING
 
+from bot import schedule_plan as plan
 from bot.commands import Command, CommandSpec, Param, ParamKind
 from bot.context import Context
 from bot.errors import UserError
 from bot.markup import escape
 from bot.reply import Reply, Section
 from bot.router import CommandDef
-from bot.scheduler import plan
-from bot.state import State, claims, subscriptions
-from bot.state.claims import PostState
-from bot.state.subscriptions import Subscription
-from handlers.subscribe import app_of, describe, local_time, now_of
+from handlers.running import state_of
+from handlers.subscription_text import describe, local_time
+
+if TYPE_CHECKING:
+    from bot.state import State
+    from bot.state.subscriptions import Subscription
 
 SPEC = CommandSpec(
     name="schedule",
@@ -26,12 +29,17 @@ SPEC = CommandSpec(
 
 
 async def handle(command: Command, ctx: Context) -> Reply:
-    app = app_of(ctx)
+    async with state_of(ctx, "/schedule") as state:
+        return await _handle_with(command, ctx, state)
+
+
+async def _handle_with(command: Command, ctx: Context, state: State) -> Reply:
+    from bot.state import subscriptions
+
     everything = command.arg.strip().lower() == "all"
     if everything and not ctx.is_admin:
         raise UserError("/schedule all is for Briefbot admins; /schedule shows this channel's briefings.")
-    state: State = await app.open_state()
-    subs = await subscriptions.effective(state, app.settings.subscriptions)
+    subs = await subscriptions.effective(state, list(ctx.ports.configured_subscriptions))
     if not everything:
         subs = [s for s in subs if s.target == str(ctx.target)]
     if not subs:
@@ -40,15 +48,20 @@ async def handle(command: Command, ctx: Context) -> Reply:
             title="No daily briefings",
             sections=(Section(text=f"Nothing is scheduled for {where}. Admins can add one with /subscribe."),),
         )
-    now = now_of(app)
+    now = ctx.ports.clock.now()
     by_target: dict[str, list[str]] = defaultdict(list)
     for sub in subs:
         by_target[sub.target].append(await _line(state, sub, now))
     sections = tuple(Section(heading=target, text="\n".join(lines)) for target, lines in by_target.items())
+    if ctx.ports.clock.frozen:
+        sections = (Section(text=ctx.ports.clock.frozen_note()), *sections)
     return Reply(title="Daily briefings", sections=sections)
 
 
 async def _line(state: State, sub: Subscription, now: dt.datetime) -> str:
+    from bot.state import claims
+    from bot.state.claims import PostState
+
     parts = [f"- **{escape(sub.deal)}** {escape(describe(sub))}"]
     if sub.read_only:
         parts.append("from config (read-only)")

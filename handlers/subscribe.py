@@ -7,10 +7,8 @@ it. Before subscribing, the bot checks that it can post there and says how to fi
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import replace
-from typing import Any
-from zoneinfo import ZoneInfo
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
@@ -22,12 +20,15 @@ from bot.errors import BadArgument, BriefbotError, PermanentDeliveryError, Trans
 from bot.markup import escape
 from bot.reply import Reply, Section, Tone
 from bot.router import CommandDef
-from bot.scheduler import plan
-from bot.state import State, subscriptions
-from bot.state.subscriptions import Subscription
+from bot.schedule_plan import next_occurrence, trigger_for
 from bot.store.dates import parse_day
 from bot.targets import Target
 from handlers.common import resolve_deal
+from handlers.running import apply_now, state_of
+from handlers.subscription_text import describe, local_time
+
+if TYPE_CHECKING:
+    from bot.state import State
 
 FIXES = {
     "not_in_channel": "Invite Briefbot to the channel (type `/invite @Briefbot` there), then run /subscribe again.",
@@ -71,29 +72,42 @@ UNSUBSCRIBE_SPEC = CommandSpec(
 
 
 async def handle(command: Command, ctx: Context) -> Reply:
-    app = app_of(ctx)
+    async with state_of(ctx, "Subscriptions") as state:
+        return await _handle_with(command, ctx, state)
+
+
+async def _handle_with(command: Command, ctx: Context, state: State) -> Reply:
+    from bot.state import subscriptions
+    from bot.state.subscriptions import Subscription
+
     deal = resolve_deal(command, ctx, command.arg or None)
     target = target_option(command, ctx)
-    conf = _config(command, str(target), deal.id, app.settings.timezone)
-    state: State = await app.open_state()
-    now = now_of(app)
-    declared = next((s for s in app.settings.subscriptions if (s.target, s.deal) == (conf.target, conf.deal)), None)
+    conf = _config(command, str(target), deal.id, ctx.ports.timezone)
+    now = ctx.ports.clock.now()
+    declared = next(
+        (s for s in ctx.ports.configured_subscriptions if (s.target, s.deal) == (conf.target, conf.deal)), None
+    )
     if declared is not None:
         if await subscriptions.resume(state, conf.target, conf.deal, now=now):
-            await nudge(app)
+            await apply_now(ctx)
             return _answer("Subscription resumed", f"The briefing of **{deal.id}** in `{target}` is back on.")
         raise BadArgument(
             f"{target} already gets {deal.id} from the config file, which chat cannot change; edit "
             "config/briefbot.yaml instead."
         )
-    problem = await _cannot_post(app, target)
+    problem = await _cannot_post(ctx, target)
     if problem is not None:
         return problem
     sub = replace(Subscription.from_config(conf), source=subscriptions.CHAT, created_by=ctx.user or "console")
     await subscriptions.upsert(state, sub, now=now)
-    await nudge(app)
+    await apply_now(ctx)
     when = describe(sub)
-    upcoming = plan.next_occurrence(plan.trigger_for(sub), now)
+    if ctx.ports.clock.frozen:
+        return _answer(
+            "Subscribed",
+            f"The **{escape(deal.deal.title)}** briefing is set for `{target}` {when}. {ctx.ports.clock.frozen_note()}",
+        )
+    upcoming = next_occurrence(trigger_for(sub), now)
     nxt = f" Next: {local_time(sub, upcoming)}." if upcoming else ""
     return _answer(
         "Subscribed", f"The **{escape(deal.deal.title)}** briefing will be posted in `{target}` {when}.{nxt}"
@@ -101,32 +115,21 @@ async def handle(command: Command, ctx: Context) -> Reply:
 
 
 async def handle_unsubscribe(command: Command, ctx: Context) -> Reply:
-    app = app_of(ctx)
+    async with state_of(ctx, "Subscriptions") as state:
+        return await _handle_unsubscribe_with(command, ctx, state)
+
+
+async def _handle_unsubscribe_with(command: Command, ctx: Context, state: State) -> Reply:
+    from bot.state import subscriptions
+
     deal = resolve_deal(command, ctx, command.arg or None)
     target = target_option(command, ctx)
-    if any((s.target, s.deal) == (str(target), deal.id) for s in app.settings.subscriptions):
+    if any((s.target, s.deal) == (str(target), deal.id) for s in ctx.ports.configured_subscriptions):
         raise BadArgument(f"{target} gets {deal.id} from the config file; remove it from config/briefbot.yaml.")
-    state: State = await app.open_state()
     if not await subscriptions.delete(state, str(target), deal.id):
         raise BadArgument(f"{target} has no daily briefing of {deal.id}.")
-    await nudge(app)
+    await apply_now(ctx)
     return _answer("Unsubscribed", f"No more daily **{escape(deal.id)}** briefings in `{target}`.")
-
-
-def app_of(ctx: Context) -> Any:
-    app = ctx.services.get("app")
-    if app is None:
-        raise BriefbotError("Subscriptions need the running bot and its state database.")
-    return app
-
-
-def now_of(app: Any) -> dt.datetime:
-    """The scheduler's clock when one runs (so tests on a controlled clock agree), else the real one."""
-    for service in getattr(app, "services", []):
-        if hasattr(service, "next_fire_time") and callable(getattr(service, "now", None)):
-            when: dt.datetime = service.now()
-            return when
-    return dt.datetime.now(dt.UTC)
 
 
 def target_option(command: Command, ctx: Context) -> Target:
@@ -137,34 +140,6 @@ def target_option(command: Command, ctx: Context) -> Target:
         return Target.parse(raw)
     except ValueError as exc:
         raise BadArgument(str(exc)) from None
-
-
-async def nudge(app: Any) -> None:
-    """Apply a change on this replica now; the others pick it up on their next reload (within a minute)."""
-    for service in getattr(app, "services", []):
-        reload = getattr(service, "reload", None)
-        if reload is not None and hasattr(service, "next_fire_time"):
-            await reload()
-
-
-def describe(sub: Subscription) -> str:
-    return f"at {sub.time} {sub.timezone}, {days_label(sub.days)}" + (
-        f", except {', '.join(d.isoformat() for d in sub.skip_dates)}" if sub.skip_dates else ""
-    )
-
-
-def local_time(sub: Subscription, when: dt.datetime) -> str:
-    """``Tue 6 May 2025 08:00`` in the subscription's time zone."""
-    local = when.astimezone(ZoneInfo(sub.timezone))
-    return f"{local:%a} {local.day} {local:%b %Y %H:%M}"
-
-
-def days_label(days: tuple[str, ...]) -> str:
-    if list(days) == list(DAYS):
-        return "every day"
-    if list(days) == list(DAYS[:5]):
-        return "Monday to Friday"
-    return ", ".join(d.capitalize() for d in days)
 
 
 def parse_days(text: str) -> list[str]:
@@ -211,8 +186,8 @@ def _config(command: Command, target: str, deal: str, default_zone: str) -> Subs
         raise BadArgument(problems) from None
 
 
-async def _cannot_post(app: Any, target: Target) -> Reply | None:
-    delivery = app.deliveries.get(target.platform)
+async def _cannot_post(ctx: Context, target: Target) -> Reply | None:
+    delivery = ctx.ports.deliveries.get(target.platform)
     if delivery is None:
         raise BadArgument(f"Briefbot is not connected to {target.platform}, so it cannot post in {target}.")
     if not isinstance(delivery, ChecksTargets):

@@ -6,7 +6,7 @@ Anyone can watch a topic for themselves (alerts come by direct message); admins 
 
 from __future__ import annotations
 
-import datetime as dt
+from typing import TYPE_CHECKING
 
 from bot.commands import Command, CommandSpec, Param, ParamKind
 from bot.context import Context
@@ -14,11 +14,13 @@ from bot.errors import BadArgument, UserError
 from bot.markup import escape
 from bot.reply import Reply, Section
 from bot.router import CommandDef
-from bot.state import State, watches
 from bot.store.index import EntityKind
 from bot.targets import Target
 from handlers.common import found, topic_scope
-from handlers.subscribe import app_of
+from handlers.running import state_of
+
+if TYPE_CHECKING:
+    from bot.state import State
 
 CHANNEL = Param("channel", ParamKind.TARGET, "Alert a channel instead of you: `here` or a target (admins)")
 SPEC = CommandSpec(
@@ -63,8 +65,13 @@ def watcher(command: Command, ctx: Context) -> Target:
 
 
 async def handle(command: Command, ctx: Context) -> Reply:
-    app = app_of(ctx)
-    state: State = await app.open_state()
+    async with state_of(ctx, "Watching topics") as state:
+        return await _handle_with(command, ctx, state)
+
+
+async def _handle_with(command: Command, ctx: Context, state: State) -> Reply:
+    from bot.state import watches
+
     who = watcher(command, ctx)
     if not command.arg:
         mine = await watches.all_watches(state, target=str(who))
@@ -80,7 +87,7 @@ async def handle(command: Command, ctx: Context) -> Reply:
     )
     assert entity.deal_id is not None
     added = await watches.add(
-        state, str(who), entity.deal_id, entity.id, created_by=ctx.user, now=dt.datetime.now(dt.UTC)
+        state, str(who), entity.deal_id, entity.id, created_by=ctx.user, now=ctx.ports.clock.now()
     )
     where = "you, by direct message" if who != ctx.target and who.is_direct else f"`{who}`"
     verb = "Watching" if added else "Already watching"
@@ -91,8 +98,13 @@ async def handle(command: Command, ctx: Context) -> Reply:
 
 
 async def handle_unwatch(command: Command, ctx: Context) -> Reply:
-    app = app_of(ctx)
-    state: State = await app.open_state()
+    async with state_of(ctx, "Watching topics") as state:
+        return await _handle_unwatch_with(command, ctx, state)
+
+
+async def _handle_unwatch_with(command: Command, ctx: Context, state: State) -> Reply:
+    from bot.state import watches
+
     who = watcher(command, ctx)
     entity = found(
         ctx.store.index.lookup(EntityKind.TOPIC, command.arg, deal_id=topic_scope(command, ctx), viewer=ctx.viewer),

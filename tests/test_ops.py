@@ -93,7 +93,7 @@ def test_status_cli_reads_files_when_no_bot_runs(tmp_path: Path, monkeypatch) ->
 async def test_health_and_reload_commands(tmp_path: Path) -> None:
     import datetime as dt
 
-    from bot.context import Context
+    from bot.context import Context, Ports
     from bot.render_text import render_text
     from bot.router import Router
     from handlers import health
@@ -103,7 +103,7 @@ async def test_health_and_reload_commands(tmp_path: Path) -> None:
     router = Router([health.COMMAND, reload_cmd.COMMAND])
 
     def ctx(admin: bool) -> Context:
-        return Context(store=live.current, today=dt.date(2025, 5, 2), is_admin=admin, services={"live_store": live})
+        return Context(store=live.current, today=dt.date(2025, 5, 2), is_admin=admin, ports=Ports(live_store=live))
 
     (tmp_path / FISH).write_text(FILES[FISH].replace("status: in_talks", "status: oops"))
     refused = await router.handle_text("/reload", ctx(admin=False))

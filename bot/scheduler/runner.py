@@ -18,9 +18,9 @@ from bot.delivery import Delivery
 from bot.errors import PermanentDeliveryError
 from bot.posting import Poster, PostKind, PostOutcome, PostRequest
 from bot.reply import Reply, Section, Tone
+from bot.schedule_plan import local_date, post_key
 from bot.scheduler.killpoints import kill_point
 from bot.scheduler.options import SchedulerOptions
-from bot.scheduler.plan import local_date, post_key
 from bot.state import State, claims, snapshots, subscriptions
 from bot.state.subscriptions import Subscription
 from bot.store import Store

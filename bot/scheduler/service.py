@@ -28,25 +28,22 @@ import socket
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED, EVENT_JOB_MISSED, EVENT_JOB_SUBMITTED
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
+from bot import schedule_plan as plan
 from bot.briefing import BriefingOptions
 from bot.config import SubscriptionConfig
 from bot.delivery import Delivery
-from bot.scheduler import plan
 from bot.scheduler.killpoints import kill_point
 from bot.scheduler.options import SchedulerOptions
 from bot.scheduler.runner import BriefingRunner, Now, Result, Sleep
 from bot.state import State, claims, subscriptions
 from bot.state.subscriptions import Subscription
 from bot.store import Store
-
-if TYPE_CHECKING:
-    from bot.app import App
 
 log = logging.getLogger(__name__)
 RELOAD_JOB = "briefbot:reload"
@@ -80,8 +77,10 @@ class BriefingScheduler:
         claimant: str | None = None,
         on_result: Callable[[str, Result], None] | None = None,
         commit: Callable[[], str | None] = lambda: None,
+        frozen_note: str | None = None,
     ) -> None:
         self._commit = commit
+        self.frozen_note = frozen_note  # set when the store is frozen at a date: then nothing is posted
         self._open_state = open_state
         self._store = store
         self._deliveries = deliveries
@@ -105,30 +104,6 @@ class BriefingScheduler:
         self.results: list[tuple[str, Result]] = []  # (post key, result), for logs and tests
         self._on_result = on_result
 
-    @classmethod
-    def from_app(cls, app: App, **overrides: Any) -> BriefingScheduler:
-        settings = app.settings
-        timing = settings.scheduler
-        overrides.setdefault(
-            "options",
-            SchedulerOptions(
-                grace=dt.timedelta(minutes=timing.grace_minutes),
-                lease=dt.timedelta(seconds=timing.lease_seconds),
-                reload_seconds=float(timing.reload_seconds),
-                delivery_attempts=timing.delivery_attempts,
-            ),
-        )
-        return cls(
-            open_state=app.open_state,
-            store=lambda: app.live_store.current,
-            deliveries=app.deliveries,
-            configured=settings.subscriptions,
-            briefing_options=app.briefing_options,
-            maintainers=settings.maintainers_channel,
-            commit=lambda: getattr(app.live_store, "commit", None),
-            **overrides,
-        )
-
     @property
     def subscriptions(self) -> list[Subscription]:
         return list(self._subs.values())
@@ -136,6 +111,8 @@ class BriefingScheduler:
     async def start(self) -> None:
         if self._scheduler is not None:
             return  # once per process: a platform reconnect must never start a second scheduler
+        if self.frozen_note is not None:
+            log.warning("no daily briefings: %s", self.frozen_note)
         state = await self._open_state()
         self._runner = BriefingRunner(
             state=state,
@@ -186,7 +163,8 @@ class BriefingScheduler:
         except Exception:
             log.exception("could not read subscriptions; keeping the current jobs")
             return
-        active = {s.key: s for s in subs if not s.paused}
+        # A frozen store posts nothing (bot.clock): subscriptions are kept, and no job is scheduled for them.
+        active = {} if self.frozen_note else {s.key: s for s in subs if not s.paused}
         for key in set(self._signatures) - set(active):
             self._scheduler.remove_job(self._job_id(key))
             del self._signatures[key]

@@ -14,7 +14,7 @@ import hashlib
 import json
 import logging
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from bot.background import BackgroundTask
 from bot.delivery import Delivery, deliver_with_retry
@@ -28,9 +28,6 @@ from bot.store import Store
 from bot.store.dates import ApproxDate
 from bot.store.model import status_label
 from bot.targets import Target
-
-if TYPE_CHECKING:
-    from bot.app import App
 
 log = logging.getLogger(__name__)
 LEASE = dt.timedelta(minutes=2)
@@ -86,17 +83,6 @@ class WatchAlerts(BackgroundTask):
         self._sleep = sleep
         self.interval = interval
         self._last: Store | None = None
-
-    @classmethod
-    def from_app(cls, app: App, *, claimant: str, **overrides: Any) -> WatchAlerts:
-        return cls(
-            open_state=app.open_state,
-            store=lambda: app.live_store.current,
-            deliveries=app.deliveries,
-            claimant=claimant,
-            now=overrides.pop("now", lambda: dt.datetime.now(dt.UTC)),
-            **overrides,
-        )
 
     async def run(self) -> None:
         while True:

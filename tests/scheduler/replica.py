@@ -4,7 +4,7 @@
         --lease SECONDS --subscriptions JSON
 
 It builds the real App from settings (bundled store, the given state database and subscriptions), registers a
-delivery that posts to the fake platform over HTTP, and runs the scheduler built by ``BriefingScheduler.from_app``
+delivery that posts to the fake platform over HTTP, and runs the scheduler built by ``App.build_scheduler``
 on a clock shifted by ``--offset`` seconds (APScheduler included), so the test chooses which morning it is.
 It prints one JSON line per event (``ready``, then ``{"key", "result"}`` per briefing run) and stops on SIGTERM.
 Named kill points come from ``BRIEFBOT_KILL_AT`` (see bot.scheduler.killpoints).
@@ -23,11 +23,12 @@ from typing import Any
 import httpx
 
 from bot.app import App
+from bot.clock import Clock
 from bot.config import BUNDLED_STORE, HttpConfig, Settings, SubscriptionConfig
 from bot.errors import TransientDeliveryError
 from bot.render_text import render_text
 from bot.reply import Reply
-from bot.scheduler import BriefingScheduler, SchedulerOptions
+from bot.scheduler import SchedulerOptions
 from bot.targets import Target
 from tests.scheduler.helpers import apscheduler_clock
 
@@ -76,13 +77,11 @@ async def main(args: argparse.Namespace) -> None:
     settings = Settings(
         store=BUNDLED_STORE, state_url=args.state_url, subscriptions=subs, http=HttpConfig(enabled=False)
     )
-    app = App(settings)
+    app = App(settings, clock=Clock(now=clock.now))
     delivery = HttpDelivery(args.platform)
     app.deliveries["slack"] = delivery
     await app.open_state()
-    scheduler = BriefingScheduler.from_app(
-        app,
-        now=clock.now,
+    scheduler = app.build_scheduler(
         options=SchedulerOptions(lease=dt.timedelta(seconds=args.lease)),
         on_result=lambda key, result: emit(key=key, result=str(result)),
     )

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot.app import App
+from bot.clock import Clock
 from bot.config import BUNDLED_STORE, HttpConfig, Settings, SubscriptionConfig
 from bot.render_text import render_text
 from bot.reply import Tone
@@ -42,10 +43,8 @@ class Bot:
 
     async def start_scheduler(self) -> BriefingScheduler:
         options = SchedulerOptions(lease=dt.timedelta(minutes=2))
-        self.scheduler = BriefingScheduler.from_app(
-            self.app, now=self.clock.now, sleep=self.clock.sleep, options=options
-        )
-        self.app.services.append(self.scheduler)  # where /subscribe finds it to apply a change at once
+        # built by the app, so /subscribe finds it (the scheduler port) to apply a change at once
+        self.scheduler = self.app.build_scheduler(sleep=self.clock.sleep, options=options)
         await self.scheduler.start()
         await self.scheduler.run_pending()
         return self.scheduler
@@ -72,7 +71,7 @@ def make_bot(tmp_path: Path, clock: ControlledClock, *subscriptions: Subscriptio
         timezone="America/Toronto",
         http=HttpConfig(enabled=False),
     )
-    app = App(settings)
+    app = App(settings, clock=Clock(timezone=settings.timezone, now=clock.now))
     delivery = RecordingDelivery(clock)
     app.deliveries["slack"] = delivery
     return Bot(app, clock, delivery, store_dir)
@@ -110,7 +109,7 @@ async def test_subscribe_then_the_schedule_shows_it_and_it_is_posted(bot: Bot) -
 
 async def test_another_replica_picks_up_a_chat_subscription_within_a_minute(bot: Bot, tmp_path: Path) -> None:
     other = make_bot(tmp_path, bot.clock)  # same database, a second process in all but name
-    replica = BriefingScheduler.from_app(other.app, now=bot.clock.now, sleep=bot.clock.sleep)
+    replica = other.app.build_scheduler(sleep=bot.clock.sleep)
     await replica.start()
     try:
         assert replica.next_fire_time() is None
@@ -203,7 +202,7 @@ async def test_watch_alerts_by_direct_message_once_across_replicas(bot: Bot) -> 
     assert "Watching U.S. tariffs on Canadian goods" in answer and "by direct message" in answer
     assert "Only Briefbot admins" in await bot.ask("/watch dairy channel:here", user="UREADER")
     assert "Watching" in await bot.ask("/watch dairy channel:here")
-    alerts = [WatchAlerts.from_app(bot.app, claimant=name, now=bot.clock.now, sleep=bot.clock.sleep) for name in "ab"]
+    alerts = [bot.app.build_watch_alerts(claimant=name, sleep=bot.clock.sleep) for name in "ab"]
     assert [await a.check() for a in alerts] == [0, 0]  # first look: remember the topics as they are
 
     deal = bot.store_dir / "deals" / "canada-us"

@@ -15,8 +15,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot import schedule_plan as plan
 from bot.config import DAYS, SubscriptionConfig
-from bot.scheduler import plan
 from bot.state.claims import PostState
 from bot.state.subscriptions import Subscription
 from tests.scheduler.conftest import Harness, sub

@@ -20,12 +20,15 @@ Fire times are returned in UTC, so that arithmetic on them (the grace deadline) 
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.base import BaseTrigger
 
 from bot.config import DAYS
-from bot.state.subscriptions import Subscription
+
+if TYPE_CHECKING:
+    from bot.state.subscriptions import Subscription
 
 LOOKBACK = dt.timedelta(days=8)  # a weekly subscription's last run is at most 7 days back
 _SEARCH_DAYS = 15  # a weekly run is at most 7 days ahead; a date with no run (Apia 2011) adds one more
