@@ -30,12 +30,13 @@ from bot.router import CommandDef, Router
 from bot.state import State, open_state
 from bot.store.gitsync import GitSync
 from bot.store.live import LiveStore
-from bot.store.watch import StoreWatcher
+from bot.store.reloader import StoreWatcher
 from bot.targets import CONSOLE, Target
 from handlers import ALL_COMMANDS
 
 if TYPE_CHECKING:
-    from bot.scheduler import BriefingScheduler, WatchAlerts
+    from bot.alerts import WatchAlerts
+    from bot.scheduler import BriefingScheduler
 
 log = logging.getLogger(__name__)
 
@@ -185,7 +186,9 @@ class App:
         """Live reload, and alerts to the maintainers' channel when a file is held back or fixed."""
         if self.settings.maintainers_channel:
             target = Target.parse(self.settings.maintainers_channel)
-            alerts = MaintainerAlerts(target, self.deliveries, asyncio.get_running_loop(), open_state=self.open_state)
+            alerts = MaintainerAlerts(
+                target, self.deliveries, asyncio.get_running_loop(), open_state=self.open_state, now=self.clock.now
+            )
             self.live_store.subscribe(alerts)
         services: list[Service] = [StoreWatcher(self.live_store)] if self.settings.watch else []
         if self.git_sync is not None:
@@ -229,7 +232,7 @@ class App:
 
     def build_watch_alerts(self, *, claimant: str, **overrides: Any) -> WatchAlerts:
         """/watch alerts on this app's state, store and deliveries (``overrides``: a test's clock)."""
-        from bot.scheduler import WatchAlerts
+        from bot.alerts import WatchAlerts
 
         overrides.setdefault("now", self.clock.now)
         return WatchAlerts(

@@ -61,17 +61,27 @@ class RecordingDelivery:
 
 
 async def test_maintainers_hear_once_when_a_file_breaks_and_once_when_fixed(tmp_path: Path) -> None:
-    live = LiveStore(write_store(tmp_path))
+    from bot.state import open_state
+
+    live = LiveStore(write_store(tmp_path / "store"))
+    state = await open_state(f"sqlite+aiosqlite:///{tmp_path}/state.db")
     delivery = RecordingDelivery()
-    alerts = MaintainerAlerts(Target.parse("slack:T1:CMAINT"), {"slack": delivery}, asyncio.get_running_loop())
+
+    async def the_state():  # type: ignore[no-untyped-def]
+        return state
+
+    alerts = MaintainerAlerts(
+        Target.parse("slack:T1:CMAINT"), {"slack": delivery}, asyncio.get_running_loop(), open_state=the_state
+    )
     live.subscribe(alerts)
     broken = FILES[FISH].replace("status: in_talks", "status: oops")
-    (tmp_path / FISH).write_text(broken)
+    (live.root / FISH).write_text(broken)
     await asyncio.to_thread(live.apply, [FISH])
     await asyncio.to_thread(live.apply, [FISH])  # same problem again: no second alert
-    (tmp_path / FISH).write_text(FILES[FISH])
+    (live.root / FISH).write_text(FILES[FISH])
     await asyncio.to_thread(live.apply, [FISH])
     await alerts.drain()
+    await state.close()
     assert [p[1].title for p in delivery.posts] == [f"Store file held back: {FISH}", f"Fixed: {FISH}"]
     assert all(p[0] == "slack:T1:CMAINT" for p in delivery.posts)
     assert "'status'" in delivery.posts[0][1].sections[0].text
@@ -146,17 +156,19 @@ async def test_two_replicas_tell_the_maintainers_once(tmp_path: Path) -> None:
     async def shared_state():  # type: ignore[no-untyped-def]
         return state
 
-    for name, live in (("a", live_a), ("b", live_b)):
-        live.subscribe(
-            MaintainerAlerts(
-                Target.parse("slack:T1:CMAINT"), {"slack": delivery}, loop, open_state=shared_state, claimant=name
-            )
+    replicas = [
+        MaintainerAlerts(
+            Target.parse("slack:T1:CMAINT"), {"slack": delivery}, loop, open_state=shared_state, claimant=name
         )
+        for name in "ab"
+    ]
+    for live, alerts in zip((live_a, live_b), replicas, strict=True):
+        live.subscribe(alerts)
     for live in (live_a, live_b):
         (live.root / FISH).write_text(FILES[FISH].replace("status: in_talks", "status: oops"))
         await asyncio.to_thread(live.apply, [FISH])
-    for _ in range(200):
-        await asyncio.sleep(0.01)
+    for alerts in replicas:
+        await alerts.drain()  # both replicas have tried: one posted, the other found the key claimed
     assert [p[1].title for p in delivery.posts] == [f"Store file held back: {FISH}"]
     await state.close()
 

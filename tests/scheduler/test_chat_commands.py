@@ -11,12 +11,13 @@ from pathlib import Path
 
 import pytest
 
+from bot.alerts import WatchAlerts
 from bot.app import App
 from bot.clock import Clock
 from bot.config import BUNDLED_STORE, HttpConfig, Settings, SubscriptionConfig
 from bot.render_text import render_text
 from bot.reply import Tone
-from bot.scheduler import BriefingScheduler, SchedulerOptions, WatchAlerts
+from bot.scheduler import BriefingScheduler, SchedulerOptions
 from bot.state import claims, snapshots
 from bot.state.claims import PostState
 from bot.targets import Target

@@ -20,7 +20,7 @@ import pytest
 
 from bot.store import load_store
 from bot.store.live import LiveStore
-from bot.store.watch import StoreWatcher
+from bot.store.reloader import StoreWatcher
 from tests.store.minimal import FILES, write_store
 
 FISH = "deals/north-south/topics/fish.md"

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.store.live import LiveStore, StoreEvent
-from bot.store.watch import StoreWatcher
+from bot.store.reloader import StoreWatcher
 from tests.store.minimal import FILES, write_store
 
 FISH = "deals/north-south/topics/fish.md"

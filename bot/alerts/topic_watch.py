@@ -17,20 +17,19 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from bot.background import BackgroundTask
-from bot.delivery import Delivery, deliver_with_retry
-from bot.errors import DeliveryError
+from bot.delivery import Delivery
 from bot.markup import escape
+from bot.posting import Poster, PostKind, PostOutcome, PostRequest
+from bot.posting.poster import Now, Sleep
 from bot.reply import Choice, Reply, Section
-from bot.scheduler.runner import Now, Sleep
-from bot.state import State, claims, watches
-from bot.state.claims import Outcome, PostState
+from bot.state import State, watches
 from bot.store import Store
 from bot.store.dates import ApproxDate
 from bot.store.model import status_label
 from bot.targets import Target
 
 log = logging.getLogger(__name__)
-LEASE = dt.timedelta(minutes=2)
+ALERT_WINDOW = dt.timedelta(minutes=30)  # an alert not out within this is dropped (and logged), not sent late
 
 
 def topic_state(store: Store, deal_id: str, topic_id: str) -> dict[str, Any] | None:
@@ -116,36 +115,25 @@ class WatchAlerts(BackgroundTask):
 
     async def _alert(self, state: State, watch: watches.Watch, current: dict[str, Any], lines: list[str]) -> bool:
         digest = hashlib.sha1(json.dumps(current, sort_keys=True).encode()).hexdigest()[:12]
-        key = f"{watch.target}|{watch.deal}/{watch.topic}|alert|{digest}"
-        target = Target.parse(watch.target)
-        delivery = self._deliveries.get(target.platform)
-        if delivery is None:
-            return False
-        claim = await claims.claim(
-            state,
-            key,
-            kind="alert",
-            target=watch.target,
-            deal=f"{watch.deal}/{watch.topic}",
-            local_date=self.now().date(),
-            claimant=self.claimant,
-            now=self.now(),
-            lease=LEASE,
-        )
-        if claim.outcome is not Outcome.WON:
-            return False  # another replica has it (an alert is short-lived: no takeover)
         reply = Reply(
             title=f"Change in {current['title']}",
             sections=(Section(text="\n".join(lines)),),
             choices=(Choice("Full status", f"/status {watch.topic} deal:{watch.deal}"),),
             footer=(f"You are watching {watch.topic}; /unwatch {watch.topic} to stop.",),
         ).shared()
-        await claims.mark_sending(state, key, self.claimant, now=self.now(), lease=LEASE)
-        try:
-            message_id = await deliver_with_retry(delivery, target, reply, key, attempts=3, sleep=self._sleep)
-        except DeliveryError as exc:
-            await claims.finish(state, key, self.claimant, PostState.FAILED, now=self.now(), error=str(exc))
-            log.warning("watch alert %s failed: %s", key, exc)
-            return False
-        await claims.finish(state, key, self.claimant, PostState.SENT, now=self.now(), message_id=message_id)
-        return True
+        request = PostRequest(
+            kind=PostKind.WATCH_ALERT,
+            key=f"{watch.target}|{watch.deal}/{watch.topic}|alert|{digest}",
+            target=Target.parse(watch.target),
+            deal=f"{watch.deal}/{watch.topic}",
+            local_date=self.now().date(),
+            deadline=self.now() + ALERT_WINDOW,
+            reply=reply,
+        )
+        poster = Poster(
+            state=state, deliveries=self._deliveries, claimant=self.claimant, now=self.now, sleep=self._sleep
+        )
+        result = await poster.post(request)
+        if not result.delivered and result.outcome not in (PostOutcome.DONE, PostOutcome.NOT_OURS):
+            log.warning("watch alert %s: %s", request.key, result.error or result.outcome)
+        return result.delivered

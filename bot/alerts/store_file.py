@@ -6,17 +6,19 @@ import asyncio
 import datetime as dt
 import hashlib
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 
-from bot.delivery import Delivery, deliver_with_retry
-from bot.errors import DeliveryError
+from bot.clock import utcnow
+from bot.delivery import Delivery
 from bot.markup import escape
+from bot.posting import Poster, PostKind, PostOutcome, PostRequest
 from bot.reply import Reply, Section, Tone, Visibility
-from bot.state import State, claims
+from bot.state import State
 from bot.store.live import StoreEvent
 from bot.targets import Target
 
 log = logging.getLogger(__name__)
+ALERT_WINDOW = dt.timedelta(minutes=30)  # retried within this; after it the problem is in the log and /health
 
 
 def alert_reply(event: StoreEvent) -> Reply:
@@ -38,24 +40,27 @@ def alert_reply(event: StoreEvent) -> Reply:
 class MaintainerAlerts:
     """A LiveStore listener; reloads may run in a worker thread, so posting is handed to the event loop.
 
-    With ``open_state``, every replica that sees the same problem claims the same key in the post log first, so
-    the maintainers hear about it once, not once per replica.
+    Every replica that sees the same problem posts under the same key through the post-once path
+    (:mod:`bot.posting`), so the maintainers hear about it once, not once per replica, and an alert that fails
+    is retried and recorded as failed, never as told.
     """
 
     def __init__(
         self,
         target: Target,
-        deliveries: dict[str, Delivery],
+        deliveries: Mapping[str, Delivery],
         loop: asyncio.AbstractEventLoop,
         *,
-        open_state: Callable[[], Awaitable[State]] | None = None,
+        open_state: Callable[[], Awaitable[State]],
         claimant: str = "",
+        now: Callable[[], dt.datetime] = utcnow,
     ) -> None:
         self.target = target
         self.deliveries = deliveries
         self.loop = loop
         self.open_state = open_state
         self.claimant = claimant or f"alerts-{id(self):x}"
+        self.now = now
         self.sent: list[Reply] = []
         self._tasks: set[asyncio.Task[None]] = set()
 
@@ -75,35 +80,23 @@ class MaintainerAlerts:
         task.add_done_callback(self._tasks.discard)
 
     async def _post(self, reply: Reply, event: StoreEvent) -> None:
-        delivery = self.deliveries.get(self.target.platform)
-        if delivery is None:
-            log.warning("no %s delivery for the maintainers' channel %s", self.target.platform, self.target)
-            return
         digest = hashlib.sha1("\n".join(map(str, event.problems)).encode()).hexdigest()[:12]
-        key = f"{self.target}|store|{event.path}|{event.kind}|{digest}"
-        state = await self.open_state() if self.open_state else None
-        now = dt.datetime.now(dt.UTC)
-        if state is not None:
-            won = await claims.claim(
-                state,
-                key,
-                kind="store-alert",
-                target=str(self.target),
-                deal="(store)",
-                local_date=now.date(),
-                claimant=self.claimant,
-                now=now,
-                lease=dt.timedelta(minutes=5),
-            )
-            if won.outcome is not claims.Outcome.WON:
-                return  # another replica is telling them (or already has)
-        try:
-            message_id = await deliver_with_retry(delivery, self.target, reply, key)
+        now = self.now()
+        request = PostRequest(
+            kind=PostKind.STORE_ALERT,
+            key=f"{self.target}|store|{event.path}|{event.kind}|{digest}",
+            target=self.target,
+            deal="(store)",
+            local_date=now.date(),
+            deadline=now + ALERT_WINDOW,
+            reply=reply,
+        )
+        state = await self.open_state()
+        poster = Poster(state=state, deliveries=self.deliveries, claimant=self.claimant, now=self.now)
+        result = await poster.post(request)
+        if result.delivered:
             self.sent.append(reply)
-        except DeliveryError as exc:
-            log.error("could not tell the maintainers' channel %s: %s", self.target, exc)
-            if state is not None:
-                await claims.finish(state, key, self.claimant, claims.PostState.FAILED, now=now, error=str(exc))
-            return
-        if state is not None:
-            await claims.finish(state, key, self.claimant, claims.PostState.SENT, now=now, message_id=message_id)
+        elif result.outcome is PostOutcome.NOT_OURS:
+            log.warning("no %s delivery for the maintainers' channel %s", self.target.platform, self.target)
+        elif result.outcome is not PostOutcome.DONE:
+            log.error("could not tell the maintainers' channel %s: %s", self.target, result.error or result.outcome)
