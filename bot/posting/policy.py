@@ -22,6 +22,7 @@ class RetryPolicy:
     late_commit: dt.timedelta = dt.timedelta(seconds=60)
     look_interval: float = 15.0  # seconds between those looks
     heartbeat: float = 20.0  # real seconds between lease renewals while a call is in flight
+    busy_poll: float = 1.0  # seconds between looks at a claim another replica holds (it usually closes soon)
 
     def __post_init__(self) -> None:
         if self.call_timeout >= self.lease.total_seconds():

@@ -117,7 +117,8 @@ class Poster:
             if self.now() > request.deadline + self.policy.lease:
                 return None
             until = claim.post.lease_until or self.now()
-            await self.sleep(max((until - self.now()).total_seconds() + 0.05, 0.05))
+            remaining = (until - self.now()).total_seconds() + 0.05
+            await self.sleep(min(max(remaining, 0.05), self.policy.busy_poll))
 
     async def _send(self, delivery: Delivery, request: PostRequest, reply: Reply) -> PostResult:
         key, target, policy = request.key, request.target, self.policy
