@@ -6,9 +6,9 @@ user, since Discord keeps one DM channel per user and bot.
 
 A post is one embed with the idempotency key in its footer, sent with a nonce derived from the key and
 ``enforce_nonce``, so Discord itself returns the earlier message when the same post is repeated within minutes.
-Errors are translated, never retried here (``deliver_with_retry`` owns retries; discord.py's own rate-limit
-handling still applies): a channel the bot cannot see or post to, or one that is gone, is a permanent error
-with a reason; a 5xx, a timeout or a dropped connection is transient.
+Errors are translated, never retried here (:mod:`bot.posting` owns retries; discord.py's own retries are made
+safe by that nonce): a channel the bot cannot see or post to, or one that is gone, is a permanent error with a
+reason; a 5xx, a timeout or a dropped connection is transient and uncertain (the post is looked for by its key).
 """
 
 from __future__ import annotations
@@ -163,8 +163,10 @@ def _raise_delivery_error(exc: BaseException, target: Target) -> NoReturn:
             target=where,
             reason=reason,
         ) from exc
-    if isinstance(exc, discord.DiscordServerError):
-        raise TransientDeliveryError(f"Discord server error {exc.status} for {where}", target=where) from exc
+    if isinstance(exc, discord.DiscordServerError):  # the post may have landed: look for its nonce before reposting
+        raise TransientDeliveryError(
+            f"Discord server error {exc.status} for {where}", target=where, uncertain=True
+        ) from exc
     if isinstance(exc, discord.HTTPException):
         if exc.status == 429:
             raise TransientDeliveryError(f"Discord rate limit for {where}", target=where) from exc
@@ -174,7 +176,9 @@ def _raise_delivery_error(exc: BaseException, target: Target) -> NoReturn:
             reason=_REASONS.get(exc.code, f"http_{exc.status}"),
         ) from exc
     if isinstance(exc, aiohttp.ClientError | asyncio.TimeoutError | OSError):
-        raise TransientDeliveryError(f"could not reach Discord for {where}: {exc!r}", target=where) from exc
+        raise TransientDeliveryError(
+            f"could not reach Discord for {where}: {exc!r}", target=where, uncertain=True
+        ) from exc
     raise exc
 
 

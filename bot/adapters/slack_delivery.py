@@ -7,20 +7,21 @@
 - Direct messages: a target whose channel is ``@U123`` is opened with ``conversations.open`` first.
 - :meth:`SlackDelivery.check` tells a new subscription up front that the bot cannot post there.
 
-Retries live in :func:`bot.delivery.deliver_with_retry`; this module only classifies failures. The web client
-it is given carries the SDK's own rate-limit and server-error retry handlers (see :func:`make_web_client`), which
-wait out a ``Retry-After`` once before a 429 ever reaches us.
+Retries of posts live in :mod:`bot.posting` only; this module classifies failures, and says when a post may exist
+although the call failed (``uncertain``: a dropped connection, a timeout, a 5xx). The web client's SDK retry
+handlers (see :func:`make_web_client`) never repeat ``chat.postMessage``: a connection dropped after Slack recorded a
+post made the SDK post it twice, and a ``Retry-After`` waited out inside the SDK outlived the claim's lease.
 """
 
 from __future__ import annotations
 
 import logging
-from collections import OrderedDict
 from collections.abc import Awaitable, Mapping
 from typing import Any, TypeVar
 
 import aiohttp
 from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.async_handler import AsyncRetryHandler
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
     AsyncRateLimitErrorRetryHandler,
@@ -65,22 +66,30 @@ T = TypeVar("T")
 
 
 def make_web_client(token: str, base_url: str, *, timeout: int = 30) -> AsyncWebClient:
-    """An ``AsyncWebClient`` for ``base_url`` (GovSlack, tests) that waits out rate limits and retries 5xx once."""
+    """An ``AsyncWebClient`` for ``base_url`` (GovSlack, tests) whose SDK retries (connection errors, rate limits,
+    one 5xx) apply to every call except those that create a post."""
     return AsyncWebClient(
         token=token,
         base_url=base_url if base_url.endswith("/") else base_url + "/",  # the SDK joins paths onto it
         timeout=timeout,
         retry_handlers=[
-            AsyncConnectionErrorRetryHandler(),
-            AsyncRateLimitErrorRetryHandler(max_retry_count=1),
+            _ConnectionErrorRetryHandler(),
+            _RateLimitErrorRetryHandler(max_retry_count=1),
             _ServerErrorRetryHandler(max_retry_count=1),
         ],
     )
 
 
-class _ServerErrorRetryHandler(AsyncServerErrorRetryHandler):
-    """The SDK's 5xx retry, except for ``chat.postMessage``: a post answered with a 5xx may have landed, so
-    :meth:`SlackDelivery.deliver` looks it up by its key before posting again instead of repeating it blindly."""
+POST_CREATING_METHODS = ("chat.postMessage",)
+
+
+def _creates_post(request: HttpRequest) -> bool:
+    return request.url.rstrip("/").rsplit("/", 1)[-1] in POST_CREATING_METHODS
+
+
+class _NeverRepeatsPosts(AsyncRetryHandler):
+    """Mixed into each SDK retry handler: a call that creates a post is never repeated by the SDK; the post-once
+    path decides, after looking for the post by its key."""
 
     async def _can_retry_async(
         self,
@@ -90,9 +99,21 @@ class _ServerErrorRetryHandler(AsyncServerErrorRetryHandler):
         response: HttpResponse | None = None,
         error: Exception | None = None,
     ) -> bool:
-        if request.url.rstrip("/").endswith("/chat.postMessage"):
+        if _creates_post(request):
             return False
-        return await super()._can_retry_async(state=state, request=request, response=response, error=error)
+        return bool(await super()._can_retry_async(state=state, request=request, response=response, error=error))
+
+
+class _ConnectionErrorRetryHandler(_NeverRepeatsPosts, AsyncConnectionErrorRetryHandler):
+    pass
+
+
+class _RateLimitErrorRetryHandler(_NeverRepeatsPosts, AsyncRateLimitErrorRetryHandler):
+    pass
+
+
+class _ServerErrorRetryHandler(_NeverRepeatsPosts, AsyncServerErrorRetryHandler):
+    pass
 
 
 class SlackDelivery:
@@ -102,18 +123,11 @@ class SlackDelivery:
         self.client = client
         self.prefix = prefix
         self._dm_channels: dict[str, str] = {}
-        # Keys whose post may or may not have gone out (timeout, 5xx): look before posting again.
-        self._uncertain: OrderedDict[str, None] = OrderedDict()
 
     async def deliver(self, target: Target, reply: Reply, key: str) -> str:
-        """Post ``reply`` visibly in ``target``; return the message ``ts``."""
+        """Post ``reply`` visibly in ``target``; return the message ``ts``. A failure after which the post may
+        exist raises ``TransientDeliveryError(uncertain=True)``: never post again without looking for ``key``."""
         channel = await self.channel_id(target)
-        if key in self._uncertain:
-            found = await self.find_post(target, key)
-            if found is not None:
-                self._uncertain.pop(key, None)
-                log.info("post %s to %s had gone out after all (%s)", key, target, found)
-                return found
         message = render_message(reply, prefix=self.prefix, share=False)
         try:
             response = await self._call(
@@ -128,10 +142,9 @@ class SlackDelivery:
                 ),
             )
         except TransientDeliveryError as exc:
-            if exc.retry_after is None:  # a rate limit means "not posted"; anything else may have been
-                self._remember_uncertain(key)
-            raise
-        self._uncertain.pop(key, None)
+            if exc.retry_after is not None:  # a rate limit means "not posted"
+                raise
+            raise TransientDeliveryError(str(exc), target=exc.target, uncertain=True) from exc
         return str(response["ts"])
 
     async def update(self, target: Target, message_id: str, reply: Reply, key: str) -> str:
@@ -194,11 +207,6 @@ class SlackDelivery:
             raise delivery_error(exc, target) from exc
         except (aiohttp.ClientError, TimeoutError) as exc:  # asyncio.TimeoutError is TimeoutError on 3.11
             raise TransientDeliveryError(f"Slack could not be reached ({exc!r})", target=str(target)) from exc
-
-    def _remember_uncertain(self, key: str) -> None:
-        self._uncertain[key] = None
-        while len(self._uncertain) > 1000:
-            self._uncertain.popitem(last=False)
 
 
 def delivery_error(exc: SlackApiError, target: Target) -> DeliveryError:

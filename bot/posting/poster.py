@@ -195,7 +195,9 @@ class Poster:
             log.error("%s: %s, and %s cannot be searched: not reposting", key, why, target.platform)
             return await self._close(key, PostState.UNCERTAIN, f"{why}; this platform cannot be searched for the post")
         last_look = since + self.policy.late_commit
-        while True:
+        # Bounded by count as well as by time, so a clock that does not move (a test's) cannot spin here.
+        looks = int(self.policy.late_commit.total_seconds() // max(self.policy.look_interval, 0.001)) + 2
+        for _ in range(looks):
             try:
                 found = await delivery.find_post(target, key)
             except DeliveryError as exc:
@@ -205,8 +207,9 @@ class Poster:
                 await self._finish(key, PostState.SENT, message_id=found)
                 return PostResult(PostOutcome.FOUND, message_id=found)
             if self.now() >= last_look:
-                return None
+                break
             await self._wait_holding(key, min(self.policy.look_interval, (last_look - self.now()).total_seconds()))
+        return None
 
     async def _wait_holding(self, key: str, seconds: float) -> None:
         """Sleep with the claim's lease extended past the wake-up, so no replica takes over meanwhile."""

@@ -1,4 +1,4 @@
-"""The daily briefing scheduler: subscriptions -> daily jobs (``bot.schedule_plan``) -> claim -> brief -> deliver, exactly once.
+"""The daily briefing scheduler: subscriptions -> daily jobs -> claim -> brief -> deliver, exactly once.
 
 ``service`` (the APScheduler side), ``runner`` (one run: skip or compose, then post once through ``bot.posting``),
 ``options`` (the knobs and why), ``killpoints`` (named crash points for the tests).

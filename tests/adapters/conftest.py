@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from bot.adapters.slack import SlackService, build_service
 from bot.app import App
 from bot.config import HttpConfig, Secrets, Settings, SlackConfig
+from bot.delivery import Delivery
+from bot.posting import Poster, PostKind, PostRequest, PostResult, RetryPolicy
+from bot.reply import Reply
 from bot.router import CommandDef
+from bot.state import open_state
+from bot.targets import Target
 from handlers import CORE_COMMANDS
 from tests.fakes.slack_api import FakeSlack
 
@@ -58,3 +65,38 @@ async def started(app: App, fake: FakeSlack) -> SlackService:
     await service.start()
     await fake.connected()
     return service
+
+
+PostOnce = Callable[..., Awaitable[PostResult]]
+
+
+@pytest.fixture
+async def post_once(tmp_path: Path) -> AsyncIterator[PostOnce]:
+    """Post through the one post-once path (bot.posting) on a real SQLite post log, as the scheduler does."""
+    state = await open_state(f"sqlite+aiosqlite:///{tmp_path}/posts.db")
+
+    async def post(
+        delivery: Delivery, target: Target, reply: Reply, key: str, *, sleep: Any = None, policy: Any = None
+    ) -> PostResult:
+        now = dt.datetime.now(dt.UTC)
+        poster = Poster(
+            state=state,
+            deliveries={target.platform: delivery},
+            claimant="test",
+            now=lambda: dt.datetime.now(dt.UTC),
+            sleep=sleep or asyncio.sleep,
+            policy=policy or RetryPolicy(),
+        )
+        request = PostRequest(
+            kind=PostKind.BRIEFING,
+            key=key,
+            target=target,
+            deal="test",
+            local_date=now.date(),
+            deadline=now + dt.timedelta(minutes=30),
+            reply=reply,
+        )
+        return await poster.post(request)
+
+    yield post
+    await state.close()

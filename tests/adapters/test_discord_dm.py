@@ -11,7 +11,6 @@ import pytest
 from bot.adapters.discord import DiscordService
 from bot.adapters.discord_delivery import nonce_for
 from bot.app import App
-from bot.delivery import deliver_with_retry
 from bot.errors import PermanentDeliveryError
 from bot.render_text import render_text
 from bot.reply import Reply
@@ -43,18 +42,14 @@ async def service(app: App, fake: FakeDiscord) -> AsyncIterator[DiscordService]:
         yield running
 
 
-async def no_sleep(seconds: float) -> None:
-    raise AssertionError(f"a permanent failure was retried (after {seconds}s)")
-
-
 async def test_a_briefing_reaches_the_user_in_their_dm_channel_once(
     app: App, fake: FakeDiscord, service: DiscordService
 ) -> None:
     briefing = await app.ask("/brief", DM)
     key = f"{DM}/canada-us/2025-05-02"
 
-    first = await deliver_with_retry(app.deliveries["discord"], DM, briefing, key)
-    again = await deliver_with_retry(app.deliveries["discord"], DM, briefing, key)
+    first = await app.deliveries["discord"].deliver(DM, briefing, key)
+    again = await app.deliveries["discord"].deliver(DM, briefing, key)  # a repeat the post log would not make
 
     (opened,) = fake.dm_opens()
     assert int(opened.body["recipient_id"]) == USER_ID
@@ -75,8 +70,8 @@ async def test_later_posts_finds_and_edits_reuse_the_dm_channel(
     app: App, fake: FakeDiscord, service: DiscordService
 ) -> None:
     delivery = service.delivery
-    first = await deliver_with_retry(delivery, DM, await app.ask("/brief", DM), "watch/tariffs/1")
-    await deliver_with_retry(delivery, DM, Reply(title="Tariffs changed"), "watch/tariffs/2")
+    first = await delivery.deliver(DM, await app.ask("/brief", DM), "watch/tariffs/1")
+    await delivery.deliver(DM, Reply(title="Tariffs changed"), "watch/tariffs/2")
     assert await delivery.find_post(DM, "watch/tariffs/1") == first
     assert await delivery.update(DM, first, Reply(title="Reissued"), "watch/tariffs/1") == first
     await delivery.check(DM)
@@ -96,7 +91,7 @@ async def test_closed_dms_fail_permanently_with_the_reason_and_are_not_retried(
     fake.closed_dms.add(USER_ID)
 
     with pytest.raises(PermanentDeliveryError) as failed:
-        await deliver_with_retry(service.delivery, DM, Reply(title="Tariffs changed"), "k", sleep=no_sleep)
+        await service.delivery.deliver(DM, Reply(title="Tariffs changed"), "k")
 
     assert failed.value.reason == "dm_closed"
     assert failed.value.target == str(DM)
@@ -112,7 +107,7 @@ async def test_an_unknown_user_or_a_malformed_user_target_fails_permanently(
     nobody = Target("discord", (str(GUILD_ID), f"@{OTHER_USER}"))
 
     with pytest.raises(PermanentDeliveryError) as unknown:
-        await deliver_with_retry(service.delivery, nobody, Reply(title="Hello"), "k", sleep=no_sleep)
+        await service.delivery.deliver(nobody, Reply(title="Hello"), "k")
     assert unknown.value.reason == "unknown_user"
     with pytest.raises(PermanentDeliveryError) as checked:
         await service.delivery.check(nobody)  # asked when a subscription is made

@@ -1,6 +1,6 @@
 """End to end through the real slack-bolt ``AsyncApp`` and slack_sdk clients, against a fake Slack on loopback:
-Socket Mode slash commands and buttons, ``response_url`` follow-ups, and scheduled posts through
-``deliver_with_retry``."""
+Socket Mode slash commands and buttons, ``response_url`` follow-ups, and scheduled posts through the post-once
+path (``bot.posting``) on a real SQLite post log."""
 
 from __future__ import annotations
 
@@ -18,13 +18,13 @@ from bot.app import App
 from bot.commands import Command, CommandSpec
 from bot.config import Secrets
 from bot.context import Context
-from bot.delivery import deliver_with_retry
 from bot.errors import ConfigError, PermanentDeliveryError
+from bot.posting import PostOutcome
 from bot.reply import Reply, Section
 from bot.router import CommandDef
 from bot.targets import Target
 from handlers import CORE_COMMANDS
-from tests.adapters.conftest import APP_TOKEN, BOT_TOKEN, slack_settings, socket_app, started
+from tests.adapters.conftest import APP_TOKEN, BOT_TOKEN, PostOnce, slack_settings, socket_app, started
 from tests.fakes.slack_api import TEAM_ID, FakeSlack
 
 CHANNEL = "C0BRIEF"
@@ -168,11 +168,13 @@ async def test_app_builds_the_slack_service_from_its_secrets(slack_app: App) -> 
 # --- scheduled posts through the delivery protocol ------------------------------------------------------------
 
 
-async def test_a_briefing_is_posted_once_with_its_key_in_metadata(slack_app: App, fake_slack: FakeSlack) -> None:
+async def test_a_briefing_is_posted_once_with_its_key_in_metadata(
+    slack_app: App, fake_slack: FakeSlack, post_once: PostOnce
+) -> None:
     delivery = slack_app.deliveries["slack"]
     reply = await slack_app.ask("/brief", TARGET)
 
-    ts = await deliver_with_retry(delivery, TARGET, reply, "canada-us:2025-05-02", sleep=RecordingSleep())
+    ts = (await post_once(delivery, TARGET, reply, "canada-us:2025-05-02", sleep=RecordingSleep())).message_id
 
     [post] = fake_slack.posts(CHANNEL)
     assert post["ts"] == ts
@@ -185,37 +187,31 @@ async def test_a_briefing_is_posted_once_with_its_key_in_metadata(slack_app: App
     assert await delivery.find_post(TARGET, "canada-us:2025-05-05") is None
 
 
-async def test_a_429_is_waited_out_and_the_post_arrives_once(slack_app: App, fake_slack: FakeSlack) -> None:
-    fake_slack.fail("chat.postMessage", status=429, retry_after=0)
-    sleep = RecordingSleep()
-    reply = await slack_app.ask("/deal", TARGET)
-
-    ts = await deliver_with_retry(slack_app.deliveries["slack"], TARGET, reply, "k-429", sleep=sleep)
-
-    assert len(fake_slack.calls_to("chat.postMessage")) == 2  # refused once, then accepted
-    assert [p["ts"] for p in fake_slack.posts(CHANNEL)] == [ts]
-    assert sleep.waits == []  # the SDK's rate-limit handler honoured Retry-After itself
-
-
-async def test_a_lasting_429_becomes_a_transient_error_that_deliver_with_retry_waits_out(
-    slack_app: App, fake_slack: FakeSlack
+async def test_a_429_is_waited_out_by_the_post_once_path_not_the_sdk(
+    slack_app: App, fake_slack: FakeSlack, post_once: PostOnce
 ) -> None:
-    fake_slack.fail("chat.postMessage", status=429, retry_after=0, times=2)  # outlasts the SDK's one retry
+    fake_slack.fail("chat.postMessage", status=429, retry_after=0, times=2)
     sleep = RecordingSleep()
     reply = await slack_app.ask("/deal", TARGET)
 
-    ts = await deliver_with_retry(slack_app.deliveries["slack"], TARGET, reply, "k-429x2", sleep=sleep)
+    ts = (await post_once(slack_app.deliveries["slack"], TARGET, reply, "k-429x2", sleep=sleep)).message_id
 
-    assert len(fake_slack.calls_to("chat.postMessage")) == 3
+    assert len(fake_slack.calls_to("chat.postMessage")) == 3  # refused twice, then accepted
     assert [p["ts"] for p in fake_slack.posts(CHANNEL)] == [ts]
-    assert sleep.waits == [0.0]  # Retry-After, not the exponential backoff
+    # Retry-After, not the exponential backoff, waited out where the claim's lease is renewed: the SDK's own
+    # rate-limit handler never repeats a post (it would wait inside the call, outliving the lease)
+    assert sleep.waits == [0.0, 0.0]
 
 
-async def test_a_post_that_failed_after_landing_is_found_not_repeated(slack_app: App, fake_slack: FakeSlack) -> None:
+async def test_a_post_that_failed_after_landing_is_found_not_repeated(
+    slack_app: App, fake_slack: FakeSlack, post_once: PostOnce
+) -> None:
     fake_slack.fail("chat.postMessage", status=500, error="internal_error", retry_after=None, commit=True)
     reply = await slack_app.ask("/deal", TARGET)
 
-    ts = await deliver_with_retry(slack_app.deliveries["slack"], TARGET, reply, "k-500", sleep=RecordingSleep())
+    result = await post_once(slack_app.deliveries["slack"], TARGET, reply, "k-500", sleep=RecordingSleep())
+    ts = result.message_id
+    assert result.outcome is PostOutcome.FOUND
 
     assert [p["ts"] for p in fake_slack.posts(CHANNEL)] == [ts]  # looked up by key instead of posted twice
     assert fake_slack.calls_to("conversations.history")
@@ -225,24 +221,28 @@ async def test_a_post_that_failed_after_landing_is_found_not_repeated(slack_app:
     "error",
     ["not_in_channel", "channel_not_found", "is_archived", "account_inactive", "token_revoked", "invalid_auth"],
 )
-async def test_permanent_errors_are_not_retried_and_say_why(slack_app: App, fake_slack: FakeSlack, error: str) -> None:
+async def test_permanent_errors_are_not_retried_and_say_why(
+    slack_app: App, fake_slack: FakeSlack, post_once: PostOnce, error: str
+) -> None:
     fake_slack.channel_errors[CHANNEL] = error
     sleep = RecordingSleep()
     reply = await slack_app.ask("/deal", TARGET)
 
-    with pytest.raises(PermanentDeliveryError) as caught:
-        await deliver_with_retry(slack_app.deliveries["slack"], TARGET, reply, "k-perm", sleep=sleep)
+    result = await post_once(slack_app.deliveries["slack"], TARGET, reply, "k-perm", sleep=sleep)
 
-    assert caught.value.reason == error
-    assert caught.value.target == str(TARGET)
+    assert result.outcome is PostOutcome.REFUSED and isinstance(result.refusal, PermanentDeliveryError)
+    assert result.refusal.reason == error
+    assert result.refusal.target == str(TARGET)
     assert len(fake_slack.calls_to("chat.postMessage")) == 1 and sleep.waits == []
 
 
-async def test_a_direct_message_opens_the_conversation_first(slack_app: App, fake_slack: FakeSlack) -> None:
+async def test_a_direct_message_opens_the_conversation_first(
+    slack_app: App, fake_slack: FakeSlack, post_once: PostOnce
+) -> None:
     target = Target.parse(f"slack:{TEAM_ID}:@U0READER")
     reply = await slack_app.ask("/deal", target)
 
-    await deliver_with_retry(slack_app.deliveries["slack"], target, reply, "k-dm", sleep=RecordingSleep())
+    await post_once(slack_app.deliveries["slack"], target, reply, "k-dm", sleep=RecordingSleep())
 
     assert fake_slack.calls_to("conversations.open")[0].args["users"] == "U0READER"
     assert len(fake_slack.posts("D0READER")) == 1
