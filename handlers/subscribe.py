@@ -22,6 +22,7 @@ from bot.reply import Reply, Section, Tone
 from bot.router import CommandDef
 from bot.schedule_plan import next_occurrence, trigger_for
 from bot.store.dates import parse_day
+from bot.store.index import EntityKind
 from bot.targets import Target
 from handlers.common import resolve_deal
 from handlers.running import apply_now, state_of
@@ -61,6 +62,7 @@ SPEC = CommandSpec(
     ),
     examples=("/subscribe time:08:00 timezone:America/Toronto", "/subscribe canada-us days:mon,wed,fri"),
     admin=True,
+    effects=True,
 )
 UNSUBSCRIBE_SPEC = CommandSpec(
     name="unsubscribe",
@@ -68,6 +70,7 @@ UNSUBSCRIBE_SPEC = CommandSpec(
     params=(Param("deal", ParamKind.DEAL, "Which deal (optional when there is one)", positional=True), CHANNEL),
     examples=("/unsubscribe", "/unsubscribe canada-us"),
     admin=True,
+    effects=True,
 )
 
 
@@ -82,6 +85,7 @@ async def _handle_with(command: Command, ctx: Context, state: State) -> Reply:
 
     deal = resolve_deal(command, ctx, command.arg or None)
     target = target_option(command, ctx)
+    refuse_restricted(ctx, deal.id, target)
     conf = _config(command, str(target), deal.id, ctx.ports.timezone)
     now = ctx.ports.clock.now()
     declared = next(
@@ -140,6 +144,16 @@ def target_option(command: Command, ctx: Context) -> Target:
         return Target.parse(raw)
     except ValueError as exc:
         raise BadArgument(str(exc)) from None
+
+
+def refuse_restricted(ctx: Context, deal_id: str, target: Target) -> None:
+    """A deal restricted to some targets is never briefed elsewhere: refuse the subscription now, not at 08:00.
+    The refusal is shown where the command was typed, where the asker can already see the deal."""
+    if not ctx.store.index.visible(EntityKind.DEAL, deal_id, None, str(target)):
+        raise BadArgument(
+            f"{deal_id} is restricted to other channels, and {target} is not on its `restricted_to` list, so its "
+            "briefing cannot be posted there."
+        )
 
 
 def parse_days(text: str) -> list[str]:

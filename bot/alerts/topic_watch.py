@@ -4,6 +4,12 @@ The store is checked whenever the live store swaps in a new version (polled chea
 every ``interval`` seconds). Each watch remembers, in the state database, the topic as last alerted; an alert is
 claimed in the post log under a key made of the target, the topic and the *new* state, so replicas that notice
 the same change at once send one alert between them.
+
+An alert goes only where the topic may be seen, checked against the store at send time: a topic restricted away
+from the watch's target (made restricted after the watch began, or watched from an allowed channel into a direct
+message that is not on its list) sends nothing about itself there. The watcher is told once, in words that name
+nothing from the store (the same words as for a deleted topic, so the two cannot be told apart), that one of the
+watched topics is no longer available; alerts resume, from what is there then, if it becomes visible again.
 """
 
 from __future__ import annotations
@@ -25,16 +31,28 @@ from bot.reply import Choice, Reply, Section
 from bot.state import State, watches
 from bot.store import Store
 from bot.store.dates import ApproxDate
+from bot.store.index import EntityKind
 from bot.store.model import status_label
 from bot.targets import Target
 
 log = logging.getLogger(__name__)
 ALERT_WINDOW = dt.timedelta(minutes=30)  # an alert not out within this is dropped (and logged), not sent late
+HIDDEN: dict[str, Any] = {"hidden": True}  # a watch's ``seen`` while its topic cannot be shown to its target
+UNAVAILABLE = Reply(
+    title="A watched topic is no longer available here",
+    sections=(
+        Section(
+            text="One of the topics you watch can no longer be shown here, so its alerts have stopped. "
+            "They start again if it becomes available here."
+        ),
+    ),
+).shared()
 
 
-def topic_state(store: Store, deal_id: str, topic_id: str) -> dict[str, Any] | None:
+def topic_state(store: Store, deal_id: str, topic_id: str, viewer: str | None = None) -> dict[str, Any] | None:
+    """The topic as ``viewer`` may see it, or None when it is gone or restricted away from ``viewer``."""
     entry = store.topic(deal_id, topic_id)
-    if entry is None:
+    if entry is None or not store.index.visible(EntityKind.TOPIC, topic_id, deal_id, viewer):
         return None
     events = {
         e.id: {"date": e.date.iso(), "title": e.title, "source": e.source}
@@ -100,10 +118,13 @@ class WatchAlerts(BackgroundTask):
         state = await self._open_state()
         sent = 0
         for watch in await watches.all_watches(state):
-            current = topic_state(store, watch.deal, watch.topic)
-            if current is None:
+            current = topic_state(store, watch.deal, watch.topic, viewer=watch.target)
+            if current is None:  # gone, or not to be shown where this watch alerts
+                if watch.seen != HIDDEN:
+                    await self._tell_unavailable(state, watch)
+                    await watches.mark_seen(state, watch.id, HIDDEN)
                 continue
-            if watch.seen is None:  # a new watch starts from what is there now
+            if watch.seen is None or watch.seen == HIDDEN:  # a new (or visible again) watch starts from now
                 await watches.mark_seen(state, watch.id, current)
                 continue
             lines = alert_lines(store, watch.seen, current)
@@ -113,6 +134,12 @@ class WatchAlerts(BackgroundTask):
                 await watches.mark_seen(state, watch.id, current)
         return sent
 
+    async def _tell_unavailable(self, state: State, watch: watches.Watch) -> None:
+        # Keyed by what was seen before, so each time the topic goes out of sight is told once across replicas; the
+        # key travels with the post (a Discord footer), so it names the watch's row, never the topic.
+        before = hashlib.sha1(json.dumps(watch.seen, sort_keys=True).encode()).hexdigest()[:12]
+        await self._post(state, watch, f"{watch.target}|watch:{watch.id}|unavailable|{before}", UNAVAILABLE)
+
     async def _alert(self, state: State, watch: watches.Watch, current: dict[str, Any], lines: list[str]) -> bool:
         digest = hashlib.sha1(json.dumps(current, sort_keys=True).encode()).hexdigest()[:12]
         reply = Reply(
@@ -121,9 +148,12 @@ class WatchAlerts(BackgroundTask):
             choices=(Choice("Full status", f"/status {watch.topic} deal:{watch.deal}"),),
             footer=(f"You are watching {watch.topic}; /unwatch {watch.topic} to stop.",),
         ).shared()
+        return await self._post(state, watch, f"{watch.target}|{watch.deal}/{watch.topic}|alert|{digest}", reply)
+
+    async def _post(self, state: State, watch: watches.Watch, key: str, reply: Reply) -> bool:
         request = PostRequest(
             kind=PostKind.WATCH_ALERT,
-            key=f"{watch.target}|{watch.deal}/{watch.topic}|alert|{digest}",
+            key=key,
             target=Target.parse(watch.target),
             deal=f"{watch.deal}/{watch.topic}",
             local_date=self.now().date(),

@@ -1,8 +1,8 @@
 """One scheduled briefing, start to finish: the run for one (subscription, local date).
 
-skip date? -> too late? -> claim -> compose (diff against the channel's last posted snapshot) -> deliver with
-retries -> mark sent -> save the snapshot. Every step that can race another replica goes through the claim row
-(see ``bot.state.claims``); APScheduler only decides when this runs.
+skip date? -> deal restricted away from the target? -> too late? -> claim -> compose (diff against the channel's
+last posted snapshot) -> deliver with retries -> mark sent -> save the snapshot. Every step that can race another
+replica goes through the claim row (see ``bot.state.claims``); APScheduler only decides when this runs.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from bot.scheduler.options import SchedulerOptions
 from bot.state import State, claims, snapshots, subscriptions
 from bot.state.subscriptions import Subscription
 from bot.store import Store
+from bot.store.index import EntityKind
 from bot.targets import Target
 
 log = logging.getLogger(__name__)
@@ -41,6 +42,14 @@ class Result(StrEnum):
     PAUSED = "paused"  # failed for good: the subscription is paused until an admin runs /subscribe again
     UNCERTAIN = "uncertain"
     NOT_OURS = "not_ours"  # this replica cannot post to that platform; one that can will
+
+
+def restricted_away(store: Store, deal_id: str, target: str) -> str | None:
+    """Why ``target`` may not get this deal's briefing (its ``restricted_to`` leaves it out), else None."""
+    deal = store.deals.get(deal_id)
+    if deal is None or store.index.visible(EntityKind.DEAL, deal_id, None, target):
+        return None
+    return f"deal '{deal_id}' is restricted_to other targets, not {target}"
 
 
 class BriefingRunner:
@@ -88,13 +97,18 @@ class BriefingRunner:
         if day in sub.skip_dates:
             await self._skip(sub, day, occurrence, "skip date")
             return Result.SKIPPED
+        store = self.store()
+        restricted = restricted_away(store, sub.deal, sub.target)
+        if restricted is not None:  # never composed for a target off the deal's list, whatever the schedule says
+            if await self._skip(sub, day, occurrence, restricted):
+                log.error("briefing %s not posted: %s", key, restricted)
+            return Result.SKIPPED
         late = self.now() - occurrence
         if late > self.options.grace:
             reason = f"missed by {_minutes(late)}, beyond the {_minutes(self.options.grace)} grace window"
             if await self._skip(sub, day, occurrence, reason):
                 log.warning("briefing %s not posted: %s", key, reason)
             return Result.SKIPPED
-        store = self.store()
         deal = store.deals.get(sub.deal)
         previous = await snapshots.previous(self.state, sub.target, sub.deal, before=day)
         snapshot: list[Snapshot] = []  # what compose() saw, saved once the post is out

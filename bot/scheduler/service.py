@@ -14,6 +14,10 @@ Job defaults, chosen on purpose:
 - ``coalesce=True``: if the loop stalls across several fire times (a laptop asleep), run once, for the latest.
 - ``max_instances=1``: a run waiting on another replica's lease is not joined by a second one.
 
+A subscription whose deal is restricted to other targets (``restricted_to``) is never scheduled: it is reported
+once, at start or at the reload that first sees it, and kept in ``withheld`` with the reason; the runner checks
+again at post time, for a store that changed in between.
+
 Runs missed while the process was down are found at start (and on each reload): the latest scheduled time of
 each subscription is run if still within grace (posted once), else recorded as skipped.
 """
@@ -40,7 +44,7 @@ from bot.config import SubscriptionConfig
 from bot.delivery import Delivery
 from bot.scheduler.killpoints import kill_point
 from bot.scheduler.options import SchedulerOptions
-from bot.scheduler.runner import BriefingRunner, Now, Result, Sleep
+from bot.scheduler.runner import BriefingRunner, Now, Result, Sleep, restricted_away
 from bot.state import State, claims, subscriptions
 from bot.state.subscriptions import Subscription
 from bot.store import Store
@@ -102,6 +106,7 @@ class BriefingScheduler:
         self._idle = asyncio.Event()
         self._idle.set()
         self.results: list[tuple[str, Result]] = []  # (post key, result), for logs and tests
+        self.withheld: dict[str, str] = {}  # subscription key -> why it is not scheduled (a restricted deal)
         self._on_result = on_result
 
     @property
@@ -163,8 +168,9 @@ class BriefingScheduler:
         except Exception:
             log.exception("could not read subscriptions; keeping the current jobs")
             return
+        self._withhold_restricted(subs)
         # A frozen store posts nothing (bot.clock): subscriptions are kept, and no job is scheduled for them.
-        active = {} if self.frozen_note else {s.key: s for s in subs if not s.paused}
+        active = {} if self.frozen_note else {s.key: s for s in subs if not s.paused and s.key not in self.withheld}
         for key in set(self._signatures) - set(active):
             self._scheduler.remove_job(self._job_id(key))
             del self._signatures[key]
@@ -181,6 +187,19 @@ class BriefingScheduler:
                 await self._catch_up(sub)
             except Exception:
                 log.exception("catching up %s failed", sub.key)
+
+    def _withhold_restricted(self, subs: Sequence[Subscription]) -> None:
+        """Leave out subscriptions whose deal may not be shown to their target; say so once for each."""
+        store = self._store()
+        withheld = {}
+        for sub in subs:
+            reason = restricted_away(store, sub.deal, sub.target)
+            if reason is None:
+                continue
+            withheld[sub.key] = reason
+            if sub.key not in self.withheld:
+                log.error("subscription %s (%s) not scheduled: %s", sub.key, sub.source, reason)
+        self.withheld = withheld
 
     def next_fire_time(self) -> dt.datetime | None:
         """When APScheduler will next start a briefing run (the reload job aside)."""

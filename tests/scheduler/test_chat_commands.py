@@ -227,3 +227,133 @@ def test_the_app_starts_one_scheduler_and_the_watch_alerts_as_background_service
     assert [type(s) for s in services] == [BriefingScheduler, WatchAlerts]
     assert {"subscribe", "unsubscribe", "schedule", "watch", "unwatch"} <= set(app.router.specs)
     assert app.router.specs["subscribe"].admin and not app.router.specs["watch"].admin
+
+
+SECRET_TITLE = "Tariff retaliation list (confidential)"
+
+
+def restrict_tariffs(store_dir: Path, *, to: str, title: str = SECRET_TITLE, status: str = "in_talks") -> None:
+    topic = store_dir / "deals" / "canada-us" / "topics" / "tariffs.md"
+    replace_in(topic, "title: U.S. tariffs on Canadian goods", f'title: {title}\nrestricted_to: ["{to}"]')
+    replace_in(topic, "status: open", f"status: {status}")
+
+
+async def test_a_watch_on_a_topic_that_becomes_restricted_says_nothing_of_it_and_resumes_when_public(
+    bot: Bot,
+) -> None:
+    assert "Watching" in await bot.ask("/watch tariffs", user="UREADER")  # public then, alerts by DM
+    alerts = [bot.app.build_watch_alerts(claimant=name, sleep=bot.clock.sleep) for name in "ab"]
+    assert [await a.check() for a in alerts] == [0, 0]
+
+    restrict_tariffs(bot.store_dir, to=str(HERE))  # now only C1 may see it, under a new title and status
+    bot.app.live_store.reload()
+    assert [await a.check() for a in alerts] == [0, 0]  # no alert about it
+    (notice,) = bot.delivery.posts  # the watcher is told once, across replicas, without a word of the topic
+    assert notice.target == "slack:T1:@UREADER"
+    assert notice.reply.title == "A watched topic is no longer available here"
+    told = render_text(notice.reply) + notice.key
+    for secret in (SECRET_TITLE, "in talks", "tariff", "U.S. tariffs on Canadian goods"):
+        assert secret.casefold() not in told.casefold()
+
+    events = bot.store_dir / "deals" / "canada-us" / "events.yaml"
+    events.write_text(events.read_text(encoding="utf-8") + NEW_EVENT.replace("negotiating-process", "tariffs"))
+    bot.app.live_store.reload()
+    assert [await a.check() for a in alerts] == [0, 0]
+    assert len(bot.delivery.posts) == 1  # still nothing: a new restricted event is no news for the DM
+
+    topic = bot.store_dir / "deals" / "canada-us" / "topics" / "tariffs.md"
+    replace_in(topic, f'restricted_to: ["{HERE}"]\n', "")  # public again: alerts resume from what is there now
+    bot.app.live_store.reload()
+    assert [await a.check() for a in alerts] == [0, 0]
+    replace_in(topic, "status: in_talks", "status: agreed")
+    bot.app.live_store.reload()
+    assert sorted([await a.check() for a in alerts]) == [0, 1]
+    alert = bot.delivery.posts[-1]
+    assert alert.reply.sections[0].text == "- Status: in talks → **agreed**"
+
+
+async def test_a_watch_made_in_an_allowed_channel_never_alerts_a_direct_message_off_the_list(bot: Bot) -> None:
+    restrict_tariffs(bot.store_dir, to=str(HERE), status="open")
+    bot.app.live_store.reload()
+    assert "Watching" in await bot.ask("/watch tariffs", user="UREADER")  # from C1, by DM: not on the list
+    assert "Watching" in await bot.ask("/watch tariffs channel:here")  # C1 itself: on the list
+    alerts = bot.app.build_watch_alerts(claimant="a", sleep=bot.clock.sleep)
+    assert await alerts.check() == 0
+    replace_in(bot.store_dir / "deals" / "canada-us" / "topics" / "tariffs.md", "status: open", "status: in_talks")
+    bot.app.live_store.reload()
+    assert await alerts.check() == 1
+    to_dm = [p for p in bot.delivery.posts if p.target == "slack:T1:@UREADER"]
+    to_channel = [p for p in bot.delivery.posts if p.target == str(HERE)]
+    assert [p.reply.title for p in to_dm] == ["A watched topic is no longer available here"]
+    assert SECRET_TITLE not in render_text(to_dm[0].reply) and "in talks" not in render_text(to_dm[0].reply)
+    assert [p.reply.title for p in to_channel] == [f"Change in {SECRET_TITLE}"]
+    assert to_channel[0].reply.sections[0].text == "- Status: open → **in talks**"
+
+
+ELSEWHERE = Target.parse("slack:T1:C2")
+
+
+def restrict_deal(store_dir: Path, to: Target) -> None:
+    deal = store_dir / "deals" / "canada-us" / "deal.yaml"
+    deal.write_text(deal.read_text(encoding="utf-8") + f'restricted_to: ["{to}"]\n', encoding="utf-8")
+
+
+async def test_subscribe_refuses_a_channel_off_a_restricted_deals_list(bot: Bot) -> None:
+    restrict_deal(bot.store_dir, HERE)
+    bot.app.live_store.reload()
+    await bot.start_scheduler()
+    refused = await bot.app.ask(f"/subscribe canada-us channel:{ELSEWHERE}", HERE, user=ADMIN)
+    assert refused.tone is Tone.ERROR
+    assert "not on its `restricted_to` list" in render_text(refused)
+    assert "Subscribed" in await bot.ask("/subscribe canada-us time:08:00")  # C1 is on the list
+    await bot.run_until(dt.datetime(2025, 5, 5, 13, 0, tzinfo=UTC))
+    assert bot.delivery.keys() == ["slack:T1:C1|canada-us|2025-05-05"]
+
+
+async def test_config_subscription_off_a_restricted_deals_list_is_reported_once_and_never_posted(
+    tmp_path: Path, clock: ControlledClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    clock.reset(MONDAY_0755)
+    toronto = "America/Toronto"
+    configured = [SubscriptionConfig(target=str(t), deal="canada-us", timezone=toronto) for t in (HERE, ELSEWHERE)]
+    bot = make_bot(tmp_path, clock, *configured)
+    restrict_deal(bot.store_dir, HERE)
+    bot.app.live_store.reload()
+    try:
+        scheduler = await bot.start_scheduler()
+        assert scheduler.withheld == {
+            f"{ELSEWHERE}|canada-us": f"deal 'canada-us' is restricted_to other targets, not {ELSEWHERE}"
+        }
+        await bot.run_until(dt.datetime(2025, 5, 6, 13, 0, tzinfo=UTC))  # two days, many reloads
+        assert bot.delivery.keys() == ["slack:T1:C1|canada-us|2025-05-05", "slack:T1:C1|canada-us|2025-05-06"]
+        reported = [r for r in caplog.records if "not scheduled" in r.getMessage()]
+        assert len(reported) == 1 and f"{ELSEWHERE}|canada-us" in reported[0].getMessage()
+    finally:
+        assert bot.scheduler is not None
+        await bot.scheduler.stop()
+        assert bot.app.state is not None
+        await bot.app.state.close()
+
+
+async def test_a_deal_restricted_after_subscribing_is_never_composed_for_the_old_channel(bot: Bot) -> None:
+    from bot.scheduler.runner import BriefingRunner, Result
+    from bot.state.subscriptions import Subscription
+
+    restrict_deal(bot.store_dir, HERE)  # after the subscription was made, before the run; no reload in between
+    bot.app.live_store.reload()
+    state = await bot.app.open_state()
+    runner = BriefingRunner(
+        state=state,
+        store=lambda: bot.app.live_store.current,
+        deliveries=bot.app.deliveries,
+        claimant="test",
+        now=bot.clock.now,
+        sleep=bot.clock.sleep,
+    )
+    subscription = Subscription.from_config(SubscriptionConfig(target=str(ELSEWHERE), deal="canada-us"))
+    bot.clock.set(dt.datetime(2025, 5, 5, 12, 0, tzinfo=UTC))
+    assert await runner.run(subscription, dt.datetime(2025, 5, 5, 12, 0, tzinfo=UTC)) is Result.SKIPPED
+    assert bot.delivery.posts == []
+    (post,) = await claims.history(state, target=str(ELSEWHERE))
+    assert post.state is PostState.SKIPPED
+    assert post.error == f"deal 'canada-us' is restricted_to other targets, not {ELSEWHERE}"
