@@ -25,6 +25,7 @@ from bot.clock import Clock
 from bot.config import Secrets, Settings
 from bot.context import Context, Ports
 from bot.delivery import Delivery
+from bot.health import Health, PartState
 from bot.reply import Reply
 from bot.router import CommandDef, Router
 from bot.state import State, open_state
@@ -75,7 +76,11 @@ class App:
         self.git_sync = (
             GitSync(self.live_store, interval=settings.git_pull_seconds) if settings.git_pull_seconds else None
         )
-        ops.mount(self.http, self.live_store, self.git_sync, operator_token=self.secrets.operator_token)
+        # What each part says about itself: /healthz reads it, and run() stops when a part fails for good.
+        self.health = Health()
+        ops.mount(
+            self.http, self.live_store, self.git_sync, operator_token=self.secrets.operator_token, health=self.health
+        )
         self.services: list[Service] = []
         self.state: State | None = None
         self.console = ConsoleAdapter(self.ask)
@@ -139,13 +144,16 @@ class App:
     async def run(self, *, console: bool | None = None) -> None:
         """Start every configured platform; with none configured (or ``console=True``), the terminal.
 
-        SIGINT and SIGTERM stop it cleanly at any point, start-up included.
+        SIGINT and SIGTERM stop it cleanly at any point, start-up included. A part that fails for good (a
+        platform whose token was reset) stops it too, raising :class:`~bot.health.PartFailed`, so the process
+        exits non-zero and whatever supervises it restarts it.
         """
         stop = asyncio.Event()
         _on_signals(stop.set)
         runner: web.AppRunner | None = None
         try:
-            await self.open_state()
+            state = await self.open_state()
+            self.health.probe("state", lambda: _probe_state(state))
             platforms = self._platform_services()  # before the HTTP server starts: Slack HTTP mode mounts a route
             runner = await self._start_http()
             self.services.extend(platforms)
@@ -154,8 +162,16 @@ class App:
             for service in self.services:
                 if stop.is_set():
                     return
+                failed = self.health.error()
+                if failed is not None:
+                    raise failed
                 await service.start()
-            waits: list[asyncio.Task[Any]] = [asyncio.create_task(stop.wait())]
+            if self.ports.scheduler is not None:  # started above: a failed start raised instead
+                self.health.ok("scheduler")
+            waits: list[asyncio.Task[Any]] = [
+                asyncio.create_task(stop.wait()),
+                asyncio.create_task(self.health.fatal.wait()),
+            ]
             if console or (console is None and not platforms):
                 if not platforms:
                     print(CONNECT_HINT)
@@ -165,6 +181,9 @@ class App:
                 task.cancel()
             for task in done:
                 task.result()
+            failed = self.health.error()
+            if failed is not None and not stop.is_set():
+                raise failed
         finally:
             for service in reversed(self.services):
                 await service.stop()
@@ -257,6 +276,15 @@ class App:
             return None
         log.info("HTTP server on http://%s:%s", self.settings.http.host, self.settings.http.port)
         return runner
+
+
+async def _probe_state(state: State) -> tuple[PartState, str]:
+    """The state database answers a trivial query, or it is down (``Health`` bounds the wait)."""
+    import sqlalchemy as sa
+
+    async with state.engine.connect() as conn:
+        await conn.execute(sa.text("SELECT 1"))
+    return PartState.OK, state.dialect
 
 
 def _on_signals(handler: Callable[[], None]) -> None:

@@ -21,6 +21,7 @@ from aiohttp import web
 from aiohttp.typedefs import Handler
 
 from bot.config import Secrets
+from bot.health import Health
 from bot.store.gitsync import GitError, GitSync
 from bot.store.live import LiveStore
 from bot.throttled_log import ThrottledLog
@@ -103,9 +104,12 @@ def mount(
     git_sync: GitSync | None = None,
     *,
     operator_token: str | _Env | None = FROM_ENV,
+    health: Health | None = None,
 ) -> None:
     """Add the health and operator routes, and the middleware that guards them. Routes that other parts mount
-    later (Slack HTTP mode) stay public: they authenticate their own requests."""
+    later (Slack HTTP mode) stay public: they authenticate their own requests. ``/healthz`` answers 503 while any
+    part in ``health`` is down, naming each part, its state and why."""
+    liveness = health or Health()
     token = Secrets.from_env().operator_token if isinstance(operator_token, _Env) else operator_token
     guarded = {STATUS_PATH, RELOAD_PATH} | ({GIT_SYNC_PATH} if git_sync is not None else set())
     refusals = ThrottledLog(log)
@@ -128,7 +132,9 @@ def mount(
         return _refuse(403, NO_TOKEN_OFF_LOOPBACK)
 
     async def healthz(request: web.Request) -> web.Response:
-        return web.json_response({"status": "ok", "documents": len(live.current.documents)})
+        healthy, body = await liveness.report_json()
+        body["documents"] = len(live.current.documents)
+        return web.json_response(body, status=200 if healthy else 503)
 
     async def status(request: web.Request) -> web.Response:
         return web.json_response(store_status(live))

@@ -6,9 +6,12 @@ Answers are ephemeral with a "Post publicly" button unless the reply is already 
 offer their candidates as buttons or a select menu that answer as if the command had been typed.
 
 Lifecycle: ``start`` logs in (``setup_hook`` builds the command tree and syncs it only when it changed) and runs
-the gateway connection in a task; discord.py reconnects and resumes by itself. ``on_ready`` fires again after a
-fresh session, so nothing is started there: background work (the scheduler, watchers) is started once per process
-by the App. Intents are none at all: interactions arrive regardless, and no privileged intent is needed.
+the gateway connection in a task; discord.py reconnects and resumes by itself. The connection reports to the app's
+health registry: ok after READY or RESUMED, connecting while discord.py reconnects, and down for good (which stops
+``briefbot run`` with a non-zero exit) when the gateway closes with a code discord.py will not retry, such as 4004
+after the token was reset. ``on_ready`` fires again after a fresh session, so nothing is started there: background
+work (the scheduler, watchers) is started once per process by the App. Intents are none at all: interactions
+arrive regardless, and no privileged intent is needed.
 """
 
 from __future__ import annotations
@@ -41,6 +44,16 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+HEALTH_PART = "discord"
+# Gateway close codes after which discord.py stops for good (discord.gateway's _can_handle_close), and why.
+FATAL_CLOSES = {
+    4004: "authentication failed: DISCORD_TOKEN was reset or revoked; set the new token and restart",
+    4010: "invalid shard",
+    4011: "sharding required",
+    4012: "invalid gateway API version",
+    4013: "invalid intents",
+    4014: "disallowed intents: enable them in the developer portal",
+}
 DEFER_AFTER = 2.0  # Discord wants a first response within 3 s: acknowledge first when an answer is slow
 READY_WAIT = 0.2  # without the guilds intent no GUILD_CREATE follows READY, so waiting for them is pointless
 EXPIRED = "That button has expired. Type the command again, or use /help."
@@ -84,15 +97,18 @@ class BriefbotClient(discord.Client):
 
     async def on_disconnect(self) -> None:
         self.service.connected.clear()
+        self.service.health.connecting(HEALTH_PART, "gateway connection lost; reconnecting")
 
     async def on_ready(self) -> None:  # fires again after every new session: start nothing here
         self.service.ready_count += 1
         self.service.ready.set()
+        self.service.health.ok(HEALTH_PART)
         log.info("Discord ready as %s (ready #%d)", self.user, self.service.ready_count)
 
     async def on_resumed(self) -> None:
         self.service.resumed_count += 1
         self.service.connected.set()
+        self.service.health.ok(HEALTH_PART)
 
     async def on_interaction(self, interaction: discord.Interaction[Any]) -> None:
         if interaction.type is discord.InteractionType.component:
@@ -118,6 +134,7 @@ class DiscordService:
 
     def __init__(self, app: App, token: str) -> None:
         self.app = app
+        self.health = app.health
         self._token = token
         self.client: BriefbotClient | None = None
         self.refs = CommandRefs()
@@ -135,6 +152,7 @@ class DiscordService:
 
     async def start(self) -> None:
         self._point_at_configured_servers()
+        self.health.connecting(HEALTH_PART, "logging in")
         self.client = BriefbotClient(self)
         try:
             await self.client.login(self._token)
@@ -161,10 +179,18 @@ class DiscordService:
             self._saved = None
 
     async def _run(self, client: BriefbotClient) -> None:
+        """The gateway connection until stopped; if it ends any other way, Discord is down for good."""
         try:
             await client.connect(reconnect=True)
-        except Exception:
-            log.exception("the Discord connection ended and will not be retried")
+        except discord.ConnectionClosed as exc:
+            log.debug("the Discord gateway closed", exc_info=True)
+            why = FATAL_CLOSES.get(exc.code, exc.reason or "not resumable")
+            self.health.down(HEALTH_PART, f"the gateway closed with code {exc.code} ({why})", fatal=True)
+        except Exception as exc:
+            log.debug("the Discord connection ended", exc_info=True)
+            self.health.down(HEALTH_PART, f"the connection ended: {exc or type(exc).__name__}", fatal=True)
+        else:  # connect() returns only once the client is closed; stop() cancels this task before closing it
+            self.health.down(HEALTH_PART, "the Discord client closed its connection", fatal=True)
 
     def _point_at_configured_servers(self) -> None:
         """Another REST base or gateway (a proxy, a test server), only when configured."""

@@ -7,6 +7,10 @@ Block Kit (:mod:`bot.adapters.slack_render`) carried *inside* the ``ack()``: the
 10 ms. An answer that is not ready within :data:`ACK_BUDGET` is acked with a short note and sent through the
 ``response_url`` when done. Buttons: "Share in channel" reposts a private answer visibly; a choice runs its
 command as if it had been typed. Scheduled posts go through :class:`~bot.adapters.slack_delivery.SlackDelivery`.
+
+The connection reports to the app's health registry (see :mod:`bot.adapters.slack_socket`): Socket Mode is down
+for good, and ``briefbot run`` exits non-zero, when Slack refuses the app token; a first connection that does not
+come up within :data:`CONNECT_TIMEOUT` stops the start instead of hanging in the SDK's endless retries.
 """
 
 from __future__ import annotations
@@ -19,17 +23,18 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from aiohttp import ClientError, web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
-from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.errors import SlackApiError
 
 from bot.adapters.slack_delivery import SlackDelivery, make_web_client
 from bot.adapters.slack_http_guard import guard
 from bot.adapters.slack_render import RUN_ACTION, SHARE_ACTION, render_message
+from bot.adapters.slack_socket import ReportingSocketModeClient, ReportingSocketModeHandler
 from bot.commands import command_name
 from bot.config import Secrets, SlackConfig
 from bot.context import Context
 from bot.errors import ConfigError
+from bot.health import PartState
 from bot.reply import Reply, Tone, Visibility
 from bot.targets import Target
 
@@ -38,6 +43,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+HEALTH_PART = "slack"
+CONNECT_TIMEOUT = 30.0  # seconds the first Socket Mode connection may take before the start fails
+PING_INTERVAL = 10.0  # Socket Mode ping, and the SDK's pause between reconnect attempts (its default)
 ACK_BUDGET = 2.0  # seconds an answer may take before we ack without it (Slack allows 3)
 WORKING = ":hourglass_flowing_sand: Working on it…"
 RENDER_FAILED = "Sorry, that answer could not be shown in Slack. The error has been logged for the maintainers."
@@ -78,6 +86,7 @@ class SlackService:
         if not secrets.slack_bot_token:
             raise ConfigError("Slack needs SLACK_BOT_TOKEN (an xoxb- token)")
         self.app = app
+        self.health = app.health
         self.config = config
         self.mode = choose_mode(config, secrets)
         self.prefix = config.command_prefix
@@ -97,7 +106,9 @@ class SlackService:
         self.delivery = SlackDelivery(self.client, prefix=self.prefix)
         app.deliveries["slack"] = self.delivery
         self._app_token = secrets.slack_app_token or ""
-        self._socket: AsyncSocketModeHandler | None = None
+        self._socket: ReportingSocketModeHandler | None = None
+        self.connect_timeout = CONNECT_TIMEOUT
+        self.ping_interval = PING_INTERVAL
         self._tasks: set[asyncio.Task[None]] = set()
         if self.mode == "http":
             if not app.settings.http.enabled:
@@ -115,12 +126,40 @@ class SlackService:
         except ClientError as exc:
             raise ConfigError(f"Slack at {self.config.api_url} could not be reached ({exc})") from exc
         if self.mode == "socket":
-            self._socket = AsyncSocketModeHandler(self.bolt, app_token=self._app_token, logger=self.bolt.logger)
-            await self._socket.connect_async()  # type: ignore[no-untyped-call]
+            await self._connect_socket()
             where = "Socket Mode"
         else:
             where = f"HTTP mode on {self.config.http_path}"
+            self.health.ok(HEALTH_PART, where)
         log.info("Slack connected to %s as %s (%s)", self.config.api_url, identity.get("user") or "the bot", where)
+
+    async def _connect_socket(self) -> None:
+        """The first Socket Mode connection, bounded; a refused app token fails the start with its reason."""
+        self.health.connecting(HEALTH_PART, "connecting to Socket Mode")
+        client = ReportingSocketModeClient(
+            self._app_token,
+            report=self._report,
+            logger=self.bolt.logger,
+            web_client=self.client,
+            ping_interval=self.ping_interval,
+        )
+        self._socket = ReportingSocketModeHandler(self.bolt, client)
+        try:
+            async with asyncio.timeout(self.connect_timeout):
+                await self._socket.connect_async()  # type: ignore[no-untyped-call]
+        except TimeoutError:
+            await self.stop()
+            raise ConfigError(
+                f"Slack Socket Mode did not connect within {self.connect_timeout:g} s (the websocket was refused "
+                "or could not be reached)"
+            ) from None
+        failed = self.health.failure
+        if failed is not None and failed.name == HEALTH_PART:
+            await self.stop()
+            raise ConfigError(failed.reason)
+
+    def _report(self, state: PartState, reason: str) -> None:
+        self.health.report(HEALTH_PART, state, reason, fatal=state is PartState.DOWN)
 
     async def stop(self) -> None:
         for task in list(self._tasks):

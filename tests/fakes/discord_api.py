@@ -12,7 +12,9 @@ Point the client at it with ``discord.http.Route.BASE = fake.api_url`` and
   Responses are JSON with ``Content-Type`` exactly ``application/json`` (discord.py parses nothing else).
 - The gateway at ``/gateway``: HELLO (op 10), heartbeat ACK (op 11), IDENTIFY (op 2) -> READY, RESUME (op 6) ->
   RESUMED. :meth:`FakeDiscord.dispatch` pushes any event, :meth:`FakeDiscord.drop` closes the socket (the client
-  resumes), :meth:`FakeDiscord.invalidate` ends the session (the client identifies again and gets a new READY).
+  resumes), :meth:`FakeDiscord.invalidate` ends the session (the client identifies again and gets a new READY),
+  :meth:`FakeDiscord.reset_token` does what a token reset in the developer portal does: REST calls with the old
+  token answer 401 and the gateway closes with 4004 (authentication failed), which discord.py does not retry.
 - Direct messages: ``POST /users/@me/channels`` opens (or returns the existing) DM channel with a user, a
   channel of type 1 with its own id and the user as recipient; users in :attr:`FakeDiscord.unknown_users` answer
   404 (code 10013), and posting to the DM channel of a user in :attr:`FakeDiscord.closed_dms` answers 403 (code
@@ -157,6 +159,11 @@ class FakeDiscord:
         """Close the gateway connection the way a network blip or a Discord restart does; the client resumes."""
         assert self._ws is not None
         await self._ws.close(code=code, message=b"forced by the test")
+
+    async def reset_token(self, new_token: str = "reset-token") -> None:
+        """The bot's token was reset: the old one is refused everywhere, and the live gateway closes with 4004."""
+        self.token = new_token
+        await self.drop(4004)
 
     async def invalidate(self) -> None:
         """End the session (op 9, not resumable): the client identifies again and receives a new READY."""

@@ -12,6 +12,9 @@ the bot does instead of sleeping:
 - :meth:`FakeSlack.slash_command` pushes a slash-command envelope over the socket and returns the ack payload;
   :meth:`FakeSlack.block_action` does the same for a button click. ``response_url`` posts arrive on
   :meth:`FakeSlack.next_response`.
+- Socket Mode faults: :attr:`FakeSlack.app_token_error` makes ``apps.connections.open`` refuse (``invalid_auth``,
+  as Slack does once the app token is revoked), :attr:`FakeSlack.websocket_refused` makes the websocket handshake
+  answer 403, and :meth:`FakeSlack.disconnect` closes every open socket (the client then reconnects).
 """
 
 from __future__ import annotations
@@ -55,6 +58,8 @@ class FakeSlack:
     messages: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # channel -> oldest first
     channel_errors: dict[str, str] = field(default_factory=dict)  # channel -> error code, on every call
     responses: list[dict[str, Any]] = field(default_factory=list)  # response_url posts, in order
+    app_token_error: str | None = None  # when set, apps.connections.open answers this error
+    websocket_refused: bool = False  # when set, the Socket Mode handshake is refused with a 403
 
     def __post_init__(self) -> None:
         self._failures: dict[str, list[_Failure]] = {}
@@ -111,6 +116,17 @@ class FakeSlack:
         """The next ``times`` calls of ``method`` answer ``status`` with ``error`` (and ``Retry-After``);
         with ``commit`` the call takes effect anyway, as a post sometimes does when Slack answers a 5xx."""
         self._failures.setdefault(method, []).append(_Failure(status, error, retry_after, times, commit))
+
+    async def disconnect(self) -> None:
+        """Close every Socket Mode connection, as Slack does when it refreshes or revokes a connection."""
+        self._connected.clear()
+        for ws in list(self._sockets):
+            await ws.close()
+
+    async def revoke_app_token(self, error: str = "invalid_auth") -> None:
+        """The app-level token was revoked: no new Socket Mode URL is issued, and the open sockets close."""
+        self.app_token_error = error
+        await self.disconnect()
 
     def calls_to(self, method: str) -> list[Call]:
         return [c for c in self.calls if c.method == method]
@@ -222,6 +238,8 @@ class FakeSlack:
                 self._dispatch(method, args)
             headers = {"Retry-After": str(failure.retry_after)} if failure.retry_after is not None else {}
             return web.json_response({"ok": False, "error": failure.error}, status=failure.status, headers=headers)
+        if method == "apps.connections.open" and self.app_token_error is not None:
+            return _ok(False, error=self.app_token_error)
         wanted = "xapp-" if method == "apps.connections.open" else "xoxb-"
         if not token.startswith(wanted):
             return _ok(False, error="invalid_auth" if token else "not_authed")
@@ -305,7 +323,9 @@ class FakeSlack:
 
     # --- Socket Mode and response_url -----------------------------------------------------------------------
 
-    async def _socket(self, request: web.Request) -> web.WebSocketResponse:
+    async def _socket(self, request: web.Request) -> web.StreamResponse:
+        if self.websocket_refused:
+            return web.Response(status=403, text="refused by the test")
         ws = web.WebSocketResponse(autoping=True)
         await ws.prepare(request)
         self._sockets.append(ws)
