@@ -50,6 +50,9 @@ class CommandSpec:
     params: tuple[Param, ...] = ()
     examples: tuple[str, ...] = ()
     admin: bool = False  # only configured admins may run it
+    # It changes state (subscriptions, watches, the loaded store): its answer is never shared (sharing would run it
+    # again), and it acts only on an exact id or alias, never on a guess.
+    effects: bool = False
 
     @property
     def positional(self) -> Param | None:

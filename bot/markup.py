@@ -1,18 +1,27 @@
 """The reply's markdown subset, converted for each surface with markdown-it-py.
 
 Handlers write ``**bold**``, ``_italics_``, ``[text](https://...)`` and ``- list items``, wrapping store and
-user text in :func:`escape`. Renderers call :func:`to_plain`, :func:`to_slack` or :func:`to_discord`, which
-escape whatever remains for that platform, so store text can never become a live mention or markup.
+user text in :func:`escape`. Renderers call :func:`to_plain`, :func:`to_slack` or the Discord adapter's
+``to_discord`` (a :class:`Flavor` built there with discord.py's own escaping), which escape whatever remains for
+that platform, so store text can never become a live mention or markup.
+
+Every surface also drops what would act on the reader's screen rather than be read (:func:`neutralise`): bidi
+overrides and isolates, which reorder the rest of a line, and terminal escape sequences, which can clear or
+retitle a console. Renderers pass each reply through :func:`neutral_reply` first, so no field is forgotten.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable
 from functools import lru_cache
+from typing import Any, TypeVar
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
+
+from bot.reply import Reply
 
 _md = MarkdownIt("zero").enable(["emphasis", "link", "list", "escape", "newline", "backticks"])
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]()<>#~|])")
@@ -20,28 +29,57 @@ _LIST_START = re.compile(r"^(\s*)([-+*]|\d+[.)])(\s)", re.MULTILINE)
 _SAFE_LINK = re.compile(r"^https?://", re.IGNORECASE)
 
 
+# Terminal escape sequences (CSI such as ESC [2J, OSC such as ESC ]0;title BEL, the 8-bit CSI), then every other
+# control character but tab and newline, and the bidi embeddings, overrides and isolates.
+_ESCAPE_SEQUENCE = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x9b[0-?]*[ -/]*[@-~]|\x1b[\]PX^_][^\x07\x1b]*(?:\x07|\x1b\\)")
+_UNSAFE_CHAR = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# A bare @here, @channel or @everyone (not an address such as ops@here.example) gets a zero-width space.
+_SLACK_BROADCAST = re.compile(r"(?<![\w./:@+-])@(here|channel|everyone)\b", re.IGNORECASE)
+
+
+def neutralise(text: str) -> str:
+    """``text`` without terminal escape sequences, control characters (but tab and newline) or bidi controls."""
+    if not _UNSAFE_CHAR.search(text):  # the common case: nothing to do
+        return text
+    return _UNSAFE_CHAR.sub("", _ESCAPE_SEQUENCE.sub("", text))
+
+
+_T = TypeVar("_T")
+
+
+def neutral_reply(reply: Reply) -> Reply:
+    """``reply`` with :func:`neutralise` applied to every text in it: what each renderer draws from."""
+    return _neutral(reply)
+
+
+def _neutral(value: _T) -> _T:
+    result: Any = value
+    if isinstance(value, str):
+        result = neutralise(value)
+    elif isinstance(value, tuple):
+        result = tuple(_neutral(item) for item in value)
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changes = {f.name: _neutral(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        result = dataclasses.replace(value, **changes)
+    return result  # type: ignore[no-any-return]
+
+
 def escape(text: str) -> str:
     """Make store or user text literal inside the markdown subset."""
-    return _LIST_START.sub(r"\1\\\2\3", _MD_SPECIAL.sub(r"\\\1", text))
+    return _LIST_START.sub(r"\1\\\2\3", _MD_SPECIAL.sub(r"\\\1", neutralise(text)))
 
 
 def slack_escape(text: str) -> str:
-    """Slack mrkdwn needs only &, < and > escaped; that also disarms <!channel> and <@U123>."""
+    """Slack mrkdwn needs only &, < and > escaped; that also disarms <!channel> and <@U123>. A bare @here,
+    @channel or @everyone is broken with a zero-width space, so it stays text even if ``link_names`` were on."""
+    return _SLACK_BROADCAST.sub("@\u200b\\1", _slack_entities(neutralise(text)))
+
+
+def _slack_entities(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-_DISCORD_SPECIAL = re.compile(r"([\\*_`~|>#\[\]()-])")
-_DISCORD_MENTION = re.compile(r"@(everyone|here|[!&]?\d)", re.IGNORECASE)
-
-
-def discord_escape(text: str) -> str:
-    """Escape Discord markdown, and break @everyone/@here/<@id> with a zero-width space (belt and braces:
-    adapters also send ``allowed_mentions`` with nothing allowed)."""
-    text = _DISCORD_SPECIAL.sub(r"\\\1", text.replace("<", "<\u200b"))
-    return _DISCORD_MENTION.sub("@\u200b\\1", text)
-
-
-class _Flavor:
+class Flavor:
     def __init__(
         self,
         text: Callable[[str], str],
@@ -58,16 +96,13 @@ def _plain_link(label: str, href: str) -> str:
     return label if label == href else f"{label} ({href})"
 
 
-PLAIN = _Flavor(lambda t: t, "", "", _plain_link, lambda t: t, "•")
-SLACK = _Flavor(
-    slack_escape, "*", "_", lambda label, href: f"<{slack_escape(href)}|{label}>", lambda t: f"`{slack_escape(t)}`", "•"
-)
-DISCORD = _Flavor(
-    discord_escape,
-    "**",
+PLAIN = Flavor(neutralise, "", "", _plain_link, neutralise, "•")
+SLACK = Flavor(
+    slack_escape,
+    "*",
     "_",
-    lambda label, href: f"[{label}](<{href}>)",
-    lambda t: f"`{t.replace('`', 'ˋ')}`",
+    lambda label, href: f"<{_slack_entities(href)}|{label}>",  # an https URL: & < > only, no mention breaking
+    lambda t: f"`{slack_escape(t)}`",
     "•",
 )
 
@@ -80,12 +115,10 @@ def to_slack(markdown: str) -> str:
     return render(markdown, SLACK)
 
 
-def to_discord(markdown: str) -> str:
-    return render(markdown, DISCORD)
-
-
 @lru_cache(maxsize=8192)
-def render(markdown: str, flavor: _Flavor) -> str:
+def render(markdown: str, flavor: Flavor) -> str:
+    """``markdown`` (the reply's subset) drawn in ``flavor``; a platform adapter may define its own flavor."""
+    markdown = neutralise(markdown)
     blocks: list[str] = []
     depth = 0
     for token in _md.parse(markdown):
@@ -109,7 +142,7 @@ def _is_label(line: str) -> bool:
     return len(line) <= 40 and "\n" not in line
 
 
-def _inline(tokens: list[Token], flavor: _Flavor) -> str:
+def _inline(tokens: list[Token], flavor: Flavor) -> str:
     out: list[str] = []
     link_stack: list[tuple[int, str]] = []
     for token in tokens:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.markup import to_plain
+from bot.markup import neutral_reply, to_plain
 from bot.reply import Progress, Reply, Section
 from bot.store.model import status_label
 
@@ -15,6 +15,7 @@ def progress_bar(progress: Progress, width: int = BAR_WIDTH, full: str = "█", 
 
 
 def render_text(reply: Reply) -> str:
+    reply = neutral_reply(reply)  # nothing from the store or the user may drive the terminal or reorder a line
     lines = [reply.title]
     if reply.subtitle:
         lines.append(reply.subtitle)

@@ -16,6 +16,7 @@ SPEC = CommandSpec(
     description="Re-read every store file now (admins). Broken files keep their last good version.",
     examples=("/reload",),
     admin=True,
+    effects=True,
 )
 
 

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from bot.commands import parse
 from bot.errors import BriefbotError
 from bot.render_text import render_text
-from bot.reply import Tone
+from bot.reply import Reply, Tone
 from bot.router import Router
 from bot.store import Store, load_store
 from tests.conftest import make_ask
@@ -101,3 +101,47 @@ def test_generated_store_file_types(tmp_path: Path) -> None:
     assert "tag" in messages["people/tagged.md"]
     assert "mapping" in messages["people/list.md"]
     assert "already an alias of" in messages["people/dup.md"]
+
+
+# --- bidi overrides and terminal escapes, from the user and from the store, on every surface -------------------
+
+BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+CLEAR_SCREEN, SET_TITLE = "\x1b[2J", "\x1b]0;pwned\x07"
+
+
+def _every_surface(reply: Reply) -> dict[str, str]:
+    import json
+
+    from bot.adapters.discord_render import render_embed
+    from bot.adapters.discord_ui import CommandRefs, reply_view
+    from bot.adapters.slack_render import render_message
+    from bot.terminal.render import render_rich
+
+    embed = render_embed(reply)
+    view = reply_view(reply, CommandRefs())
+    return {
+        "text": render_text(reply),
+        "terminal": render_rich(reply, width=80, colour=True),
+        "slack": json.dumps(render_message(reply), ensure_ascii=False),
+        "discord": json.dumps(embed.to_dict(), ensure_ascii=False),
+        "discord buttons": json.dumps([c.to_component_dict() for c in view.children] if view else []),
+    }
+
+
+async def test_bidi_overrides_and_escapes_from_a_store_body_or_a_user_never_reach_any_surface(
+    router: Router, store_copy: Path
+) -> None:
+    dairy = store_copy / "deals" / "canada-us" / "topics" / "dairy.md"
+    text = dairy.read_text(encoding="utf-8")
+    summary = next(line for line in text.splitlines() if line.startswith("summary: "))
+    text = text.replace(summary, 'summary: "\\e[2J\\e]0;pwned\\a\u202eSupply management\u202c"', 1)
+    dairy.write_text(text + f"\nA body line {CLEAR_SCREEN}{SET_TITLE}with \u2067isolates\u2069.\n", encoding="utf-8")
+    store = load_store(store_copy)
+    assert not store.problems, store.problems
+    ask = make_ask(router, store)
+    for asked in ("/status dairy", f"/status {BIDI}dairy{CLEAR_SCREEN}", f"/who {SET_TITLE}\u202eclow"):
+        for surface, out in _every_surface(await ask(asked)).items():
+            assert not [c for c in BIDI if c in out], (asked, surface, out)
+            assert CLEAR_SCREEN not in out and "\x1b]" not in out and "\x07" not in out, (asked, surface, out)
+            if surface != "terminal":  # the terminal renderer writes its own colour codes, nothing else
+                assert "\x1b" not in out and "\\u001b" not in out, (asked, surface, out)

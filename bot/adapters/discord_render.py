@@ -7,8 +7,9 @@ field per headed section (with its progress bars and its own fields); a footer w
 
 Discord refuses an embed over its limits, so everything is cut to fit (title 256, description 4,096, 25 fields
 of 256/1,024, footer 2,048, 6,000 in all), at line boundaries where possible, and a cut answer ends with a
-pointer to ``reply.more``. Markdown text goes through :func:`bot.markup.to_discord` (escaped, mentions broken);
-plain text (title, headings, footer) has its mentions broken too, although embeds never ping anyone.
+pointer to ``reply.more``. Markdown text goes through :func:`to_discord`, the markup subset drawn with
+discord.py's own ``escape_markdown`` and ``escape_mentions``; plain text (title, headings, footer) has its
+mentions broken too, although embeds never ping anyone (and the client allows no mentions at all).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from dataclasses import dataclass
 
 import discord
 
-from bot.markup import discord_escape, to_discord
+from bot.markup import Flavor, neutral_reply, neutralise, render
 from bot.render_text import progress_bar
 from bot.reply import Progress, Reply, Section, Tone
 from bot.store.model import STATUS_TONE, status_label
@@ -54,6 +55,33 @@ ANSWER_COLOUR = 0x5865F2  # Discord's blurple, for answers without a status
 _MENTION = re.compile(r"@(everyone|here)", re.IGNORECASE)
 
 
+def discord_text(text: str) -> str:
+    """Store or user text made literal in Discord markdown: discord.py's escaping, and ``<`` broken too, so no
+    ``<@id>``, ``<#channel>`` or ``<t:…>`` of any length is parsed (escape_mentions only knows real-length ids)."""
+    text = neutralise(text)
+    # A fragment that starts with a space is never at a line start (markdown-it strips those), so its "- " is no
+    # list marker; escaping it would show a stray backslash.
+    body = text.lstrip()
+    escaped = text[: len(text) - len(body)] + discord.utils.escape_markdown(body)
+    # escape_mentions is case-sensitive; Discord is not.
+    return _MENTION.sub(f"@{ZWSP}\\1", discord.utils.escape_mentions(escaped.replace("<", f"<{ZWSP}")))
+
+
+DISCORD = Flavor(
+    discord_text,
+    "**",
+    "_",
+    lambda label, href: f"[{label}](<{href}>)",
+    lambda t: f"`{t.replace('`', 'ˋ')}`",
+    "•",
+)
+
+
+def to_discord(markdown: str) -> str:
+    """The reply's markdown subset as Discord markdown, with store and user text escaped."""
+    return render(markdown, DISCORD)
+
+
 @dataclass(frozen=True, slots=True)
 class _Field:
     name: str
@@ -70,6 +98,7 @@ def colour_of(reply: Reply) -> int:
 
 def render_embed(reply: Reply, *, key: str | None = None) -> discord.Embed:
     """The embed for ``reply``; ``key`` (a delivery's idempotency key) goes into the footer."""
+    reply = neutral_reply(reply)
     title = clip(plain(reply.title), TITLE_MAX)
     footer = clip(_footer(reply, key), FOOTER_MAX)
     note = _cut_note(reply)
@@ -212,7 +241,7 @@ def _code(text: str) -> str:
 
 def to_discord_text(text: str) -> str:
     """Plain text (not markdown) shown where Discord renders markdown: escaped so it reads literally."""
-    return discord_escape(text)
+    return discord_text(text)
 
 
-__all__ = ["clip", "colour_of", "plain", "render_embed"]
+__all__ = ["DISCORD", "clip", "colour_of", "discord_text", "plain", "render_embed", "to_discord"]

@@ -10,10 +10,14 @@ from __future__ import annotations
 
 import hashlib
 from collections import OrderedDict
+from collections.abc import Mapping
 
 import discord
 
+from bot.commands import CommandSpec
+from bot.markup import neutral_reply
 from bot.reply import Choice, Reply
+from bot.sharing import read_only
 
 PREFIX = "bb"
 RUN = "run"  # answer as if the command had been typed (a candidate button or a select option)
@@ -64,8 +68,14 @@ def parse_custom_id(value: str) -> tuple[str, str] | None:
     return (action, ref) if action in (RUN, SHARE, PICK) else None
 
 
-def reply_view(reply: Reply, refs: CommandRefs, *, share: str | None = None) -> discord.ui.View | None:
-    """Buttons (or a select menu) for ``reply.choices``, and a "Post publicly" button for ``share``."""
+def reply_view(
+    reply: Reply, refs: CommandRefs, *, share: str | None = None, specs: Mapping[str, CommandSpec] | None = None
+) -> discord.ui.View | None:
+    """Buttons (or a select menu) for ``reply.choices``, and a "Post publicly" button for ``share``, a command
+    posted again for everyone: only a read-only one by the router's ``specs`` (see :mod:`bot.sharing`)."""
+    if share and specs is not None and not read_only(share, specs):
+        share = None
+    reply = neutral_reply(reply)  # labels and descriptions come from the store
     view = discord.ui.View(timeout=None)
     choices = _distinct(reply.choices)
     if 0 < len(choices) <= MAX_BUTTONS:

@@ -13,13 +13,14 @@ Two promises, both tested:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-from bot.commands import with_prefix
-from bot.markup import slack_escape, to_plain, to_slack
+from bot.commands import CommandSpec, with_prefix
+from bot.markup import neutral_reply, slack_escape, to_plain, to_slack
 from bot.render_text import progress_bar
 from bot.reply import Choice, Progress, Reply, Section, SourceRef, Tone, Visibility
+from bot.sharing import shareable
 from bot.store.model import STATUS_TONE, status_label
 from bot.store.model import Tone as StatusTone
 
@@ -73,14 +74,20 @@ def render_message(
     prefix: str = "",
     share: bool | None = None,
     shared_by: str | None = None,
+    specs: Mapping[str, CommandSpec] | None = None,
 ) -> dict[str, Any]:
     """``{"text": fallback, "blocks": [...]}`` for ``chat.postMessage``, ``ack()`` or ``respond()``.
 
-    ``share`` adds the "Share in channel" button (default: private answers that came from a command);
+    ``share`` adds the "Share in channel" button; by default it is offered for private answers to a read-only
+    command, judged by the router's ``specs`` (a command with effects would run again: :mod:`bot.sharing`).
+    Without ``specs`` it is offered for any private answer that came from a command, as before;
     ``prefix`` is the configured slash-command prefix, so pointers read ``/trade-timeline``, not ``/timeline``;
     ``shared_by`` is the Slack user id of whoever shared the answer into the channel.
     """
-    if share is None:
+    reply = neutral_reply(reply)  # no bidi override or terminal escape in any field
+    if share is None and specs is not None:
+        share = shareable(reply, specs, prefix)
+    elif share is None:
         share = reply.visibility is Visibility.PRIVATE and reply.tone is Tone.ANSWER and bool(reply.command)
     head = _head_blocks(reply)
     tail = _tail_blocks(reply, prefix=prefix, share=share, shared_by=shared_by)
@@ -94,6 +101,7 @@ def render_message(
 
 def fallback_text(reply: Reply) -> str:
     """The plain ``text`` Slack shows in notifications and where blocks cannot be displayed."""
+    reply = neutral_reply(reply)
     parts = [reply.title.strip() or APP_NAME]
     if reply.subtitle:
         parts.append(reply.subtitle)

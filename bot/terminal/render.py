@@ -14,7 +14,7 @@ from rich.console import Console, RenderableType
 from rich.rule import Rule
 from rich.text import Text
 
-from bot.markup import to_plain
+from bot.markup import neutral_reply, to_plain
 from bot.render_text import progress_bar
 from bot.reply import Reply, Section, Tone
 from bot.store.model import STATUS_TONE, status_label
@@ -56,7 +56,8 @@ def render_rich(reply: Reply, *, width: int, colour: bool) -> str:
         legacy_windows=False,
         _environ={},  # the caller decided colour and width; ignore COLUMNS, NO_COLOR, TERM here
     )
-    for renderable in _renderables(reply, console):
+    # Our colours are the only escape sequences written: the reply's own are dropped, with its bidi overrides.
+    for renderable in _renderables(neutral_reply(reply), console):
         console.print(renderable)
     return buffer.getvalue()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import discord
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -22,7 +23,9 @@ from bot.adapters.discord_render import (
 from bot.adapters.discord_ui import SHARE_LABEL, CommandRefs, parse_custom_id, reply_view
 from bot.markup import escape
 from bot.reply import Choice, Field, Progress, Reply, Section, SourceRef, Tone
+from bot.router import Router
 from bot.store.model import Tone as StatusTone
+from handlers import ALL_COMMANDS
 from tests.conftest import Ask
 
 
@@ -193,3 +196,12 @@ def test_many_candidates_become_a_select_menu_and_long_commands_a_reference() ->
     assert refs.command(menu.options[-1].value) == long_command
     assert refs.command("#not-remembered") is None
     assert parse_custom_id("someone-else:button") is None
+
+
+@pytest.mark.parametrize("command", ["/subscribe", "/unsubscribe", "/reload", "/watch tariffs", "/unwatch tariffs"])
+def test_an_answer_that_changed_something_is_not_offered_publicly(command: str) -> None:
+    specs = Router(ALL_COMMANDS).specs
+    view = reply_view(Reply(title="Done", command=command), CommandRefs(), share=command, specs=specs)
+    assert view is None
+    shared = reply_view(Reply(title="Answer"), CommandRefs(), share="/status tariffs", specs=specs)
+    assert shared is not None and [c.label for c in _components(shared)] == [SHARE_LABEL]  # type: ignore[attr-defined]

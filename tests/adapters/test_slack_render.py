@@ -275,3 +275,30 @@ def test_any_reply_stays_within_slack_limits(sections: int, length: int, fields:
     )
 
     assert_within_limits(render_message(reply))
+
+
+# --- sharing: only read-only answers -------------------------------------------------------------------------
+
+EFFECTS = ["/subscribe", "/unsubscribe canada-us", "/reload", "/watch tariffs", "/unwatch tariffs"]
+
+
+@pytest.mark.parametrize("command", EFFECTS)
+def test_an_answer_that_changed_something_offers_no_share_button(command: str) -> None:
+    from bot.router import Router
+    from handlers import ALL_COMMANDS
+
+    # what the router returns for a confirmation: a private answer that carries its command
+    reply = Reply(title="Done", sections=(Section(text="ok"),), command=command)
+
+    message = render_message(reply, specs=Router(ALL_COMMANDS).specs)
+
+    assert SHARE_ACTION not in [b["action_id"] for b in buttons(message)]
+
+
+async def test_a_read_only_answer_still_offers_share(ask: Ask) -> None:
+    from bot.router import Router
+    from handlers import ALL_COMMANDS
+
+    message = render_message(await ask("/status tariffs"), specs=Router(ALL_COMMANDS).specs)
+
+    assert [b["value"] for b in buttons(message) if b["action_id"] == SHARE_ACTION] == ["/status tariffs"]
