@@ -328,12 +328,13 @@ def status(store: StoreOpt = None, config: ConfigOpt = None) -> None:
     """The store's state, from the running bot (or, if none answers, read from the files)."""
     import httpx
 
-    from bot.ops import STATUS_PATH, store_status
+    from bot.ops import STATUS_PATH, operator_headers, store_status
     from bot.store.live import LiveStore
 
     settings = _settings(config, store)
     try:
-        report = httpx.get(_local_url(settings, STATUS_PATH), timeout=3).raise_for_status().json()
+        url = _local_url(settings, STATUS_PATH)
+        report = httpx.get(url, headers=operator_headers(), timeout=3).raise_for_status().json()
         source = "running bot"
     except httpx.HTTPError:
         report = store_status(LiveStore(settings.store, max_bytes=settings.max_file_bytes))
@@ -346,7 +347,10 @@ def status(store: StoreOpt = None, config: ConfigOpt = None) -> None:
         typer.echo(f"  held: {held['path']} ({serving}) since {held['since']}")
         for problem in held["problems"]:
             typer.echo(f"    {problem}")
-    if report["held"] or report["problems"]:
+    restricted = report.get("restricted_held", 0)
+    if restricted:  # their problems quote restricted values: `briefbot check` on the files shows them
+        typer.echo(f"  {restricted} restricted file(s) held back; `briefbot check` lists them")
+    if report["held"] or report["problems"] or restricted or report.get("restricted_problems", 0):
         raise typer.Exit(1)
 
 
@@ -355,15 +359,16 @@ def reload(store: StoreOpt = None, config: ConfigOpt = None) -> None:
     """Ask the running bot to re-read every store file now."""
     import httpx
 
-    from bot.ops import RELOAD_PATH
+    from bot.ops import RELOAD_PATH, operator_headers
 
     settings = _settings(config, store)
     url = _local_url(settings, RELOAD_PATH)
     try:
-        report = httpx.post(url, timeout=30).raise_for_status().json()
+        report = httpx.post(url, headers=operator_headers(), timeout=30).raise_for_status().json()
     except httpx.HTTPError as exc:
         _fail(f"no running Briefbot answered at {url} ({type(exc).__name__}); start it with `briefbot run`", 1)
-    typer.echo(f"Reloaded: {report['documents']} documents, {len(report['held'])} file(s) held back")
+    held_back = len(report["held"]) + report.get("restricted_held", 0)
+    typer.echo(f"Reloaded: {report['documents']} documents, {held_back} file(s) held back")
     for held in report["held"]:
         typer.echo(f"  {held['path']}: {held['problems'][0] if held['problems'] else ''}")
 

@@ -22,6 +22,7 @@ from aiohttp.typedefs import Handler
 
 from bot.config import Secrets
 from bot.health import Health
+from bot.store.file_scope import file_scope, may_see
 from bot.store.gitsync import GitError, GitSync
 from bot.store.live import LiveStore
 from bot.throttled_log import ThrottledLog
@@ -37,9 +38,17 @@ NO_TOKEN_OFF_LOOPBACK = "operator endpoints answer only on loopback unless BRIEF
 BAD_TOKEN = "operator endpoints need Authorization: Bearer <BRIEFBOT_OPERATOR_TOKEN>"
 
 
-def store_status(live: LiveStore) -> dict[str, Any]:
-    """What ``/health`` and ``briefbot status`` report. Never includes secrets."""
+def store_status(live: LiveStore, viewer: str | None = None) -> dict[str, Any]:
+    """What ``/status`` and ``briefbot status`` report. Never includes secrets.
+
+    A restricted file's problems quote its values, so held-back restricted files and their problems are left out
+    unless ``viewer`` may see them, and only counted (``restricted_held``, ``restricted_problems``). The HTTP
+    endpoint has no viewer: it shows only the counts.
+    """
     store = live.current
+    held = sorted(live.held.values(), key=lambda h: h.path)
+    shown_held = [h for h in held if may_see(file_scope(live, h.path), viewer)]
+    shown_problems = [p for p in store.problems if may_see(file_scope(live, p.path), viewer)]
     return {
         "store": str(live.root),
         "documents": len(store.documents),
@@ -47,7 +56,8 @@ def store_status(live: LiveStore) -> dict[str, Any]:
         "loaded_at": store.loaded_at.isoformat(),
         "reloads": live.reloads,
         "commit": live.commit,
-        "problems": [str(p) for p in store.problems],
+        "problems": [str(p) for p in shown_problems],
+        "restricted_problems": len(store.problems) - len(shown_problems),
         "held": [
             {
                 "path": h.path,
@@ -55,8 +65,9 @@ def store_status(live: LiveStore) -> dict[str, Any]:
                 "since": h.since.isoformat(),
                 "problems": [str(p) for p in h.problems],
             }
-            for h in sorted(live.held.values(), key=lambda h: h.path)
+            for h in shown_held
         ],
+        "restricted_held": len(held) - len(shown_held),
     }
 
 

@@ -333,3 +333,124 @@ def test_what_counts_as_loopback(remote: str | None, headers: dict[str, str], lo
     from multidict import CIMultiDict
 
     assert ops.is_loopback(remote, CIMultiDict(headers)) is local
+
+
+# --- held-back restricted files are shown only where they may be seen -------------------------------------------
+
+SECRET_CHANNEL = "slack:T1:CSECRET"
+RESTRICTED_FISH = FILES[FISH].replace("sources: [wire]\n", f"sources: [wire]\nrestricted_to: [{SECRET_CHANNEL}]\n")
+LEAK = "leaked-secret-status"  # a value excerpt a problem message quotes
+RESTRICTED_DEAL = FILES["deals/north-south/deal.yaml"] + f"restricted_to: [{SECRET_CHANNEL}]\n"
+NEW_SECRET = "deals/north-south/topics/secret-plan.md"
+
+
+def _break(root: Path, path: str, text: str) -> None:
+    (root / path).parent.mkdir(parents=True, exist_ok=True)
+    (root / path).write_text(text.replace("status: in_talks", f"status: {LEAK}"))
+
+
+async def _health_text(live: LiveStore, where: str) -> str:
+    import datetime as dt
+
+    from bot.context import Context, Ports
+    from bot.render_text import render_text
+    from bot.router import Router
+    from handlers import health
+
+    ctx = Context(
+        store=live.current, today=dt.date(2025, 5, 2), target=Target.parse(where), ports=Ports(live_store=live)
+    )
+    return render_text(await Router([health.COMMAND]).handle_text("/health", ctx))
+
+
+@pytest.mark.parametrize(
+    ("case", "overrides", "broken"),
+    [
+        # the last good version says the topic is restricted
+        ("restricted topic", {FISH: RESTRICTED_FISH}, (FISH, RESTRICTED_FISH)),
+        # no last good version: the broken file's own front matter says so
+        ("new restricted file", {}, (NEW_SECRET, RESTRICTED_FISH)),
+        # the topic itself is open, but its deal is restricted
+        (
+            "topic of a restricted deal",
+            {
+                "deals/north-south/deal.yaml": FILES["deals/north-south/deal.yaml"]
+                + f"restricted_to: [{SECRET_CHANNEL}]\n"
+            },
+            (FISH, FILES[FISH]),
+        ),
+    ],
+)
+async def test_health_shows_a_held_restricted_file_only_where_it_may_be_seen(
+    tmp_path: Path, case: str, overrides: dict[str, str | None], broken: tuple[str, str]
+) -> None:
+    live = LiveStore(write_store(tmp_path, overrides))
+    path, text = broken
+    _break(live.root, path, text)
+    await asyncio.to_thread(live.reload)
+    assert path in live.held
+
+    elsewhere = await _health_text(live, "slack:T1:CPUBLIC")
+    assert path not in elsewhere and LEAK not in elsewhere, case
+    assert "1 restricted file held back" in elsewhere
+    console = await _health_text(live, "console:local")
+    assert path not in console and LEAK not in console
+
+    allowed = await _health_text(live, SECRET_CHANNEL)
+    assert path in allowed and LEAK in allowed
+    assert "restricted file held back" not in allowed
+
+
+async def test_health_still_lists_open_files_beside_the_count(tmp_path: Path) -> None:
+    live = LiveStore(write_store(tmp_path, {FISH: RESTRICTED_FISH}))
+    _break(live.root, FISH, RESTRICTED_FISH)
+    (live.root / "people/ada-lind.md").write_text(FILES["people/ada-lind.md"].replace("party: nl", "party: NL!"))
+    await asyncio.to_thread(live.reload)
+    text = await _health_text(live, "slack:T1:CPUBLIC")
+    assert "people/ada-lind.md" in text and FISH not in text and LEAK not in text
+    assert "1 restricted file held back" in text
+
+
+async def test_http_status_has_no_viewer_so_it_shows_restricted_files_only_as_a_count(tmp_path: Path) -> None:
+    live = LiveStore(write_store(tmp_path, {FISH: RESTRICTED_FISH}))
+    app = web.Application()
+    ops.mount(app, live, operator_token=None)
+    runner, base = await _serve(app)
+    try:
+        _break(live.root, FISH, RESTRICTED_FISH)
+        _break(live.root, NEW_SECRET, RESTRICTED_FISH)
+        async with httpx.AsyncClient(base_url=base) as client:
+            reloaded = await client.post("/reload")
+            status = await client.get("/status")
+    finally:
+        await runner.cleanup()
+    for response in (reloaded, status):
+        body = response.json()
+        assert body["held"] == [] and body["restricted_held"] == 2
+        assert FISH not in response.text and NEW_SECRET not in response.text and LEAK not in response.text
+
+
+async def test_status_and_reload_commands_carry_the_operator_token(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from bot.cli import cli
+
+    runner, base, live = await _serve_ops(tmp_path / "store", operator_token=TOKEN)
+    _break(
+        live.root,
+        FISH,
+        FILES[FISH].replace("sources: [wire]\n", f"sources: [wire]\nrestricted_to: [{SECRET_CHANNEL}]\n"),
+    )
+    monkeypatch.setenv("BRIEFBOT_OPERATOR_TOKEN", TOKEN)
+    monkeypatch.setenv("BRIEFBOT_HTTP__PORT", base.rsplit(":", 1)[1])
+    try:
+        reloaded = await asyncio.to_thread(CliRunner().invoke, cli, ["reload", "--store", str(live.root)])
+        status = await asyncio.to_thread(CliRunner().invoke, cli, ["status", "--store", str(live.root)])
+    finally:
+        await runner.cleanup()
+    assert reloaded.exit_code == 0, reloaded.output
+    assert "1 file(s) held back" in reloaded.output
+    assert status.exit_code == 1 and "(running bot)" in status.output, status.output
+    assert "1 restricted file(s) held back" in status.output and LEAK not in status.output
