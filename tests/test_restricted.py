@@ -75,3 +75,38 @@ def test_autocomplete_leaves_it_out(store: Store) -> None:
     private = index.suggest(EntityKind.TOPIC, "lev", deal_id="northwind-timber", viewer=str(PRIVATE))
     assert "export-levy" not in [e.id for e in public]
     assert "export-levy" in [e.id for e in private]
+
+
+def test_a_restricted_event_is_not_announced_elsewhere_as_an_edit_of_the_event_log(store: Store) -> None:
+    from bot.briefing.snapshot import channel_briefing, take_snapshot
+
+    before = load_store(SECOND_STORE)  # the same store without the restricted event
+    deal_id = "northwind-timber"
+
+    def digest(viewer: Target) -> str:
+        previous = take_snapshot(before, before.deals[deal_id], str(viewer))
+        reply, _ = channel_briefing(
+            store, store.deals[deal_id], dt.date(2030, 2, 11), viewer=str(viewer), previous=previous
+        )
+        return render_text(reply)
+
+    public = digest(PUBLIC)
+    assert SECRET_EVENT not in public and "Event log" not in public and "events.yaml" not in public
+    assert SECRET_EVENT in digest(PRIVATE)
+
+
+def test_a_restricted_deal_is_never_composed_for_a_target_off_its_list(tmp_path: Path) -> None:
+    from bot.briefing import compose_briefing
+
+    root = tmp_path / "store"
+    shutil.copytree(SECOND_STORE, root)
+    deal_file = root / "deals/northwind-timber/deal.yaml"
+    deal_file.write_text(deal_file.read_text() + f'restricted_to: ["{PRIVATE}"]\n')
+    restricted = load_store(root)
+    deal = restricted.deals["northwind-timber"]
+    with pytest.raises(LookupError):
+        compose_briefing(restricted, deal, dt.date(2030, 3, 1), viewer=str(PUBLIC))
+    assert (
+        "Northwind–Southland timber"
+        in compose_briefing(restricted, deal, dt.date(2030, 3, 1), viewer=str(PRIVATE)).title
+    )

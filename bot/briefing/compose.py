@@ -19,6 +19,7 @@ from bot.store import DealEntry, Store
 from bot.store.asof import AsOf, published_by
 from bot.store.dates import ApproxDate, human_day, shift
 from bot.store.documents import Document
+from bot.store.index import EntityKind
 from bot.store.model import Deal, Event, EventLog, Person, Topic
 
 MAX_LISTED_REVISIONS = 4  # more documents revised on one day than this are summed up in one line
@@ -43,7 +44,10 @@ def compose_briefing(
     viewer: str | None = None,
     commit: str | None = None,
 ) -> Reply:
-    """``viewer`` is the target the briefing goes to: documents restricted away from it are left out."""
+    """``viewer`` is the target the briefing goes to: documents restricted away from it are left out, and a deal
+    restricted away from it is refused (``LookupError``), never composed, whoever asks."""
+    if not store.index.visible(EntityKind.DEAL, deal.id, None, viewer):
+        raise LookupError(f"deal '{deal.id}' may not be shown to {viewer}")
     events = store.visible_events(deal.id, viewer)
     documents = store.visible_documents(_documents_of(store, deal), viewer)
     since = since or shift(as_of, -options.recent_days)

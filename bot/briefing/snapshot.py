@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -67,12 +68,15 @@ def take_snapshot(store: Store, deal: DealEntry, viewer: str | None = None) -> S
             "path": entry.doc.path,
         }
         documents[entry.doc.path] = _doc_entry(entry.doc)
-    events = {
-        e.id: {"date": e.date.iso(), "title": e.title, "source": cite(e.source)}
-        for e in sorted(store.visible_events(deal.id, viewer), key=lambda e: (e.date, e.id))
-    }
+    visible_events = sorted(store.visible_events(deal.id, viewer), key=lambda e: (e.date, e.id))
+    events = {e.id: {"date": e.date.iso(), "title": e.title, "source": cite(e.source)} for e in visible_events}
     if deal.events_doc:
-        documents[deal.events_doc.path] = _doc_entry(deal.events_doc)
+        # The event log is judged "edited" by the events this viewer may see, so adding a restricted event does
+        # not announce itself elsewhere as an edit.
+        log_entry = _doc_entry(deal.events_doc)
+        shown = json.dumps([e.model_dump(mode="json") for e in visible_events], sort_keys=True)
+        log_entry["visible_hash"] = hashlib.sha1(shown.encode()).hexdigest()[:16]
+        documents[deal.events_doc.path] = log_entry
     people = {}
     for person_id in sorted(store.people):
         person = store.people[person_id]
@@ -118,7 +122,7 @@ def channel_briefing(
     one (the first briefing, or a snapshot from an older format), it is the store's dated changes over
     ``options.recent_days``.
     """
-    current = take_snapshot(store, deal, viewer)
+    current = take_snapshot(store, deal, viewer)  # not shown to anyone: compose_briefing refuses a hidden deal
     if previous is None or previous.get("v") != SNAPSHOT_VERSION or previous.get("deal") != deal.id:
         return compose_briefing(store, deal, as_of, options=options, viewer=viewer, commit=commit), current
     digest = diff(previous, current)
@@ -209,7 +213,7 @@ def diff(previous: Snapshot, current: Snapshot) -> Digest:
         was = before_docs.get(path)
         if was is None:
             out.add(f"- Added: {escape(doc['title'])} (`{path}`)", None)
-        elif was["hash"] != doc["hash"] and path not in explained:
+        elif _edited(was, doc) and path not in explained:
             out.add(f"- Edited: {escape(doc['title'])} (`{path}`), updated {_human(doc['updated'])}", None)
     for path, doc in before_docs.items():
         if path not in current["documents"]:
@@ -234,6 +238,12 @@ class _Lines:
             line += f" _({escape(self.outlets[source])})_"
             self.cited.append(source)
         self.lines.append(line)
+
+
+def _edited(was: dict[str, str], now: dict[str, str]) -> bool:
+    if "visible_hash" in was and "visible_hash" in now:  # an event log: only what this viewer may see counts
+        return was["visible_hash"] != now["visible_hash"]
+    return was["hash"] != now["hash"]  # (a snapshot saved before visible_hash existed: the whole file)
 
 
 def _newest_source(store: Store, ids: list[str]) -> str | None:
