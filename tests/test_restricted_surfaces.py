@@ -367,13 +367,8 @@ SURFACES: dict[str, Surface] = {
     "maintainers' alert": maintainers_alert,
 }
 # /health and HTTP /status rows pass with the health work (bot/ops.py, handlers/health.py); were it reverted, mark
-# them pytest.mark.xfail(strict=True, reason="fixed by the health work") here.
-NOT_MINE = pytest.mark.xfail(strict=True, reason="needs a change in a file outside this work (see report)")
-KNOWN_LEAKS = {  # (surface, case) -> why it is expected to leak today
-    ("maintainers' alert", "topic"): NOT_MINE,  # bot/alerts/store_file.py posts every problem to the channel
-    ("maintainers' alert", "deal"): NOT_MINE,
-    ("maintainers' alert", "event"): NOT_MINE,
-}
+# them pytest.mark.xfail(strict=True, reason=...) here.
+KNOWN_LEAKS: dict[tuple[str, str], pytest.MarkDecorator] = {}  # (surface, case) -> why it is expected to leak today
 # /deal shows the deal's tracks and milestones, not its topics or events: nothing of these cases to see anywhere
 NOTHING_TO_SEE = {("deal", "topic"), ("deal", "event")}
 NO_ALLOWED_VIEW = {"HTTP /status"}  # no target at all: only the "off the list" half applies

@@ -21,7 +21,17 @@ log = logging.getLogger(__name__)
 ALERT_WINDOW = dt.timedelta(minutes=30)  # retried within this; after it the problem is in the log and /health
 
 
-def alert_reply(event: StoreEvent) -> Reply:
+def alert_reply(event: StoreEvent, viewer: str | None = None) -> Reply:
+    """The alert for ``viewer`` (the maintainers' channel): a restricted file's path and problems are named only
+    where the file itself may be seen; elsewhere the alert says that one restricted file is held back or fixed."""
+    if event.scope and viewer not in event.scope:
+        what = "fixed" if event.kind == "fixed" else "held back"
+        return Reply(
+            title=f"A restricted store file was {what}",
+            tone=Tone.ANSWER if event.kind == "fixed" else Tone.ERROR,
+            sections=(Section(text="Its details show only where it may be seen: run /health there."),),
+            visibility=Visibility.SHARED,
+        )
     if event.kind == "fixed":
         return Reply(
             title=f"Fixed: {event.path}",
@@ -66,7 +76,7 @@ class MaintainerAlerts:
 
     def __call__(self, event: StoreEvent) -> None:
         log.warning("store file %s: %s", event.kind, "; ".join(map(str, event.problems)) or event.path)
-        self.loop.call_soon_threadsafe(self._spawn, alert_reply(event), event)
+        self.loop.call_soon_threadsafe(self._spawn, alert_reply(event, str(self.target)), event)
 
     async def drain(self) -> None:
         """Wait until every alert handed over so far has been posted (or has failed)."""
@@ -81,10 +91,12 @@ class MaintainerAlerts:
 
     async def _post(self, reply: Reply, event: StoreEvent) -> None:
         digest = hashlib.sha1("\n".join(map(str, event.problems)).encode()).hexdigest()[:12]
+        # the key is carried in the post (a Discord footer): a restricted file's path stays out of it
+        where = event.path if not event.scope else hashlib.sha1(event.path.encode()).hexdigest()[:12]
         now = self.now()
         request = PostRequest(
             kind=PostKind.STORE_ALERT,
-            key=f"{self.target}|store|{event.path}|{event.kind}|{digest}",
+            key=f"{self.target}|store|{where}|{event.kind}|{digest}",
             target=self.target,
             deal="(store)",
             local_date=now.date(),
