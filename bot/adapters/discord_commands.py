@@ -15,7 +15,7 @@ import hashlib
 import inspect
 import json
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from typing import Any
 
 import discord
@@ -45,7 +45,7 @@ def _command(spec: CommandSpec, run: Run, complete: Complete) -> app_commands.Co
     async def callback(interaction: discord.Interaction[Any], **values: str | None) -> None:
         await run(interaction, spec.name, values)
 
-    # discord.py reads the parameters from the callback's signature: give it one built from the spec.
+    # discord.py reads the parameters from the callback's signature (inspect's own hook): one built from the spec.
     parameters = [inspect.Parameter("interaction", inspect.Parameter.POSITIONAL_OR_KEYWORD)]
     parameters.extend(
         inspect.Parameter(
@@ -57,24 +57,24 @@ def _command(spec: CommandSpec, run: Run, complete: Complete) -> app_commands.Co
         for p in spec.params
     )
     callback.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
-    described = {p.name: clip(p.description, DESCRIPTION_MAX) for p in spec.params}
-    callback.__discord_app_commands_param_description__ = described  # type: ignore[attr-defined]
+    # Descriptions, choices and completers through discord.py's own decorators, which accept a plain function.
+    callback = app_commands.describe(**{p.name: clip(p.description, DESCRIPTION_MAX) for p in spec.params})(callback)
     choices = {
         p.name: [app_commands.Choice(name=c, value=c) for c in p.choices[:MAX_CHOICES]]
         for p in spec.params
         if p.kind is ParamKind.CHOICE and p.choices
     }
     if choices:
-        callback.__discord_app_commands_param_choices__ = choices  # type: ignore[attr-defined]
+        callback = app_commands.choices(**choices)(callback)
     completers = {p.name: _completer(p.kind, complete) for p in spec.params if p.kind in AUTOCOMPLETED}
     if completers:
-        callback.__discord_app_commands_param_autocomplete__ = completers  # type: ignore[attr-defined]
+        callback = app_commands.autocomplete(**completers)(callback)
     return app_commands.Command(name=spec.name, description=clip(spec.description, DESCRIPTION_MAX), callback=callback)
 
 
 def _completer(
     kind: ParamKind, complete: Complete
-) -> Callable[[discord.Interaction[Any], str], Awaitable[list[app_commands.Choice[str]]]]:
+) -> Callable[[discord.Interaction[Any], str], Coroutine[Any, Any, list[app_commands.Choice[str]]]]:
     async def autocomplete(interaction: discord.Interaction[Any], current: str) -> list[app_commands.Choice[str]]:
         return (await complete(interaction, kind, current))[:MAX_CHOICES]
 

@@ -54,7 +54,7 @@ async def test_status_answer_has_the_facts_fields_colour_and_footer(ask: Ask) ->
     assert "25%" in (embed.description or "") and "steel" in (embed.description or "")
     names = [f.name for f in embed.fields]
     assert names[:2] == ["Positions", "Outlook"]
-    assert "**Canada:**" in embed.fields[0].value  # a section's own fields stay inside it, in order
+    assert "**Canada:**" in (embed.fields[0].value or "")  # a section's own fields stay inside it, in order
     assert embed.colour is not None and embed.colour.value == STATUS_COLOURS[StatusTone.NEUTRAL]  # "open"
     footer = embed.footer.text or ""
     assert "Sources: CBC News" in footer
@@ -66,7 +66,7 @@ async def test_status_answer_has_the_facts_fields_colour_and_footer(ask: Ask) ->
 async def test_progress_bars_render_as_text(ask: Ask) -> None:
     embed = render_embed(await ask("/deal"))
     progress = next(f for f in embed.fields if f.name == "Progress")
-    assert "`██░░░░░░░░` 1/5 Personnel" in progress.value
+    assert "`██░░░░░░░░` 1/5 Personnel" in (progress.value or "")
 
 
 def test_colours_follow_the_kind_of_answer_before_the_status() -> None:
@@ -111,7 +111,7 @@ def test_a_long_section_continues_in_further_fields_instead_of_being_lost() -> N
     embed = render_embed(Reply(title="Timeline", sections=(Section(heading="Events", text=text),)))
     names = [f.name for f in embed.fields]
     assert names[0] == "Events" and names[1] == "Events (continued)"
-    joined = "\n".join(f.value for f in embed.fields)
+    joined = "\n".join(f.value or "" for f in embed.fields)
     assert "event number 29" in joined
     _within_limits(embed)
 

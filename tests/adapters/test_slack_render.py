@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from slack_sdk.models.blocks import Block
 
 from bot.adapters.slack_render import (
     MAX_BLOCKS,
@@ -18,14 +19,42 @@ from bot.adapters.slack_render import (
     MAX_TOTAL,
     RUN_ACTION,
     SHARE_ACTION,
-    render_message,
     status_badge,
 )
+from bot.adapters.slack_render import render_message as _render_message
 from bot.markup import escape
 from bot.reply import Choice, Field, Progress, Reply, Section, SourceRef, Tone, Visibility
 from tests.conftest import Ask
 
 HOSTILE = ["<!channel>", "<!here>", "<!everyone>", "<@U0BOSS>", "<#C0SECRET>", "<!subteam^S1>", "a & b > c"]
+
+
+def render_message(reply: Reply, **options: Any) -> dict[str, Any]:
+    """The renderer under test, with every message it makes checked against slack_sdk's Block Kit models."""
+    message = _render_message(reply, **options)
+    assert_valid_block_kit(message)
+    return message
+
+
+def assert_valid_block_kit(message: dict[str, Any]) -> None:
+    """Each block parses as its slack_sdk model and survives ``to_dict``, which runs the model's validators
+    (lengths, counts, required fields) and raises SlackObjectFormationError on anything Slack would refuse."""
+    assert isinstance(message["text"], str) and message["text"]
+    assert len(message["blocks"]) <= MAX_BLOCKS
+    for block in message["blocks"]:
+        model = Block.parse(block)
+        assert model is not None, f"not a Block Kit block: {block}"
+        assert model.to_dict() == block
+
+
+def test_the_block_kit_check_would_catch_what_slack_refuses() -> None:
+    from slack_sdk.errors import SlackObjectFormationError
+
+    too_long = {"blocks": [{"type": "header", "text": {"type": "plain_text", "text": "x" * 151}}], "text": "x"}
+    with pytest.raises(SlackObjectFormationError):
+        assert_valid_block_kit(too_long)
+    with pytest.raises(AssertionError):
+        assert_valid_block_kit({"blocks": [{"type": "nonsense"}], "text": "x"})
 
 
 def block_texts(message: dict[str, Any]) -> list[str]:
