@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.markup import neutral_reply, to_plain
 from bot.reply import Progress, Reply, Section
 from bot.store.model import status_label
+from bot.textfmt import source_text
 
 BAR_WIDTH = 12
 
@@ -33,8 +34,7 @@ def render_text(reply: Reply) -> str:
         tail.append(
             "Sources: "
             + "; ".join(
-                f"{s.outlet}, \u201c{s.title}\u201d, {s.date}" + (f" <{s.link}>" if s.link else "")
-                for s in reply.sources
+                source_text(s.outlet, s.title, s.date) + (f" <{s.link}>" if s.link else "") for s in reply.sources
             )
         )
     if reply.updated:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from bot import textfmt
 from bot.commands import Command
 from bot.context import Context
 from bot.errors import BadArgument, Clarify
@@ -12,11 +13,12 @@ from bot.reply import Choice, Reply, Section, SourceRef, Tone
 from bot.store import DealEntry, Store
 from bot.store.dates import ApproxDate
 from bot.store.index import Entity, EntityKind, Lookup, Outcome
-from bot.store.model import Event, Source
+from bot.store.model import Event
 
 MAX_LISTED = 20
 KIND_WORD = {EntityKind.TOPIC: "topic", EntityKind.PERSON: "person", EntityKind.DEAL: "deal"}
 PLURAL = {"person": "people"}
+ECHO_CHARS = 60
 
 
 def deal_option(command: Command, ctx: Context) -> DealEntry | None:
@@ -111,11 +113,7 @@ def commit_note(ctx: Context) -> tuple[str, ...]:
 
 
 def sources(store: Store, ids: Iterable[str]) -> tuple[SourceRef, ...]:
-    return tuple(source_ref(s) for s in store.cite(ids))
-
-
-def source_ref(source: Source) -> SourceRef:
-    return SourceRef(source.outlet, source.title, source.date.human(), source.link)
+    return tuple(textfmt.source_ref(s) for s in store.cite(ids))
 
 
 def latest(dates: Iterable[ApproxDate]) -> str | None:
@@ -125,8 +123,7 @@ def latest(dates: Iterable[ApproxDate]) -> str | None:
 
 def event_line(event: Event, store: Store) -> str:
     cited = store.sources.get(event.source)
-    outlet = f" _({escape(cited.outlet)})_" if cited else ""
-    return f"- **{event.date.human()}**: {escape(event.title)}{outlet}"
+    return textfmt.event_line(event.date.human(), event.title, cited.outlet if cited else None)
 
 
 def _choice(command: Command, entity: Entity, *, arg: bool) -> Choice:
@@ -143,6 +140,6 @@ def _with_option(command: Command, key: str, value: str) -> str:
     return Command(command.name, command.arg, {**command.options, key: value}).text()
 
 
-def _clip(text: str, limit: int = 60) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+def _clip(text: str) -> str:
+    """What someone typed, echoed on one line and short."""
+    return textfmt.clip(textfmt.one_line(text), ECHO_CHARS)

@@ -11,6 +11,7 @@ from bot.store.asof import AsOf, published_by, record_notes, split_events, uncon
 from bot.store.dates import human_day
 from bot.store.index import EntityKind
 from bot.store.model import status_label
+from bot.textfmt import clip
 from handlers.common import commit_note, event_line, found, fuzzy_note, latest, sources, topic_scope
 
 LATEST_EVENTS = 3
@@ -74,8 +75,7 @@ async def handle(command: Command, ctx: Context) -> Reply:
         )
     if entry.doc.body:
         background = entry.doc.body.split("\n\n", 1)[0]
-        if len(background) > BACKGROUND_CHARS:
-            background = background[: BACKGROUND_CHARS - 1].rsplit(" ", 1)[0] + "…"
+        background = clip(background, BACKGROUND_CHARS, breaks=" ")  # at a word end, however far back
         sections.append(Section(heading="Background", text=escape(background)))
 
     track = deal.track(topic.track)

@@ -13,6 +13,7 @@ from bot.store.asof import AsOf, latest_record, published_by, record_notes
 from bot.store.dates import human_day
 from bot.store.index import EntityKind
 from bot.store.model import status_label
+from bot.textfmt import credit
 from handlers.common import event_line, found, fuzzy_note, latest, sources
 
 MAX_QUOTES = 4
@@ -45,9 +46,9 @@ async def handle(command: Command, ctx: Context) -> Reply:
         lines = []
         for quote in quotes[:MAX_QUOTES]:
             cited = store.sources.get(quote.source)
-            said = f"{escape(cited.outlet)}, {quote.date.human()}" if cited else quote.date.human()
+            said = credit(cited.outlet if cited else None, quote.date.human())
             context = f"{escape(quote.context.rstrip('.'))}: " if quote.context else ""
-            lines.append(f"- {context}\u201c{escape(quote.text)}\u201d _({said})_")
+            lines.append(f"- {context}\u201c{escape(quote.text)}\u201d{said}")
         sections.append(Section(heading="Said", text="\n".join(lines)))
     topics = [
         t

@@ -16,14 +16,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from fractions import Fraction
 
 import discord
 
+from bot import textfmt
 from bot.markup import Flavor, neutral_reply, neutralise, render
 from bot.render_text import progress_bar
 from bot.reply import Progress, Reply, Section, Tone
 from bot.store.model import STATUS_TONE, status_label
 from bot.store.model import Tone as StatusTone
+from bot.textfmt import ELLIPSIS
 
 TITLE_MAX = 256
 DESCRIPTION_MAX = 4096
@@ -34,7 +37,6 @@ FOOTER_MAX = 2048
 TOTAL_MAX = 6000
 BAR_WIDTH = 10
 ZWSP = "\u200b"
-ELLIPSIS = "…"
 
 STATUS_COLOURS: dict[StatusTone, int] = {
     StatusTone.GOOD: 0x2ECC71,
@@ -144,17 +146,8 @@ def plain(text: str) -> str:
 
 def clip(text: str, limit: int) -> str:
     """``text`` cut to ``limit`` characters, at a line or word boundary when one is near, ending with "…"."""
-    if len(text) <= limit:
-        return text
-    if limit <= len(ELLIPSIS):
-        return ""
-    head = text[: limit - len(ELLIPSIS)]
-    for stop in ("\n", " "):
-        at = head.rfind(stop)
-        if at >= len(head) * 2 // 3:  # only when it loses little
-            head = head[:at]
-            break
-    return head.rstrip().rstrip("\\") + ELLIPSIS  # never leave a lone escape character before the ellipsis
+    # never leave a lone escape character before the ellipsis
+    return textfmt.clip(text, limit, breaks="\n ", lose=Fraction(1, 3), tidy=lambda head: head.rstrip("\\"))
 
 
 def _layout(reply: Reply) -> tuple[str, list[_Field]]:

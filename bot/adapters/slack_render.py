@@ -23,6 +23,7 @@ from bot.reply import Choice, Progress, Reply, Section, SourceRef, Tone, Visibil
 from bot.sharing import shareable
 from bot.store.model import STATUS_TONE, status_label
 from bot.store.model import Tone as StatusTone
+from bot.textfmt import clip
 
 Block = dict[str, Any]
 
@@ -296,20 +297,19 @@ def _chunks(text: str, limit: int) -> Iterator[str]:
         yield current
 
 
-def _cut(text: str, limit: int, mark: str = "…") -> str:
-    """At most ``limit`` characters, never inside a ``<link|label>`` or an ``&amp;`` entity."""
-    if len(text) <= limit:
-        return text
-    cut = text[: max(limit - len(mark), 0)]
-    if cut.rfind("<") > cut.rfind(">"):
-        cut = cut[: cut.rfind("<")]
-    amp = cut.rfind("&")
-    if amp >= 0 and ";" not in cut[amp:]:
-        cut = cut[:amp]
-    space = cut.rfind(" ")
-    if space > len(cut) - 40:
-        cut = cut[:space]
-    return cut.rstrip() + mark
+def _cut(text: str, limit: int) -> str:
+    """At most ``limit`` characters, at a word end when one is near."""
+    return clip(text, limit, breaks=" ", lose=39, tidy=_whole_markup)
+
+
+def _whole_markup(head: str) -> str:
+    """``head`` without a trailing part of a ``<link|label>`` or an ``&amp;`` entity, which Slack would garble."""
+    if head.rfind("<") > head.rfind(">"):
+        head = head[: head.rfind("<")]
+    amp = head.rfind("&")
+    if amp >= 0 and ";" not in head[amp:]:
+        head = head[:amp]
+    return head
 
 
 def _plain(text: str, limit: int) -> dict[str, Any]:

@@ -24,7 +24,6 @@ from typing import Any
 
 from bot.background import BackgroundTask
 from bot.delivery import Delivery
-from bot.markup import escape
 from bot.posting import Poster, PostKind, PostOutcome, PostRequest
 from bot.posting.poster import Now, Sleep
 from bot.reply import Choice, Reply, Section
@@ -34,6 +33,7 @@ from bot.store.dates import ApproxDate
 from bot.store.index import EntityKind
 from bot.store.model import status_label
 from bot.targets import Target
+from bot.textfmt import event_line
 
 log = logging.getLogger(__name__)
 ALERT_WINDOW = dt.timedelta(minutes=30)  # an alert not out within this is dropped (and logged), not sent late
@@ -62,9 +62,9 @@ def topic_state(store: Store, deal_id: str, topic_id: str, viewer: str | None = 
 
 
 def alert_lines(store: Store, seen: dict[str, Any], now: dict[str, Any]) -> list[str]:
-    def outlet(source_id: str | None) -> str:
+    def outlet(source_id: str | None) -> str | None:
         source = store.sources.get(source_id or "")
-        return f" _({escape(source.outlet)})_" if source else ""
+        return source.outlet if source else None
 
     lines = []
     if seen["status"] != now["status"]:
@@ -72,7 +72,7 @@ def alert_lines(store: Store, seen: dict[str, Any], now: dict[str, Any]) -> list
     for event_id, event in sorted(now["events"].items(), key=lambda item: (item[1]["date"].lstrip("~"), item[0])):
         if event_id not in seen["events"]:
             day = ApproxDate.parse(event["date"]).human()
-            lines.append(f"- New event, **{day}**: {escape(event['title'])}{outlet(event['source'])}")
+            lines.append(event_line(day, event["title"], outlet(event["source"]), new=True))
     return lines
 
 

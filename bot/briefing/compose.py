@@ -14,13 +14,14 @@ from dataclasses import dataclass
 
 from bot.briefing.progress import ahead_line, dates_ahead, track_progress
 from bot.markup import escape
-from bot.reply import Progress, Reply, Section, SourceRef
+from bot.reply import Progress, Reply, Section
 from bot.store import DealEntry, Store
 from bot.store.asof import AsOf, published_by
 from bot.store.dates import ApproxDate, human_day, shift
 from bot.store.documents import Document
 from bot.store.index import EntityKind
 from bot.store.model import Deal, Event, EventLog, Person, Topic
+from bot.textfmt import event_line, source_ref
 
 MAX_LISTED_REVISIONS = 4  # more documents revised on one day than this are summed up in one line
 
@@ -98,10 +99,7 @@ def compose_briefing(
         lines = [f"- `{doc.path}`: {why}" for doc, why in stale]
         sections.append(Section(heading="Gone stale (maintainers)", text="\n".join(lines)))
 
-    source_refs = tuple(
-        SourceRef(s.outlet, s.title, s.date.human(), s.link)
-        for s in store.cite(published_by(store, [*deal.deal.sources, *cited], as_of))
-    )
+    source_refs = tuple(source_ref(s) for s in store.cite(published_by(store, [*deal.deal.sources, *cited], as_of)))
     return Reply(
         title=f"Daily briefing: {deal.deal.title}",
         subtitle=human_day(as_of),
@@ -126,8 +124,7 @@ def _dated_changes(
         # today's events are announced, not reported; one the record only has as scheduled is not reported either
         if since < event.date.start and event.date.end < as_of and on.happened(event.date):
             source = store.sources.get(event.source)
-            outlet = f" _({escape(source.outlet)})_" if source else ""
-            lines.append(f"- **{event.date.human()}**: {escape(event.title)}{outlet}")
+            lines.append(event_line(event.date.human(), event.title, source.outlet if source else None))
             cited.append(event.source)
     revised: dict[ApproxDate, list[Document]] = {}
     for doc in documents:
