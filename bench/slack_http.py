@@ -20,7 +20,6 @@ from urllib.parse import urlencode
 import httpx
 from slack_sdk.signature import SignatureVerifier
 
-from bot.adapters.slack import build_service
 from bot.app import App
 from bot.config import HttpConfig, Secrets, Settings, SlackConfig
 from tests.fakes.slack_api import FakeSlack
@@ -38,7 +37,7 @@ async def main(requests: int, concurrency: int) -> None:
             slack=SlackConfig(api_url=fake.api_url, mode="http"),
         )
         app = App(settings, Secrets(slack_bot_token="xoxb-bench", slack_signing_secret=SECRET))
-        service = build_service(app)
+        service = app.platform_service("slack")
         runner = await app._start_http()
         assert runner is not None
         await service.start()

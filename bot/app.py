@@ -56,6 +56,12 @@ class Service(Protocol):
     async def stop(self) -> None: ...
 
 
+class PlatformService(Service, Protocol):
+    """A platform connection, with the delivery that posts to that platform."""
+
+    delivery: Delivery
+
+
 class App:
     def __init__(
         self,
@@ -102,10 +108,17 @@ class App:
         target: Target = CONSOLE,
         *,
         user: str | None = None,
+        roles: Sequence[str] = (),
         today: dt.date | None = None,
         is_admin: bool | None = None,
     ) -> Context:
-        admin = is_admin if is_admin is not None else (user is not None and user in self.settings.admins)
+        """The one place admin rights are decided: a user id or one of their platform role ids in ``admins``."""
+        admins = self.settings.admins
+        admin = (
+            is_admin
+            if is_admin is not None
+            else ((user is not None and user in admins) or any(r in admins for r in roles))
+        )
         return Context(
             store=self.live_store.current,
             today=today or self.clock.today(),
@@ -193,13 +206,33 @@ class App:
                 await self.state.close()
 
     def _platform_services(self) -> list[Service]:
-        """One service per platform whose credentials are set; each registers its delivery in ``deliveries``."""
+        """One service per platform whose credentials are set, its delivery registered in ``deliveries``."""
         services: list[Service] = []
         if self.secrets.slack_ready:
-            services.append(importlib.import_module("bot.adapters.slack").build_service(self))
+            services.append(self.platform_service("slack"))
         if self.secrets.discord_token:
-            services.append(importlib.import_module("bot.adapters.discord").build_service(self))
+            services.append(self.platform_service("discord"))
         return services
+
+    def platform_service(self, platform: str) -> PlatformService:
+        """Build a platform's adapter from exactly the parts it uses (imported only when its credentials are set,
+        so a console-only run never loads Slack or Discord code) and register its delivery."""
+        from bot.adapters.parts import PlatformParts
+
+        parts = PlatformParts(
+            router=self.router,
+            context=self.context,
+            health=self.health,
+            store=lambda: self.live_store.current,
+            state=self.open_state,
+            http=self.http if self.settings.http.enabled else None,
+        )
+        config = self.settings.slack if platform == "slack" else self.settings.discord
+        service: PlatformService = importlib.import_module(f"bot.adapters.{platform}").build_service(
+            parts, config, self.secrets
+        )
+        self.deliveries[platform] = service.delivery
+        return service
 
     def _store_services(self) -> list[Service]:
         """Live reload, and alerts to the maintainers' channel when a file is held back or fixed."""

@@ -10,8 +10,8 @@ the gateway connection in a task; discord.py reconnects and resumes by itself. T
 health registry: ok after READY or RESUMED, connecting while discord.py reconnects, and down for good (which stops
 ``briefbot run`` with a non-zero exit) when the gateway closes with a code discord.py will not retry, such as 4004
 after the token was reset. ``on_ready`` fires again after a fresh session, so nothing is started there: background
-work (the scheduler, watchers) is started once per process by the App. Intents are none at all: interactions
-arrive regardless, and no privileged intent is needed.
+work (the scheduler, watchers) is started once per process by the composition root. Intents are none at all:
+interactions arrive regardless, and no privileged intent is needed.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import discord
 import yarl
@@ -31,16 +31,16 @@ from bot.adapters.discord_commands import build_commands, clip, sync_if_changed
 from bot.adapters.discord_delivery import DiscordDelivery
 from bot.adapters.discord_render import render_embed
 from bot.adapters.discord_ui import PICK, SHARE, CommandRefs, parse_custom_id, reply_view
+from bot.adapters.parts import PlatformParts
 from bot.commands import ParamKind, from_options
+from bot.config import DiscordConfig, Secrets
 from bot.context import Context
-from bot.errors import ConfigError, UserError
+from bot.errors import BriefbotError, ConfigError, UserError
 from bot.reply import Reply, Tone, Visibility
 from bot.router import reply_for
+from bot.sharing import share_command
 from bot.store.index import Entity, EntityKind, Outcome
 from bot.targets import Target
-
-if TYPE_CHECKING:
-    from bot.app import App
 
 log = logging.getLogger(__name__)
 
@@ -128,13 +128,14 @@ class _Tree(app_commands.CommandTree[BriefbotClient]):
 
 
 class DiscordService:
-    """The Discord connection as an App service (``start``/``stop``), and its ``discord`` delivery."""
+    """The Discord connection as a service (``start``/``stop``), and its ``discord`` delivery."""
 
     platform = "discord"
 
-    def __init__(self, app: App, token: str) -> None:
-        self.app = app
-        self.health = app.health
+    def __init__(self, parts: PlatformParts, config: DiscordConfig, token: str) -> None:
+        self.parts = parts
+        self.config = config
+        self.health = parts.health
         self._token = token
         self.client: BriefbotClient | None = None
         self.refs = CommandRefs()
@@ -148,7 +149,6 @@ class DiscordService:
         self.resumed_count = 0
         self._task: asyncio.Task[None] | None = None
         self._saved: tuple[str, yarl.URL] | None = None
-        app.deliveries[self.platform] = self.delivery
 
     async def start(self) -> None:
         self._point_at_configured_servers()
@@ -194,7 +194,7 @@ class DiscordService:
 
     def _point_at_configured_servers(self) -> None:
         """Another REST base or gateway (a proxy, a test server), only when configured."""
-        config = self.app.settings.discord
+        config = self.config
         if not (config.api_url or config.gateway_url):
             return
         self._saved = (Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY)
@@ -208,38 +208,33 @@ class DiscordService:
         self.setups += 1
         tree = client.tree
         tree.clear_commands(guild=None)
-        for command in build_commands(self.app.router.specs, self.run_command, self.complete):
+        for command in build_commands(self.parts.router.specs, self.run_command, self.complete):
             tree.add_command(command)
-        guild_ids = self.app.settings.discord.dev_guild_ids
+        guild_ids = self.config.dev_guild_ids
         for guild_id in guild_ids:
             tree.copy_global_to(guild=discord.Object(id=guild_id))
-        state = await self.app.open_state()
+        state = await self.parts.state()
         if await sync_if_changed(tree, client.application_id, guild_ids, state):
             self.syncs += 1
 
-    def is_admin(self, user: discord.User | discord.Member) -> bool:
-        admins = set(self.app.settings.admins)
-        if not admins:
-            return False
-        # Role ids come with the interaction's member even without a role cache (no guilds intent).
-        roles = getattr(user, "_roles", ())
-        return str(user.id) in admins or any(str(role) in admins for role in roles)
-
     def context(self, interaction: discord.Interaction[Any]) -> Context:
+        """The command's context; the composition root decides who is an admin, from the user and their roles."""
         user = interaction.user
-        return self.app.context(target_of(interaction), user=str(user.id), is_admin=self.is_admin(user))
+        # Role ids come with the interaction's member even without a role cache (no guilds intent).
+        roles = [str(role) for role in getattr(user, "_roles", ())]
+        return self.parts.context(target_of(interaction), user=str(user.id), roles=roles)
 
     async def run_command(
         self, interaction: discord.Interaction[Any], name: str, values: dict[str, str | None]
     ) -> None:
         """A slash command: typed options -> Command -> router -> reply."""
         try:
-            command = from_options(name, values, self.app.router.specs)
+            command = from_options(name, values, self.parts.router.specs)
         except Exception as exc:  # a bad date or a missing argument is answered like any other error
             reply = reply_for(exc)
             await self._answer(interaction, _done(reply))
             return
-        await self._answer(interaction, self.app.router.dispatch(command, self.context(interaction)))
+        await self._answer(interaction, self.parts.router.dispatch(command, self.context(interaction)))
 
     async def on_component(self, interaction: discord.Interaction[Any]) -> None:
         """A click on one of our buttons or select menus; anything else is not ours."""
@@ -255,19 +250,24 @@ class DiscordService:
         if text is None:
             await self._answer(interaction, _done(reply_for(UserError(EXPIRED))))
             return
-        work = self.app.router.handle_text(text, self.context(interaction))
-        if action == SHARE:
-            await self._answer(interaction, work, public=True)
-        else:
-            message = interaction.message
-            in_place = message is not None and message.flags.ephemeral
-            await self._answer(interaction, work, edit=in_place)
+        router = self.parts.router
+        if action == SHARE:  # only a read-only command is run again; one with effects is refused, never re-run
+            try:
+                command = share_command(text, router.specs, router.prefix)
+            except BriefbotError as exc:
+                await self._answer(interaction, _done(reply_for(exc)))
+                return
+            await self._answer(interaction, router.dispatch(command, self.context(interaction)), public=True)
+            return
+        message = interaction.message
+        in_place = message is not None and message.flags.ephemeral
+        await self._answer(interaction, router.handle_text(text, self.context(interaction)), edit=in_place)
 
     async def complete(
         self, interaction: discord.Interaction[Any], kind: ParamKind, current: str
     ) -> list[app_commands.Choice[str]]:
         """Autocomplete from the store's index: prefixes, aliases and fuzzy matches, visible to this channel."""
-        store = self.app.live_store.current
+        store = self.parts.store()
         index = store.index
         target = target_of(interaction)
         viewer = str(target)
@@ -291,13 +291,13 @@ class DiscordService:
 
     def _deal_scope(self, interaction: discord.Interaction[Any], target: Target) -> str | None:
         """Topics of the deal typed in ``deal:``, else of the channel's default deal, else of every deal."""
-        index = self.app.live_store.current.index
+        index = self.parts.store().index
         typed = getattr(interaction.namespace, "deal", None)
         if typed:
             lookup = index.lookup(EntityKind.DEAL, str(typed), viewer=str(target))
             if lookup.outcome is Outcome.FOUND and lookup.entity is not None:
                 return lookup.entity.id
-        default = self.app.settings.default_deals.get(str(target))
+        default = self.parts.context(target).default_deal
         return default if default and index.get(EntityKind.DEAL, default) else None
 
     async def _answer(
@@ -337,19 +337,19 @@ class DiscordService:
             reply = reply.shared()
         private = reply.visibility is Visibility.PRIVATE
         share = reply.command if private and reply.tone is Tone.ANSWER else None
-        return render_embed(reply), reply_view(reply, self.refs, share=share), private
+        return render_embed(reply), reply_view(reply, self.refs, share=share, specs=self.parts.router.specs), private
 
 
 async def _done(reply: Reply) -> Reply:
     return reply
 
 
-def build_service(app: App) -> DiscordService:
-    """Called by the App when ``DISCORD_TOKEN`` is set; registers ``app.deliveries["discord"]``."""
-    token = app.secrets.discord_token
+def build_service(parts: PlatformParts, config: DiscordConfig, secrets: Secrets) -> DiscordService:
+    """Called by the composition root when ``DISCORD_TOKEN`` is set; it registers ``service.delivery``."""
+    token = secrets.discord_token
     if not token:
         raise ConfigError("DISCORD_TOKEN (or DISCORD_TOKEN_FILE) is not set")
-    return DiscordService(app, token)
+    return DiscordService(parts, config, token)
 
 
 __all__ = ["BriefbotClient", "DiscordService", "build_service", "target_of"]

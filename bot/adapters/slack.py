@@ -19,13 +19,14 @@ import asyncio
 import logging
 import re
 from collections.abc import Awaitable, Mapping
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 from aiohttp import ClientError, web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.errors import SlackApiError
 
+from bot.adapters.parts import PlatformParts
 from bot.adapters.slack_delivery import SlackDelivery, make_web_client
 from bot.adapters.slack_http_guard import guard
 from bot.adapters.slack_render import RUN_ACTION, SHARE_ACTION, render_message
@@ -33,13 +34,12 @@ from bot.adapters.slack_socket import ReportingSocketModeClient, ReportingSocket
 from bot.commands import command_name
 from bot.config import Secrets, SlackConfig
 from bot.context import Context
-from bot.errors import ConfigError
+from bot.errors import BriefbotError, ConfigError
 from bot.health import PartState
 from bot.reply import Reply, Tone, Visibility
+from bot.router import reply_for
+from bot.sharing import share_command
 from bot.targets import Target
-
-if TYPE_CHECKING:
-    from bot.app import App
 
 log = logging.getLogger(__name__)
 
@@ -52,9 +52,9 @@ RENDER_FAILED = "Sorry, that answer could not be shown in Slack. The error has b
 Mode = Literal["socket", "http"]
 
 
-def build_service(app: App) -> SlackService:
-    """Called by :meth:`bot.app.App._platform_services` when Slack credentials are set."""
-    return SlackService(app)
+def build_service(parts: PlatformParts, config: SlackConfig, secrets: Secrets) -> SlackService:
+    """Called by the composition root when Slack credentials are set; it registers ``service.delivery``."""
+    return SlackService(parts, config, secrets)
 
 
 def choose_mode(config: SlackConfig, secrets: Secrets) -> Mode:
@@ -79,14 +79,13 @@ def slack_target(team: str | None, channel: str | None, user: str | None = None)
 
 
 class SlackService:
-    """Starts and stops the Slack connection; registers its delivery as ``app.deliveries["slack"]``."""
+    """Starts and stops the Slack connection; ``delivery`` posts to Slack for the scheduler and alerts."""
 
-    def __init__(self, app: App) -> None:
-        secrets, config = app.secrets, app.settings.slack
+    def __init__(self, parts: PlatformParts, config: SlackConfig, secrets: Secrets) -> None:
         if not secrets.slack_bot_token:
             raise ConfigError("Slack needs SLACK_BOT_TOKEN (an xoxb- token)")
-        self.app = app
-        self.health = app.health
+        self.parts = parts
+        self.health = parts.health
         self.config = config
         self.mode = choose_mode(config, secrets)
         self.prefix = config.command_prefix
@@ -104,16 +103,15 @@ class SlackService:
         )
         self._register()
         self.delivery = SlackDelivery(self.client, prefix=self.prefix)
-        app.deliveries["slack"] = self.delivery
         self._app_token = secrets.slack_app_token or ""
         self._socket: ReportingSocketModeHandler | None = None
         self.connect_timeout = CONNECT_TIMEOUT
         self.ping_interval = PING_INTERVAL
         self._tasks: set[asyncio.Task[None]] = set()
         if self.mode == "http":
-            if not app.settings.http.enabled:
+            if parts.http is None:
                 raise ConfigError("Slack HTTP mode answers on Briefbot's HTTP server: set http.enabled to true")
-            app.http.router.add_post(config.http_path, guard(self._on_http, secrets.slack_signing_secret or ""))
+            parts.http.router.add_post(config.http_path, guard(self._on_http, secrets.slack_signing_secret or ""))
 
     # --- lifecycle ------------------------------------------------------------------------------------------
 
@@ -173,7 +171,7 @@ class SlackService:
     # --- listeners ------------------------------------------------------------------------------------------
 
     def _register(self) -> None:
-        for name in self.app.router.specs:
+        for name in self.parts.router.specs:
             self.bolt.command(f"/{self.prefix}{name}")(self._on_command)
         self.bolt.action(SHARE_ACTION)(self._on_share)
         self.bolt.action(re.compile(rf"^{re.escape(RUN_ACTION)}(:|$)"))(self._on_choice)
@@ -186,8 +184,8 @@ class SlackService:
     async def _on_command(self, ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
         name = command_name(str(body.get("command") or ""), self.prefix)
         target = slack_target(body.get("team_id") or body.get("enterprise_id"), body.get("channel_id"))
-        ctx = self.app.context(target, user=body.get("user_id"))
-        answer = asyncio.ensure_future(self.app.router.handle_args(name, str(body.get("text") or ""), ctx))
+        ctx = self.parts.context(target, user=body.get("user_id"))
+        answer = asyncio.ensure_future(self.parts.router.handle_args(name, str(body.get("text") or ""), ctx))
         done, _ = await asyncio.wait({answer}, timeout=self.ack_budget)
         if answer in done:
             await ack(**self._payload(answer.result()))
@@ -205,7 +203,13 @@ class SlackService:
     async def _share(self, body: Mapping[str, Any], respond: AsyncRespond) -> None:
         """Re-run the private answer's command and post it for the whole channel, then drop the private copy."""
         user = _user_id(body)
-        reply = await self.app.router.handle_text(_action_value(body), self._action_context(body))
+        router = self.parts.router
+        try:  # only a read-only command is run again; one with effects (/subscribe...) is refused, never re-run
+            command = share_command(_action_value(body), router.specs, self.prefix)
+        except BriefbotError as exc:
+            await respond(**self._payload(reply_for(exc)), replace_original=False)
+            return
+        reply = await router.dispatch(command, self._action_context(body))
         if reply.tone is not Tone.ANSWER:  # nothing worth sharing (the store changed): tell only the clicker
             await respond(**self._payload(reply), replace_original=False)
             return
@@ -219,7 +223,7 @@ class SlackService:
 
     async def _choose(self, body: Mapping[str, Any], respond: AsyncRespond) -> None:
         """A choice runs as if typed; it replaces the private question it answers."""
-        reply = await self.app.router.handle_text(_action_value(body), self._action_context(body))
+        reply = await self.parts.router.handle_text(_action_value(body), self._action_context(body))
         was_private = bool((body.get("container") or {}).get("is_ephemeral"))
         shared = reply.visibility is Visibility.SHARED
         await respond(**self._payload(reply), replace_original=was_private and not shared)
@@ -228,7 +232,7 @@ class SlackService:
 
     def _payload(self, reply: Reply) -> dict[str, Any]:
         try:
-            message = render_message(reply, prefix=self.prefix)
+            message = render_message(reply, prefix=self.prefix, specs=self.parts.router.specs)
         except Exception:  # a rendering bug must still ack, or Slack shows the user a bare failure
             log.exception("could not render %r for Slack", reply.title[:80])
             return {"text": RENDER_FAILED, "response_type": "ephemeral"}
@@ -239,7 +243,7 @@ class SlackService:
         team = (body.get("team") or {}).get("id") or (body.get("enterprise") or {}).get("id")
         channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id")
         user = _user_id(body)
-        return self.app.context(slack_target(team, channel, user), user=user)
+        return self.parts.context(slack_target(team, channel, user), user=user)
 
     def _spawn(self, work: Awaitable[None]) -> None:
         task = asyncio.ensure_future(self._guarded(work))

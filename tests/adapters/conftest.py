@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from bot.adapters.slack import SlackService, build_service
+from bot.adapters.slack import SlackService
 from bot.app import App
 from bot.config import HttpConfig, Secrets, Settings, SlackConfig
 from bot.delivery import Delivery
@@ -53,7 +53,7 @@ async def fake_slack() -> AsyncIterator[FakeSlack]:
 async def slack_app(tmp_path: Path, fake_slack: FakeSlack) -> AsyncIterator[App]:
     """A Briefbot app connected to the fake Slack over Socket Mode."""
     app = socket_app(tmp_path, fake_slack)
-    service = build_service(app)
+    service = app.platform_service("slack")
     await service.start()
     await fake_slack.connected()
     yield app
@@ -61,7 +61,7 @@ async def slack_app(tmp_path: Path, fake_slack: FakeSlack) -> AsyncIterator[App]
 
 
 async def started(app: App, fake: FakeSlack) -> SlackService:
-    service = build_service(app)
+    service = app.platform_service("slack")
     await service.start()
     await fake.connected()
     return service

@@ -12,7 +12,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from bot.adapters.discord import DiscordService, build_service
+from bot.adapters.discord import DiscordService
 from bot.app import App
 from bot.config import DiscordConfig, HttpConfig, Secrets, Settings
 from bot.router import CommandDef
@@ -61,7 +61,7 @@ async def running_fake() -> AsyncIterator[FakeDiscord]:
 @asynccontextmanager
 async def connected(app: App, fake: FakeDiscord) -> AsyncIterator[DiscordService]:
     """The app's Discord service, logged in and through READY; stopped (and its state closed) on exit."""
-    service = build_service(app)
+    service = app.platform_service("discord")
     await service.start()
     try:
         await fake.wait_until(lambda: ("send", 0, "READY") in fake.gateway_log)

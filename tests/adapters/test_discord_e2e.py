@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from bot.adapters.discord import BriefbotClient, DiscordService, build_service
+from bot.adapters.discord import BriefbotClient, DiscordService
 from bot.adapters.discord_delivery import nonce_for
 from bot.app import App
 from bot.commands import CommandSpec
@@ -82,7 +82,7 @@ async def test_logs_in_and_answers_status_tariffs_with_an_embed(
 
 async def test_a_wrong_token_is_a_clear_configuration_error(tmp_path: Path, fake: FakeDiscord) -> None:
     app = discord_app(tmp_path, fake)
-    service = build_service(app.__class__(app.settings, Secrets(discord_token="not-the-token")))
+    service = app.__class__(app.settings, Secrets(discord_token="not-the-token")).platform_service("discord")
     with pytest.raises(ConfigError, match="DISCORD_TOKEN"):
         await service.start()
     await service.stop()

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from bot.adapters.slack import RENDER_FAILED, WORKING, SlackService, build_service
+from bot.adapters.slack import RENDER_FAILED, WORKING, SlackService
 from bot.adapters.slack_delivery import EVENT_TYPE, SlackDelivery
 from bot.adapters.slack_render import RUN_ACTION, SHARE_ACTION
 from bot.app import App
@@ -105,6 +105,18 @@ async def test_share_button_reposts_the_answer_for_the_channel(slack_app: App, f
     assert "Shared by <@U0SHARER>" in texts(posted)
     assert not [b for b in buttons(posted) if b["action_id"] == SHARE_ACTION]  # already visible to all
     assert cleanup["delete_original"] is True  # the private copy goes away
+
+
+async def test_a_share_click_never_runs_a_command_with_effects_again(slack_app: App, fake_slack: FakeSlack) -> None:
+    reloads = slack_app.live_store.reloads
+
+    # an old or forged Share button carrying a command with effects is answered privately, never run
+    await fake_slack.block_action(SHARE_ACTION, "/reload", user="U0SHARER")
+    refused = await fake_slack.next_response()
+
+    assert refused["response_type"] == "ephemeral" and refused["replace_original"] is False
+    assert "cannot be shared" in texts(refused)
+    assert slack_app.live_store.reloads == reloads  # the store was not re-read
 
 
 async def test_a_choice_button_answers_as_if_the_name_had_been_typed(slack_app: App, fake_slack: FakeSlack) -> None:
@@ -291,7 +303,7 @@ async def test_a_refused_bot_token_stops_start_up_with_a_clear_error(tmp_path: P
     app = App(
         slack_settings(tmp_path, fake_slack), Secrets(slack_bot_token="not-a-bot-token", slack_app_token=APP_TOKEN)
     )
-    service = build_service(app)
+    service = app.platform_service("slack")
 
     with pytest.raises(ConfigError, match="refused SLACK_BOT_TOKEN \\(invalid_auth\\)"):
         await service.start()

@@ -17,7 +17,7 @@ import httpx
 import pytest
 from slack_sdk.signature import SignatureVerifier
 
-from bot.adapters.slack import build_service, choose_mode
+from bot.adapters.slack import choose_mode
 from bot.app import App
 from bot.config import Secrets, SlackConfig
 from bot.context import Context
@@ -47,7 +47,7 @@ class Spy:
 async def http_app(tmp_path: Path, fake_slack: FakeSlack) -> AsyncIterator[tuple[App, httpx.AsyncClient, Spy]]:
     secrets = Secrets(slack_bot_token=BOT_TOKEN, slack_signing_secret=SIGNING_SECRET)
     app = App(slack_settings(tmp_path, fake_slack, mode="http"), secrets)
-    service = build_service(app)  # mounts the route before the server starts
+    service = app.platform_service("slack")  # mounts the route before the server starts
     spy = Spy(app.router.handle_args)
     app.router.handle_args = spy  # type: ignore[method-assign]
     runner = await app._start_http()

@@ -15,7 +15,6 @@ import httpx
 import pytest
 from aiohttp import web
 
-from bot.adapters.slack import build_service
 from bot.app import App
 from bot.errors import ConfigError
 from bot.health import PartFailed
@@ -86,7 +85,7 @@ async def test_a_dropped_socket_that_reconnects_stays_healthy(
 
 async def test_an_app_token_refused_at_start_fails_the_start_with_the_reason(app: App, fake_slack: FakeSlack) -> None:
     fake_slack.app_token_error = "invalid_auth"
-    service = build_service(app)
+    service = app.platform_service("slack")
     with pytest.raises(ConfigError, match=r"SLACK_APP_TOKEN.*invalid_auth"):
         async with asyncio.timeout(10):
             await service.start()
@@ -95,7 +94,7 @@ async def test_an_app_token_refused_at_start_fails_the_start_with_the_reason(app
 
 async def test_a_refused_websocket_at_start_fails_the_start_instead_of_hanging(app: App, fake_slack: FakeSlack) -> None:
     fake_slack.websocket_refused = True
-    service = build_service(app)
+    service = app.platform_service("slack")
     service.connect_timeout, service.ping_interval = 1.0, 0.1
     with pytest.raises(ConfigError, match="did not connect within 1 s"):
         async with asyncio.timeout(10):
