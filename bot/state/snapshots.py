@@ -2,17 +2,17 @@
 
 Only a posted briefing saves one (the scheduler, and /brief reissue which replaces that day's); on-demand
 briefings read them and never write. A few are kept per channel so a reissue can still diff against the day before.
+The JSON in a row is ``bot.briefing.snapshot_model``'s; a row this release cannot read counts as no snapshot.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass
-from typing import Any
 
 import sqlalchemy as sa
 
+from bot.briefing.snapshot_model import Snapshot, from_json, to_json
 from bot.state.db import State
 from bot.state.sql import insert
 from bot.state.tables import snapshots
@@ -26,13 +26,13 @@ class StoredSnapshot:
     deal: str
     local_date: dt.date
     post_key: str
-    data: dict[str, Any]
+    data: Snapshot
 
 
 async def save(
-    state: State, target: str, deal: str, local_date: dt.date, data: dict[str, Any], *, post_key: str, now: dt.datetime
+    state: State, target: str, deal: str, local_date: dt.date, data: Snapshot, *, post_key: str, now: dt.datetime
 ) -> None:
-    body = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    body = to_json(data)
     stmt = insert(state, snapshots).values(
         target=target, deal=deal, local_date=local_date, post_key=post_key, data=body, created_at=now
     )
@@ -58,7 +58,8 @@ async def save(
 
 
 async def previous(state: State, target: str, deal: str, *, before: dt.date) -> StoredSnapshot | None:
-    """The snapshot of the channel's last posted briefing before ``before``."""
+    """The snapshot of the channel's last posted briefing before ``before`` (None when there is none, or when it
+    was saved in a format this release cannot diff against: the briefing then reports recent days instead)."""
     query = (
         sa.select(snapshots)
         .where(snapshots.c.target == target, snapshots.c.deal == deal, snapshots.c.local_date < before)
@@ -70,4 +71,5 @@ async def previous(state: State, target: str, deal: str, *, before: dt.date) -> 
     if row is None:
         return None
     m = row._mapping
-    return StoredSnapshot(m["target"], m["deal"], m["local_date"], m["post_key"], json.loads(m["data"]))
+    data = from_json(m["data"])
+    return StoredSnapshot(m["target"], m["deal"], m["local_date"], m["post_key"], data) if data is not None else None
