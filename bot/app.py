@@ -29,6 +29,7 @@ from bot.health import Health, PartState
 from bot.reply import Reply
 from bot.router import CommandDef, Router
 from bot.state import State, open_state
+from bot.store.file_scope import file_scope
 from bot.store.gitsync import GitSync
 from bot.store.live import LiveStore
 from bot.store.reloader import StoreWatcher
@@ -239,7 +240,12 @@ class App:
         if self.settings.maintainers_channel:
             target = Target.parse(self.settings.maintainers_channel)
             alerts = MaintainerAlerts(
-                target, self.deliveries, asyncio.get_running_loop(), open_state=self.open_state, now=self.clock.now
+                target,
+                self.deliveries,
+                asyncio.get_running_loop(),
+                open_state=self.open_state,
+                now=self.clock.now,
+                scope_of=lambda path: file_scope(self.live_store, path),
             )
             self.live_store.subscribe(alerts)
         services: list[Service] = [StoreWatcher(self.live_store)] if self.settings.watch else []

@@ -27,6 +27,7 @@ from bot.scheduler.runner import BriefingRunner
 from bot.state import State, open_state, watches
 from bot.state.subscriptions import Subscription
 from bot.store import Store, load_store
+from bot.store.file_scope import file_scope
 from bot.store.index import EntityKind
 from bot.store.live import LiveStore
 from bot.targets import Target
@@ -345,6 +346,7 @@ async def maintainers_alert(env: Env, target: str, case: str) -> str:
         asyncio.get_running_loop(),
         open_state=lambda: _ready(state),
         now=clock.now,
+        scope_of=lambda path: file_scope(live, path),
     )
     live.subscribe(alerts)
     try:

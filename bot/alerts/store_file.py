@@ -21,10 +21,10 @@ log = logging.getLogger(__name__)
 ALERT_WINDOW = dt.timedelta(minutes=30)  # retried within this; after it the problem is in the log and /health
 
 
-def alert_reply(event: StoreEvent, viewer: str | None = None) -> Reply:
-    """The alert for ``viewer`` (the maintainers' channel): a restricted file's path and problems are named only
-    where the file itself may be seen; elsewhere the alert says that one restricted file is held back or fixed."""
-    if event.scope and viewer not in event.scope:
+def alert_reply(event: StoreEvent, viewer: str | None = None, scope: frozenset[str] = frozenset()) -> Reply:
+    """The alert for ``viewer`` (the maintainers' channel): a file restricted to ``scope`` is named, with its
+    problems, only where it may be seen; elsewhere the alert says that one restricted file is held back or fixed."""
+    if scope and viewer not in scope:
         what = "fixed" if event.kind == "fixed" else "held back"
         return Reply(
             title=f"A restricted store file was {what}",
@@ -64,6 +64,7 @@ class MaintainerAlerts:
         open_state: Callable[[], Awaitable[State]],
         claimant: str = "",
         now: Callable[[], dt.datetime] = utcnow,
+        scope_of: Callable[[str], frozenset[str]] = lambda path: frozenset(),
     ) -> None:
         self.target = target
         self.deliveries = deliveries
@@ -71,12 +72,15 @@ class MaintainerAlerts:
         self.open_state = open_state
         self.claimant = claimant or f"alerts-{id(self):x}"
         self.now = now
+        self.scope_of = scope_of  # who alone may see a file's details (bot.store.file_scope); empty: anyone
         self.sent: list[Reply] = []
         self._tasks: set[asyncio.Task[None]] = set()
+        self._last: asyncio.Task[None] | None = None  # alerts go out in the order the reloads raised them
 
     def __call__(self, event: StoreEvent) -> None:
         log.warning("store file %s: %s", event.kind, "; ".join(map(str, event.problems)) or event.path)
-        self.loop.call_soon_threadsafe(self._spawn, alert_reply(event, str(self.target)), event)
+        scope = self.scope_of(event.path)  # now, in the reload that raised it: the store it describes
+        self.loop.call_soon_threadsafe(self._spawn, alert_reply(event, str(self.target), scope), event, scope)
 
     async def drain(self) -> None:
         """Wait until every alert handed over so far has been posted (or has failed)."""
@@ -84,15 +88,24 @@ class MaintainerAlerts:
         while self._tasks:
             await asyncio.gather(*list(self._tasks))
 
-    def _spawn(self, reply: Reply, event: StoreEvent) -> None:
-        task = self.loop.create_task(self._post(reply, event))
+    def _spawn(self, reply: Reply, event: StoreEvent, scope: frozenset[str]) -> None:
+        task = self.loop.create_task(self._post_after(self._last, reply, event, scope))
+        self._last = task
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    async def _post(self, reply: Reply, event: StoreEvent) -> None:
+    async def _post_after(
+        self, previous: asyncio.Task[None] | None, reply: Reply, event: StoreEvent, scope: frozenset[str]
+    ) -> None:
+        """"Fixed" never overtakes the "held back" it answers."""
+        if previous is not None:
+            await asyncio.gather(previous, return_exceptions=True)
+        await self._post(reply, event, scope)
+
+    async def _post(self, reply: Reply, event: StoreEvent, scope: frozenset[str]) -> None:
         digest = hashlib.sha1("\n".join(map(str, event.problems)).encode()).hexdigest()[:12]
         # the key is carried in the post (a Discord footer): a restricted file's path stays out of it
-        where = event.path if not event.scope else hashlib.sha1(event.path.encode()).hexdigest()[:12]
+        where = event.path if not scope else hashlib.sha1(event.path.encode()).hexdigest()[:12]
         now = self.now()
         request = PostRequest(
             kind=PostKind.STORE_ALERT,

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
-if TYPE_CHECKING:  # bot.state.db uses dialect_insert: a runtime import back would be a circle
-    from bot.state.db import State
+
+class HasDialect(Protocol):
+    """A state database (``bot.state.db.State``), as far as choosing the insert goes; a Protocol rather than an
+    import, since ``bot.state.db`` imports this module."""
+
+    @property
+    def dialect(self) -> str: ...
 
 
 def dialect_insert(dialect: str, table: sa.Table) -> Any:
@@ -16,6 +21,6 @@ def dialect_insert(dialect: str, table: sa.Table) -> Any:
     return postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
 
 
-def insert(state: State, table: sa.Table) -> Any:
+def insert(state: HasDialect, table: sa.Table) -> Any:
     """An insert that supports ``on_conflict_do_nothing`` / ``on_conflict_do_update`` on this state's dialect."""
     return dialect_insert(state.dialect, table)

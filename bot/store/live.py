@@ -16,7 +16,7 @@ import logging
 import os
 import threading
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from bot.store.documents import Document
@@ -43,7 +43,6 @@ class StoreEvent:
     path: str
     kind: str  # "held" (problems appeared or changed) or "fixed"
     problems: tuple[Problem, ...] = ()
-    scope: frozenset[str] = frozenset()  # the targets that alone may see the file's details (empty: anyone)
 
 
 Listener = Callable[[StoreEvent], None]
@@ -163,10 +162,6 @@ class LiveStore:
             if path not in refused and (full or path in touched):
                 del self._held[path]
                 events.append(StoreEvent(path, "fixed"))
-        if events and self._listeners:
-            from bot.store.file_scope import file_scope  # it reads this live store: imported when needed
-
-            events = [replace(e, scope=file_scope(self, e.path)) for e in events]
         for event in events:
             for listener in self._listeners:
                 try:
