@@ -6,7 +6,6 @@
     │   └── BadArgument
     ├── Clarify                 not an error: the answer is a question (carries the Reply to send)
     ├── ConfigError             configuration is invalid or incomplete
-    ├── StoreUnavailable        no usable store could be loaded
     └── DeliveryError           a reply could not be delivered to a target
         ├── TransientDeliveryError   try again later (rate limit, timeout, 5xx); may carry retry_after, and says
         │                            whether the post may exist anyway (``uncertain``: look before posting again)
@@ -48,10 +47,6 @@ class Clarify(BriefbotError):
 
 
 class ConfigError(BriefbotError):
-    pass
-
-
-class StoreUnavailable(BriefbotError):
     pass
 
 

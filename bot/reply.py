@@ -80,7 +80,6 @@ class Reply:
     sources: tuple[SourceRef, ...] = ()
     updated: str | None = None  # human date of the newest `updated` behind the answer
     choices: tuple[Choice, ...] = ()
-    image_url: str | None = None
     visibility: Visibility = Visibility.PRIVATE
     more: str | None = None  # a command that shows the rest when an adapter has to cut
     footer: tuple[str, ...] = ()  # plain context lines (commit, "as of" date, idempotency key)

@@ -27,7 +27,8 @@ from discord import app_commands
 from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
-from bot.adapters.discord_commands import build_commands, clip, sync_if_changed
+from bot.adapters.discord_autocomplete import autocomplete
+from bot.adapters.discord_commands import build_commands, sync_if_changed
 from bot.adapters.discord_delivery import DiscordDelivery
 from bot.adapters.discord_render import render_embed
 from bot.adapters.discord_ui import PICK, SHARE, CommandRefs, parse_custom_id, reply_view
@@ -39,7 +40,6 @@ from bot.errors import BriefbotError, ConfigError, UserError
 from bot.reply import Reply, Tone, Visibility
 from bot.router import reply_for
 from bot.sharing import share_command
-from bot.store.index import Entity, EntityKind, Outcome
 from bot.targets import Target
 
 log = logging.getLogger(__name__)
@@ -266,39 +266,7 @@ class DiscordService:
     async def complete(
         self, interaction: discord.Interaction[Any], kind: ParamKind, current: str
     ) -> list[app_commands.Choice[str]]:
-        """Autocomplete from the store's index: prefixes, aliases and fuzzy matches, visible to this channel."""
-        store = self.parts.store()
-        index = store.index
-        target = target_of(interaction)
-        viewer = str(target)
-        found: list[Entity] = []
-        if kind in (ParamKind.DEAL, ParamKind.TOPIC_OR_DEAL):
-            found.extend(index.suggest(EntityKind.DEAL, current, viewer=viewer))
-        if kind in (ParamKind.TOPIC, ParamKind.TOPIC_OR_DEAL):
-            deal_id = self._deal_scope(interaction, target)
-            found.extend(index.suggest(EntityKind.TOPIC, current, deal_id=deal_id, viewer=viewer))
-        if kind is ParamKind.PERSON:
-            found.extend(index.suggest(EntityKind.PERSON, current, viewer=viewer))
-        several_deals = len(index.entities(EntityKind.DEAL, viewer=viewer)) > 1
-        choices = []
-        for entity in found[:25]:
-            label = entity.label
-            if entity.kind is EntityKind.TOPIC and several_deals and entity.deal_id:
-                deal = index.get(EntityKind.DEAL, entity.deal_id)
-                label = f"{label} · {deal.label if deal else entity.deal_id}"
-            choices.append(app_commands.Choice(name=clip(label, 100), value=entity.id[:100]))
-        return choices
-
-    def _deal_scope(self, interaction: discord.Interaction[Any], target: Target) -> str | None:
-        """Topics of the deal typed in ``deal:``, else of the channel's default deal, else of every deal."""
-        index = self.parts.store().index
-        typed = getattr(interaction.namespace, "deal", None)
-        if typed:
-            lookup = index.lookup(EntityKind.DEAL, str(typed), viewer=str(target))
-            if lookup.outcome is Outcome.FOUND and lookup.entity is not None:
-                return lookup.entity.id
-        default = self.parts.context(target).default_deal
-        return default if default and index.get(EntityKind.DEAL, default) else None
+        return autocomplete(self.parts, interaction, kind, current, target_of(interaction))
 
     async def _answer(
         self, interaction: discord.Interaction[Any], work: Awaitable[Reply], *, public: bool = False, edit: bool = False

@@ -24,8 +24,7 @@ from bot import textfmt
 from bot.markup import Flavor, neutral_reply, neutralise, render
 from bot.render_text import progress_bar
 from bot.reply import Progress, Reply, Section, Tone
-from bot.store.model import STATUS_TONE, status_label
-from bot.store.model import Tone as StatusTone
+from bot.store.model import STATUS_TONE, StatusTone, status_label
 from bot.textfmt import ELLIPSIS
 
 TITLE_MAX = 256
@@ -134,8 +133,6 @@ def render_embed(reply: Reply, *, key: str | None = None) -> discord.Embed:
         embed.add_field(name=field.name, value=field.value, inline=field.inline)
     if footer:
         embed.set_footer(text=footer)
-    if reply.image_url and reply.image_url.startswith(("https://", "http://")):
-        embed.set_image(url=reply.image_url)
     return embed
 
 

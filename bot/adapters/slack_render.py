@@ -16,16 +16,13 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
+from bot.adapters.slack_fit import Block, chunks, cut, fit, size
 from bot.commands import CommandSpec, with_prefix
 from bot.markup import neutral_reply, slack_escape, to_plain, to_slack
 from bot.render_text import progress_bar
 from bot.reply import Choice, Progress, Reply, Section, SourceRef, Tone, Visibility
 from bot.sharing import shareable
-from bot.store.model import STATUS_TONE, status_label
-from bot.store.model import Tone as StatusTone
-from bot.textfmt import clip
-
-Block = dict[str, Any]
+from bot.store.model import STATUS_TONE, StatusTone, status_label
 
 MAX_BLOCKS = 50
 MAX_SECTION_TEXT = 3000
@@ -93,8 +90,8 @@ def render_message(
     head = _head_blocks(reply)
     tail = _tail_blocks(reply, prefix=prefix, share=share, shared_by=shared_by)
     blocks_left = MAX_BLOCKS - len(head) - len(tail) - 1  # one for a possible "cut" notice
-    chars_left = MAX_TOTAL - _size(head) - _size(tail) - CUT_RESERVE
-    body, cut = _fit(list(_body_blocks(reply)), blocks_left, chars_left)
+    chars_left = MAX_TOTAL - size(head) - size(tail) - CUT_RESERVE
+    body, cut = fit(list(_body_blocks(reply)), blocks_left, chars_left)
     if cut:
         body.append(_cut_notice(reply, prefix))
     return {"text": fallback_text(reply), "blocks": [*head, *body, *tail]}
@@ -109,16 +106,13 @@ def fallback_text(reply: Reply) -> str:
     first = next((s.text for s in reply.sections if s.text), "")
     if first:
         parts.append(to_plain(first))
-    return _cut(slack_escape("\n".join(parts)), MAX_FALLBACK)
+    return cut(slack_escape("\n".join(parts)), MAX_FALLBACK)
 
 
 def status_badge(status: str) -> str:
     """A store status as an emoji and a word, such as ``:large_blue_circle: in talks``."""
     tone = STATUS_TONE.get(status, StatusTone.NEUTRAL)
     return f"{STATUS_EMOJI[tone]} {slack_escape(status_label(status))}"
-
-
-slash = with_prefix  # kept under its old name for the adapter's callers
 
 
 # --- head, body and tail ------------------------------------------------------------------------------------
@@ -137,7 +131,7 @@ def _head_blocks(reply: Reply) -> list[Block]:
         if subtitle.endswith(label):  # the handler already named the status; show it once, with its emoji
             subtitle = subtitle[: -len(label)]
     if subtitle:
-        elements.append(_cut(slack_escape(subtitle), MAX_SUBTITLE))
+        elements.append(cut(slack_escape(subtitle), MAX_SUBTITLE))
     if elements:
         blocks.append(_context(elements))
     return blocks
@@ -146,8 +140,6 @@ def _head_blocks(reply: Reply) -> list[Block]:
 def _body_blocks(reply: Reply) -> Iterator[Block]:
     for section in reply.sections:
         yield from _section_blocks(section)
-    if reply.image_url and _SAFE_URL.match(reply.image_url) and reply.image_url.lower().startswith("https://"):
-        yield {"type": "image", "image_url": reply.image_url, "alt_text": _cut(reply.title, 2000)}
 
 
 def _section_blocks(section: Section) -> Iterator[Block]:
@@ -163,12 +155,12 @@ def _section_blocks(section: Section) -> Iterator[Block]:
     wide = [f for f in section.fields if not f.inline]
     lines.extend(f"*{slack_escape(f.name)}:* {to_slack(f.value)}" for f in wide)
     text = "\n".join(line for line in lines if line)
-    for chunk in _chunks(text, MAX_SECTION_TEXT):
+    for chunk in chunks(text, MAX_SECTION_TEXT):
         yield {"type": "section", "text": _mrkdwn(chunk)}
     inline = [f for f in section.fields if f.inline]
     for start in range(0, len(inline), MAX_FIELDS):
         group = inline[start : start + MAX_FIELDS]
-        fields = [_mrkdwn(_cut(f"*{slack_escape(f.name)}*\n{to_slack(f.value)}", MAX_FIELD)) for f in group]
+        fields = [_mrkdwn(cut(f"*{slack_escape(f.name)}*\n{to_slack(f.value)}", MAX_FIELD)) for f in group]
         yield {"type": "section", "fields": fields}
 
 
@@ -181,14 +173,14 @@ def _tail_blocks(reply: Reply, *, prefix: str, share: bool, shared_by: str | Non
     blocks: list[Block] = []
     if reply.sources:
         sources = "Sources: " + "; ".join(_source(s) for s in reply.sources)
-        blocks.append(_context([_cut(sources, MAX_SOURCES)]))
+        blocks.append(_context([cut(sources, MAX_SOURCES)]))
     meta: list[str] = []
     if reply.updated:
         meta.append(f"Updated {slack_escape(reply.updated)}")
     meta.extend(slack_escape(line) for line in reply.footer[:MAX_FOOTER_LINES] if line)
     if reply.more:
-        meta.append(f"More: {_code(slash(reply.more, prefix))}")
-    meta = [_cut(line, MAX_META) for line in meta]
+        meta.append(f"More: {_code(with_prefix(reply.more, prefix))}")
+    meta = [cut(line, MAX_META) for line in meta]
     if shared_by and _SLACK_USER.match(shared_by):
         meta.append(f"Shared by <@{shared_by}>")  # deliberate, from an id Slack sent us
     if meta:
@@ -223,7 +215,7 @@ def _choice_buttons(choices: Sequence[Choice], prefix: str, *, room: int) -> lis
         seen.add(action_id)
         button: Block = {
             "type": "button",
-            "text": _plain(choice.label or slash(choice.command, prefix), MAX_BUTTON_LABEL),
+            "text": _plain(choice.label or with_prefix(choice.command, prefix), MAX_BUTTON_LABEL),
             "action_id": action_id,
             "value": choice.command,
         }
@@ -240,80 +232,14 @@ def _source(source: SourceRef) -> str:
 
 def _cut_notice(reply: Reply, prefix: str) -> Block:
     if reply.more:
-        text = f":scissors: Cut to fit Slack. The rest: {_code(slash(reply.more, prefix))}"
+        text = f":scissors: Cut to fit Slack. The rest: {_code(with_prefix(reply.more, prefix))}"
     else:
         text = ":scissors: Cut to fit Slack; ask a narrower question (a topic, a track or a date) to see the rest."
     return _context([text])
 
 
-# --- fitting ------------------------------------------------------------------------------------------------
-
-
-def _fit(blocks: list[Block], blocks_left: int, chars_left: int) -> tuple[list[Block], bool]:
-    """Keep whole blocks while they fit; cut the first one that does not, if enough room is left."""
-    kept: list[Block] = []
-    for block in blocks:
-        size = _size([block])
-        if len(kept) < blocks_left and size <= chars_left:
-            kept.append(block)
-            chars_left -= size
-            continue
-        if len(kept) < blocks_left and chars_left >= 200 and "text" in block:
-            kept.append({**block, "text": _mrkdwn(_cut(block["text"]["text"], chars_left))})
-        return kept, True
-    return kept, False
-
-
-def _size(blocks: Sequence[Block]) -> int:
-    """Characters of text in ``blocks``: what Slack's total-length limit is about."""
-    total = 0
-    for block in blocks:
-        total += _text_len(block)
-    return total
-
-
-def _text_len(value: Any) -> int:
-    if isinstance(value, dict):
-        if isinstance(value.get("text"), str):
-            return len(value["text"])
-        return sum(_text_len(v) for v in value.values())
-    if isinstance(value, list):
-        return sum(_text_len(v) for v in value)
-    return 0
-
-
-def _chunks(text: str, limit: int) -> Iterator[str]:
-    """Split at line breaks into pieces of at most ``limit`` characters; cut a single overlong line."""
-    current = ""
-    for line in text.split("\n"):
-        candidate = f"{current}\n{line}" if current else line
-        if len(candidate) <= limit:
-            current = candidate
-            continue
-        if current:
-            yield current
-        current = line if len(line) <= limit else _cut(line, limit)
-    if current.strip():
-        yield current
-
-
-def _cut(text: str, limit: int) -> str:
-    """At most ``limit`` characters, at a word end when one is near."""
-    return clip(text, limit, breaks=" ", lose=39, tidy=_whole_markup)
-
-
-def _whole_markup(head: str) -> str:
-    """``head`` without a trailing part of a ``<link|label>`` or an ``&amp;`` entity, which Slack would garble."""
-    if head.rfind("<") > head.rfind(">"):
-        head = head[: head.rfind("<")]
-    amp = head.rfind("&")
-    if amp >= 0 and ";" not in head[amp:]:
-        head = head[:amp]
-    return head
-
-
 def _plain(text: str, limit: int) -> dict[str, Any]:
-    return {"type": "plain_text", "text": _cut(slack_escape(text), limit) or " ", "emoji": True}
+    return {"type": "plain_text", "text": cut(slack_escape(text), limit) or " ", "emoji": True}
 
 
 def _mrkdwn(text: str) -> dict[str, Any]:
@@ -323,7 +249,7 @@ def _mrkdwn(text: str) -> dict[str, Any]:
 def _context(elements: Sequence[str]) -> Block:
     return {
         "type": "context",
-        "elements": [_mrkdwn(_cut(e, MAX_SECTION_TEXT)) for e in elements[:MAX_CONTEXT_ELEMENTS]],
+        "elements": [_mrkdwn(cut(e, MAX_SECTION_TEXT)) for e in elements[:MAX_CONTEXT_ELEMENTS]],
     }
 
 
@@ -331,4 +257,4 @@ def _code(command: str) -> str:
     return f"`{slack_escape(command.replace('`', 'ˋ'))}`"
 
 
-__all__ = ["RUN_ACTION", "SHARE_ACTION", "fallback_text", "render_message", "slash", "status_badge"]
+__all__ = ["RUN_ACTION", "SHARE_ACTION", "fallback_text", "render_message", "status_badge"]

@@ -97,7 +97,7 @@ class MaintainerAlerts:
     async def _post_after(
         self, previous: asyncio.Task[None] | None, reply: Reply, event: StoreEvent, scope: frozenset[str]
     ) -> None:
-        """"Fixed" never overtakes the "held back" it answers."""
+        """ "Fixed" never overtakes the "held back" it answers."""
         if previous is not None:
             await asyncio.gather(previous, return_exceptions=True)
         await self._post(reply, event, scope)

@@ -208,9 +208,6 @@ class BriefingScheduler:
         times = [j.next_run_time for j in self._scheduler.get_jobs() if j.id != RELOAD_JOB and j.next_run_time]
         return min(times, default=None)
 
-    def next_run(self, sub: Subscription) -> dt.datetime | None:
-        return plan.next_occurrence(plan.trigger_for(sub), self.now())
-
     async def run_pending(self) -> None:
         """Wake APScheduler now and wait for every run it starts. For a clock that jumps (tests on a controlled
         clock); in production APScheduler's own timer wakes it."""

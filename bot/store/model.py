@@ -57,7 +57,7 @@ class TopicStatus(StrEnum):
     DROPPED = "dropped"
 
 
-class Tone(StrEnum):
+class StatusTone(StrEnum):
     """How a status should look; adapters map a tone to a colour or an emoji."""
 
     GOOD = "good"
@@ -68,18 +68,18 @@ class Tone(StrEnum):
     MUTED = "muted"
 
 
-STATUS_TONE: dict[str, Tone] = {
-    MilestoneStatus.NOT_STARTED: Tone.NEUTRAL,
-    MilestoneStatus.IN_PROGRESS: Tone.ACTIVE,
-    MilestoneStatus.DONE: Tone.GOOD,
-    MilestoneStatus.BLOCKED: Tone.BAD,
-    MilestoneStatus.DROPPED: Tone.MUTED,
-    TopicStatus.OPEN: Tone.NEUTRAL,
-    TopicStatus.IN_TALKS: Tone.ACTIVE,
-    TopicStatus.STALLED: Tone.WARNING,
-    TopicStatus.AGREED: Tone.GOOD,
-    TopicStatus.RESOLVED: Tone.GOOD,
-    TopicStatus.DROPPED: Tone.MUTED,
+STATUS_TONE: dict[str, StatusTone] = {
+    MilestoneStatus.NOT_STARTED: StatusTone.NEUTRAL,
+    MilestoneStatus.IN_PROGRESS: StatusTone.ACTIVE,
+    MilestoneStatus.DONE: StatusTone.GOOD,
+    MilestoneStatus.BLOCKED: StatusTone.BAD,
+    MilestoneStatus.DROPPED: StatusTone.MUTED,
+    TopicStatus.OPEN: StatusTone.NEUTRAL,
+    TopicStatus.IN_TALKS: StatusTone.ACTIVE,
+    TopicStatus.STALLED: StatusTone.WARNING,
+    TopicStatus.AGREED: StatusTone.GOOD,
+    TopicStatus.RESOLVED: StatusTone.GOOD,
+    TopicStatus.DROPPED: StatusTone.MUTED,
 }
 
 

@@ -87,10 +87,6 @@ class Store:
     _person_topics: dict[str, tuple[str, ...]] = field(repr=False)
     _topic_people: dict[str, tuple[str, ...]] = field(repr=False)
 
-    @property
-    def ok(self) -> bool:
-        return not self.problems
-
     def topic(self, deal_id: str, topic_id: str) -> TopicEntry | None:
         deal = self.deals.get(deal_id)
         return deal.topics.get(topic_id) if deal else None

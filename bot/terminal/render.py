@@ -17,8 +17,7 @@ from rich.text import Text
 from bot.markup import neutral_reply, to_plain
 from bot.render_text import progress_bar
 from bot.reply import Reply, Section, Tone
-from bot.store.model import STATUS_TONE, status_label
-from bot.store.model import Tone as StatusTone
+from bot.store.model import STATUS_TONE, StatusTone, status_label
 
 # Colours by what kind of answer it is, then by the store status it reports (as Slack and Discord colour them).
 REPLY_STYLE = {Tone.ERROR: "red", Tone.INTERNAL: "red", Tone.NOT_FOUND: "yellow", Tone.QUESTION: "cyan"}

@@ -24,7 +24,7 @@ from bot.adapters.discord_ui import SHARE_LABEL, CommandRefs, parse_custom_id, r
 from bot.markup import escape
 from bot.reply import Choice, Field, Progress, Reply, Section, SourceRef, Tone
 from bot.router import Router
-from bot.store.model import Tone as StatusTone
+from bot.store.model import StatusTone
 from handlers import ALL_COMMANDS
 from tests.conftest import Ask
 
