@@ -60,7 +60,8 @@ class Service(Protocol):
 class PlatformService(Service, Protocol):
     """A platform connection, with the delivery that posts to that platform."""
 
-    delivery: Delivery
+    @property
+    def delivery(self) -> Delivery: ...
 
 
 class App:

@@ -229,7 +229,7 @@ async def test_with_a_token_every_operator_request_must_carry_it(
 ) -> None:
     runner, base, live = await _serve_ops(tmp_path, operator_token=TOKEN)
     loaded = live.reloads
-    headers = {"Authorization": authorization} if authorization is not None else {}
+    headers: dict[str, Any] = {"Authorization": authorization} if authorization is not None else {}
     try:
         async with httpx.AsyncClient(base_url=base) as client:
             local = await client.post("/reload", headers=headers)  # a proxy on this host connects from loopback

@@ -33,7 +33,7 @@ def slack_settings(tmp_path: Path, fake: FakeSlack, **slack: str) -> Settings:
         as_of=AS_OF,
         state_url=f"sqlite+aiosqlite:///{tmp_path}/state.db",
         http=HttpConfig(host="127.0.0.1", port=0),
-        slack=SlackConfig(api_url=fake.api_url, **slack),  # type: ignore[arg-type]
+        slack=SlackConfig(api_url=fake.api_url, **slack),
     )
 
 
@@ -62,6 +62,7 @@ async def slack_app(tmp_path: Path, fake_slack: FakeSlack) -> AsyncIterator[App]
 
 async def started(app: App, fake: FakeSlack) -> SlackService:
     service = app.platform_service("slack")
+    assert isinstance(service, SlackService)
     await service.start()
     await fake.connected()
     return service

@@ -62,6 +62,7 @@ async def running_fake() -> AsyncIterator[FakeDiscord]:
 async def connected(app: App, fake: FakeDiscord) -> AsyncIterator[DiscordService]:
     """The app's Discord service, logged in and through READY; stopped (and its state closed) on exit."""
     service = app.platform_service("discord")
+    assert isinstance(service, DiscordService)
     await service.start()
     try:
         await fake.wait_until(lambda: ("send", 0, "READY") in fake.gateway_log)

@@ -19,7 +19,7 @@ from handlers import ALL_COMMANDS
 from tests.adapters.conftest_discord import connected, discord_app, running_fake
 from tests.fakes.discord_api import CHANNEL_ID, GUILD_ID, USER_ID, FakeDiscord
 
-NO_MENTIONS = {"parse": []}
+NO_MENTIONS: dict[str, list[str]] = {"parse": []}
 CHANNEL = Target("discord", (str(GUILD_ID), str(CHANNEL_ID)))
 DM = Target("discord", (str(GUILD_ID), f"@{USER_ID}"))
 OTHER_USER = USER_ID + 7

@@ -29,7 +29,7 @@ from tests.adapters.conftest_discord import connected, discord_app, running_fake
 from tests.fakes.discord_api import APP_ID, CHANNEL_ID, GUILD_ID, FakeDiscord
 
 EPHEMERAL = 64
-NO_MENTIONS = {"parse": []}
+NO_MENTIONS: dict[str, list[str]] = {"parse": []}
 TARGET = Target("discord", (str(GUILD_ID), str(CHANNEL_ID)))
 
 
@@ -55,7 +55,7 @@ def _components(message: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def _custom_id(message: dict[str, Any], label: str) -> str:
-    return next(c["custom_id"] for c in _components(message) if c.get("label") == label)
+    return str(next(c["custom_id"] for c in _components(message) if c.get("label") == label))
 
 
 async def test_logs_in_and_answers_status_tariffs_with_an_embed(

@@ -66,6 +66,7 @@ async def http_app(tmp_path: Path, fake_slack: FakeSlack) -> AsyncIterator[tuple
 def signed(body: str, *, secret: str = SIGNING_SECRET, age: int = 0) -> dict[str, str]:
     timestamp = str(int(time.time()) - age)
     signature = SignatureVerifier(secret).generate_signature(timestamp=timestamp, body=body)
+    assert signature is not None
     return {
         "Content-Type": "application/x-www-form-urlencoded",
         "X-Slack-Request-Timestamp": timestamp,
@@ -152,7 +153,7 @@ async def test_a_share_click_over_http_reposts_through_the_response_url(
 def test_the_transport_follows_the_config_and_the_credentials_present(
     mode: str, secrets: dict[str, str], chosen: str | None
 ) -> None:
-    config = SlackConfig(mode=mode)  # type: ignore[arg-type]
+    config = SlackConfig(mode=mode)
     given = Secrets(slack_bot_token=BOT_TOKEN, **secrets)
     if chosen is None:
         with pytest.raises(ConfigError):

@@ -15,6 +15,7 @@ import httpx
 import pytest
 from aiohttp import web
 
+from bot.adapters.slack import SlackService
 from bot.app import App
 from bot.errors import ConfigError
 from bot.health import PartFailed
@@ -95,6 +96,7 @@ async def test_an_app_token_refused_at_start_fails_the_start_with_the_reason(app
 async def test_a_refused_websocket_at_start_fails_the_start_instead_of_hanging(app: App, fake_slack: FakeSlack) -> None:
     fake_slack.websocket_refused = True
     service = app.platform_service("slack")
+    assert isinstance(service, SlackService)
     service.connect_timeout, service.ping_interval = 1.0, 0.1
     with pytest.raises(ConfigError, match="did not connect within 1 s"):
         async with asyncio.timeout(10):

@@ -50,7 +50,7 @@ class FaultySlack(FakeSlack):
 
     faults: list[tuple[str, float]] = field(default_factory=list)  # (kind, seconds), used in order
 
-    async def _api(self, request: web.Request) -> web.StreamResponse:
+    async def _api(self, request: web.Request) -> web.Response:
         if request.match_info["method"] != "chat.postMessage" or not self.faults:
             return await super()._api(request)
         kind, seconds = self.faults.pop(0)

@@ -55,14 +55,15 @@ def apscheduler_clock(clock: Any) -> Iterator[None]:
     class ClockedDatetime(dt.datetime):
         @classmethod
         def now(cls, tz: dt.tzinfo | None = None) -> dt.datetime:  # type: ignore[override]
-            return clock.now().astimezone(tz)
+            now: dt.datetime = clock.now()
+            return now.astimezone(tz)
 
     original = aps_base.datetime
-    aps_base.datetime = ClockedDatetime  # type: ignore[misc]
+    aps_base.datetime = ClockedDatetime
     try:
         yield
     finally:
-        aps_base.datetime = original  # type: ignore[misc]
+        aps_base.datetime = original
 
 
 @dataclass

@@ -109,7 +109,8 @@ def test_briefbot_brief_with_a_channel_prints_exactly_what_will_be_posted(
         try:
             await h.scheduler([sub("slack:T1:C1", time="08:00", timezone="America/Toronto")])
             await h.run_until(when)
-            return h.delivery.posts[-1].reply
+            reply: Reply = h.delivery.posts[-1].reply
+            return reply
         finally:
             await h.close()
 

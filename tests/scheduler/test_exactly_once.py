@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 from collections import Counter
+from typing import Any
 
 from bot.state import claims, open_state
 from bot.state.claims import Outcome, PostState
@@ -86,13 +87,18 @@ async def test_concurrent_claims_have_exactly_one_winner_and_takeover_needs_an_e
     states = [await open_state(db_url) for _ in range(5)]
     try:
         when = NOON
-        fields = {"kind": "brief", "target": "slack:T1:C1", "deal": "canada-us", "local_date": dt.date(2025, 5, 5)}
+        fields: dict[str, Any] = {
+            "kind": "brief",
+            "target": "slack:T1:C1",
+            "deal": "canada-us",
+            "local_date": dt.date(2025, 5, 5),
+        }
         lease = dt.timedelta(minutes=2)
         results = await asyncio.gather(
             *(claims.claim(s, "k", **fields, claimant=f"r{i}", now=when, lease=lease) for i, s in enumerate(states))
         )
         assert sorted(r.outcome for r in results) == [Outcome.BUSY] * 4 + [Outcome.WON]
-        winner = next(r.post.claimant for r in results if r.outcome is Outcome.WON)
+        winner = next(str(r.post.claimant) for r in results if r.outcome is Outcome.WON)
         later = when + dt.timedelta(minutes=1)
         assert (await claims.claim(states[0], "k", **fields, claimant="x", now=later, lease=lease)).outcome is (
             Outcome.BUSY
