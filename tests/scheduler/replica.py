@@ -1,12 +1,14 @@
 """One Briefbot replica as a separate process, for test_replica_processes.py.
 
-    python -m tests.scheduler.replica --state-url URL --platform http://127.0.0.1:PORT --offset SECONDS \
+    python -m tests.scheduler.replica --state-url URL --platform http://127.0.0.1:PORT --minute ISO --lead SECONDS \
         --lease SECONDS --subscriptions JSON
 
 It builds the real App from settings (bundled store, the given state database and subscriptions), registers a
 delivery that posts to the fake platform over HTTP, and runs the scheduler built by ``App.build_scheduler``
-on a clock shifted by ``--offset`` seconds (APScheduler included), so the test chooses which morning it is.
-It prints one JSON line per event (``ready``, then ``{"key", "result"}`` per briefing run) and stops on SIGTERM.
+on a shifted clock (APScheduler included), so the test chooses which morning it is. It boots two hours before
+``--minute`` (however long booting takes), prints ``ready``, and when the test writes ``go`` on its stdin jumps to
+``--lead`` seconds before that minute: replicas started together race for the same minute whatever their boot times.
+It then prints ``{"key", "result"}`` per briefing run and stops on SIGTERM.
 Named kill points come from ``BRIEFBOT_KILL_AT`` (see bot.scheduler.killpoints).
 """
 
@@ -34,8 +36,13 @@ from tests.scheduler.helpers import apscheduler_clock
 
 
 class ShiftedClock:
-    def __init__(self, offset: float) -> None:
-        self.offset = dt.timedelta(seconds=offset)
+    def __init__(self, at: dt.datetime) -> None:
+        self.offset = dt.timedelta(0)
+        self.jump(at)
+
+    def jump(self, at: dt.datetime) -> None:
+        """Make it ``at`` now."""
+        self.offset = at - dt.datetime.now(dt.UTC)
 
     def now(self) -> dt.datetime:
         return dt.datetime.now(dt.UTC) + self.offset
@@ -72,7 +79,8 @@ def emit(**event: Any) -> None:
 
 
 async def main(args: argparse.Namespace) -> None:
-    clock = ShiftedClock(args.offset)
+    minute = dt.datetime.fromisoformat(args.minute)
+    clock = ShiftedClock(minute - dt.timedelta(hours=2))
     subs = [SubscriptionConfig(**s) for s in json.loads(args.subscriptions)]
     settings = Settings(
         store=BUNDLED_STORE, state_url=args.state_url, subscriptions=subs, http=HttpConfig(enabled=False)
@@ -88,10 +96,18 @@ async def main(args: argparse.Namespace) -> None:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     loop.add_signal_handler(signal.SIGTERM, stop.set)
+    commands = asyncio.StreamReader()
+    await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(commands), sys.stdin)
     with apscheduler_clock(clock):
         await scheduler.start()
         emit(event="ready", claimant=scheduler.claimant)
+        go = asyncio.ensure_future(commands.readline())
+        await asyncio.wait([go, asyncio.ensure_future(stop.wait())], return_when=asyncio.FIRST_COMPLETED)
+        if go.done() and go.result().strip() == b"go":
+            clock.jump(minute - dt.timedelta(seconds=args.lead))
+            await scheduler.run_pending()  # APScheduler re-reads the clock: the minute is now --lead seconds away
         await stop.wait()
+        go.cancel()
         await scheduler.stop()
     await delivery.client.aclose()
     assert app.state is not None
@@ -102,7 +118,8 @@ def parse() -> argparse.Namespace:
     parser = argparse.ArgumentParser()
     parser.add_argument("--state-url", required=True)
     parser.add_argument("--platform", required=True)
-    parser.add_argument("--offset", type=float, required=True)
+    parser.add_argument("--minute", required=True, help="the posting minute, ISO with a UTC offset")
+    parser.add_argument("--lead", type=float, default=1.0, help="seconds between 'go' and that minute")
     parser.add_argument("--lease", type=float, default=2.0)
     parser.add_argument("--subscriptions", required=True)
     return parser.parse_args()

@@ -10,7 +10,7 @@ import json
 import os
 import sys
 from collections import Counter
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,7 +26,8 @@ from bot.state.claims import PostState
 pytestmark = pytest.mark.postgres
 
 ROOT = Path(__file__).resolve().parents[2]
-LEAD = 2.5  # seconds from launch to the posting minute: a replica boots in about one
+LEAD = 1.0  # seconds from "go" (sent once every replica is ready, however slow its boot) to the posting minute
+BOOT = 90.0  # a generous bound on a replica's boot on a loaded machine: readiness is awaited, never assumed
 LEASE = 2.0
 SUBS = [
     {"target": "slack:T1:C1", "deal": "canada-us", "time": "08:00", "timezone": "America/Toronto"},
@@ -94,28 +95,59 @@ class Replica:
         await asyncio.wait_for(self.process.stdout.read(), 20)
         return await asyncio.wait_for(self.process.wait(), 20)
 
+    async def ready(self) -> None:
+        assert self.process.stdout is not None
+        line = await asyncio.wait_for(self.process.stdout.readline(), BOOT)
+        assert json.loads(line)["event"] == "ready", line
+
+    def go(self) -> None:
+        assert self.process.stdin is not None
+        self.process.stdin.write(b"go\n")
+
     async def stop(self) -> int:
         if self.process.returncode is None:
             self.process.terminate()
         return await asyncio.wait_for(self.process.wait(), 20)
 
 
-async def launch(name: str, url: str, platform: FakePlatform, offset: float, kill_at: str | None = None) -> Replica:
-    env = {k: v for k, v in os.environ.items() if k != KILL_ENV and not k.startswith("BRIEFBOT_")}
-    if kill_at:
-        env[KILL_ENV] = kill_at
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "tests.scheduler.replica",
-        "--state-url", url, "--platform", platform.url, "--offset", f"{offset:.6f}",
-        "--lease", str(LEASE), "--subscriptions", json.dumps(SUBS),
-        cwd=ROOT, env=env, stdout=asyncio.subprocess.PIPE,
-    )  # fmt: skip
-    return Replica(process, name)
+Launch = Callable[..., Awaitable[Replica]]
 
 
-def offset_to(minute: dt.datetime) -> float:
-    """A clock shift that puts the posting minute LEAD seconds from now."""
-    return (minute - dt.datetime.now(dt.UTC)).total_seconds() - LEAD
+@pytest.fixture
+async def launch() -> AsyncIterator[Launch]:
+    """Start replica processes; whatever happens in the test, none outlives it (killed by PID)."""
+    started: list[asyncio.subprocess.Process] = []
+
+    async def start(
+        name: str, url: str, platform: FakePlatform, minute: dt.datetime, kill_at: str | None = None
+    ) -> Replica:
+        env = {k: v for k, v in os.environ.items() if k != KILL_ENV and not k.startswith("BRIEFBOT_")}
+        if kill_at:
+            env[KILL_ENV] = kill_at
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "tests.scheduler.replica",
+            "--state-url", url, "--platform", platform.url, "--minute", minute.isoformat(), "--lead", str(LEAD),
+            "--lease", str(LEASE), "--subscriptions", json.dumps(SUBS),
+            cwd=ROOT, env=env, stdout=asyncio.subprocess.PIPE, stdin=asyncio.subprocess.PIPE,
+        )  # fmt: skip
+        started.append(process)
+        return Replica(process, name)
+
+    try:
+        yield start
+    finally:
+        for process in started:
+            if process.returncode is None:
+                process.kill()
+                await process.wait()
+
+
+async def together(*replicas: Replica) -> list[Replica]:
+    """Wait until every replica is ready, then start their clocks towards the minute at the same moment."""
+    await asyncio.gather(*(r.ready() for r in replicas))
+    for replica in replicas:
+        replica.go()
+    return list(replicas)
 
 
 async def until_settled(replicas: list[Replica], keys: set[str]) -> None:
@@ -138,32 +170,35 @@ def day_keys(day: str) -> set[str]:
     return {f"{s['target']}|canada-us|{day}" for s in SUBS}
 
 
-async def test_two_processes_post_each_briefing_exactly_once(pg_url: str, platform: FakePlatform) -> None:
+async def test_two_processes_post_each_briefing_exactly_once(
+    pg_url: str, platform: FakePlatform, launch: Launch
+) -> None:
     # Monday: both replicas up before 08:00 Toronto (12:00 UTC), racing for every claim.
     monday = dt.datetime(2025, 5, 5, 12, 0, tzinfo=dt.UTC)
-    offset = offset_to(monday)
-    both = [await launch("a", pg_url, platform, offset), await launch("b", pg_url, platform, offset)]
+    both = await together(await launch("a", pg_url, platform, monday), await launch("b", pg_url, platform, monday))
     await until_settled(both, day_keys("2025-05-05"))
     assert [await r.stop() for r in both] == [0, 0]
 
     # Tuesday: replica A is alone at 08:00 and is killed right after its first claim; then B starts, and A
     # restarts: the claim A left is taken over after its lease, the others are raced for as usual.
     tuesday = monday + dt.timedelta(days=1)
-    offset = offset_to(tuesday)
-    doomed = await launch("a", pg_url, platform, offset, kill_at="after_claim")
+    (doomed,) = await together(await launch("a", pg_url, platform, tuesday, kill_at="after_claim"))
     assert await doomed.exited() == EXIT_CODE  # it died at the kill point
-    revived = [await launch("b", pg_url, platform, offset), await launch("a2", pg_url, platform, offset)]
+    revived = await together(
+        await launch("b", pg_url, platform, tuesday), await launch("a2", pg_url, platform, tuesday)
+    )
     await until_settled(revived, day_keys("2025-05-06"))
     assert [await r.stop() for r in revived] == [0, 0]
 
     # Wednesday: A is killed after the platform accepted its first post, before marking the claim sent.
     wednesday = tuesday + dt.timedelta(days=1)
-    offset = offset_to(wednesday)
-    doomed = await launch("a", pg_url, platform, offset, kill_at="after_deliver")
+    (doomed,) = await together(await launch("a", pg_url, platform, wednesday, kill_at="after_deliver"))
     assert await doomed.exited() == EXIT_CODE
     accepted = [p["key"] for p in platform.posts if p["key"].endswith("2025-05-07")]
     assert accepted  # posts that went out just before the kill (its runs go side by side: one or more)
-    revived = [await launch("b", pg_url, platform, offset), await launch("a2", pg_url, platform, offset)]
+    revived = await together(
+        await launch("b", pg_url, platform, wednesday), await launch("a2", pg_url, platform, wednesday)
+    )
     await until_settled(revived, day_keys("2025-05-07"))
     assert [await r.stop() for r in revived] == [0, 0]
     reported = [e for r in revived for e in r.events if "result" in e]
