@@ -15,8 +15,9 @@ from bot.alerts import WatchAlerts
 from bot.app import App
 from bot.clock import Clock
 from bot.config import BUNDLED_STORE, HttpConfig, Settings, SubscriptionConfig
+from bot.errors import TransientDeliveryError
 from bot.render_text import render_text
-from bot.reply import Tone
+from bot.reply import Reply, Tone
 from bot.scheduler import BriefingScheduler, SchedulerOptions
 from bot.state import claims, snapshots
 from bot.state.claims import PostState
@@ -357,3 +358,71 @@ async def test_a_deal_restricted_after_subscribing_is_never_composed_for_the_old
     (post,) = await claims.history(state, target=str(ELSEWHERE))
     assert post.state is PostState.SKIPPED
     assert post.error == f"deal 'canada-us' is restricted_to other targets, not {ELSEWHERE}"
+
+
+class RateLimitedNotices(RecordingDelivery):
+    """Refuses the subscribed channel for good, and rate-limits the maintainers' channel ``limited`` times."""
+
+    def __init__(self, clock: ControlledClock, limited: int) -> None:
+        super().__init__(clock)
+        self.limited = limited
+        self.refuse[str(HERE)] = "channel_not_found"
+
+    async def deliver(self, target: Target, reply: Reply, key: str) -> str:
+        if str(target) == MAINTAINERS and self.limited:
+            self.limited -= 1
+            raise TransientDeliveryError("rate limited", retry_after=30.0)
+        return await super().deliver(target, reply, key)
+
+
+@pytest.mark.parametrize(("limited", "told"), [(2, True), (99, False)])
+async def test_a_pause_notice_that_is_rate_limited_is_retried_and_never_recorded_as_told(
+    tmp_path: Path, clock: ControlledClock, limited: int, told: bool
+) -> None:
+    clock.reset(MONDAY_0755)
+    toronto = SubscriptionConfig(target=str(HERE), deal="canada-us", timezone="America/Toronto")
+    bot = make_bot(tmp_path, clock, toronto)
+    bot.delivery = RateLimitedNotices(clock, limited)
+    bot.app.deliveries["slack"] = bot.delivery
+    try:
+        await bot.start_scheduler()
+        await bot.run_until(dt.datetime(2025, 5, 5, 13, 0, tzinfo=UTC))
+        notices = [p for p in bot.delivery.posts if p.target == MAINTAINERS]
+        assert len(notices) == (1 if told else 0)
+        assert bot.app.state is not None
+        (notice,) = await claims.history(bot.app.state, target=MAINTAINERS)
+        assert notice.kind == "notice"
+        if told:
+            assert notice.state is PostState.SENT  # after the Retry-After waits, within the window
+        else:
+            assert notice.state is PostState.FAILED and "rate limited" in (notice.error or "")
+    finally:
+        assert bot.scheduler is not None
+        await bot.scheduler.stop()
+        assert bot.app.state is not None
+        await bot.app.state.close()
+
+
+async def test_a_store_frozen_at_a_date_posts_no_daily_briefing_and_says_so(
+    tmp_path: Path, clock: ControlledClock
+) -> None:
+    clock.reset(MONDAY_0755)
+    toronto = SubscriptionConfig(target=str(HERE), deal="canada-us", timezone="America/Toronto")
+    bot = make_bot(tmp_path, clock, toronto)
+    frozen = bot.app.settings.model_copy(update={"as_of": dt.date(2025, 5, 2)})
+    bot.app = App(frozen, clock=Clock(as_of=frozen.as_of, timezone=frozen.timezone, now=clock.now))
+    bot.app.deliveries["slack"] = bot.delivery
+    try:
+        await bot.start_scheduler()
+        assert bot.scheduler is not None and bot.scheduler.next_fire_time() is None  # nothing scheduled
+        await bot.run_until(dt.datetime(2025, 5, 9, 13, 0, tzinfo=UTC))
+        assert bot.delivery.posts == []  # not a "2 Dec 2026 ... Quiet day" nor a 2 May briefing dated today
+        schedule = await bot.ask("/schedule")
+        assert "frozen at 2025-05-02" in schedule and "no daily briefings are posted" in schedule
+        brief = await bot.ask("/brief")  # what a reader asks for is still the briefing as of the frozen date
+        assert "2 May 2025" in brief
+    finally:
+        assert bot.scheduler is not None
+        await bot.scheduler.stop()
+        assert bot.app.state is not None
+        await bot.app.state.close()
