@@ -57,6 +57,8 @@ FATAL_CLOSES = {
 DEFER_AFTER = 2.0  # Discord wants a first response within 3 s: acknowledge first when an answer is slow
 READY_WAIT = 0.2  # without the guilds intent no GUILD_CREATE follows READY, so waiting for them is pointless
 EXPIRED = "That button has expired. Type the command again, or use /help."
+OUT_OF_DATE_BUTTON = "This button is out of date. Type the command again, or use /help."
+OUT_OF_DATE_COMMAND = "This command is out of date; Discord will show the current ones shortly. Try again then."
 
 
 class _NoGuildsIntentWarning(logging.Filter):
@@ -117,9 +119,12 @@ class BriefbotClient(discord.Client):
 
 class _Tree(app_commands.CommandTree[BriefbotClient]):
     async def on_error(self, interaction: discord.Interaction[Any], error: app_commands.AppCommandError) -> None:
-        if isinstance(error, app_commands.CommandNotFound):
-            log.warning("Discord sent an unknown command (%s); the registered commands are out of date", error.name)
-            reply = reply_for(UserError("This command is out of date; Discord will show the current ones shortly."))
+        if isinstance(error, app_commands.CommandNotFound | app_commands.CommandSignatureMismatch):
+            # Discord's copy of the command is older than ours (a missing option, a removed command): say so, and
+            # sync the current definitions now rather than at the next start.
+            log.warning("Discord sent an out-of-date command (%s): syncing the current definitions", error)
+            reply = reply_for(UserError(OUT_OF_DATE_COMMAND))
+            self.client.service.resync_soon()
         else:
             log.error("Discord command failed", exc_info=error)
             reply = reply_for(error)
@@ -149,6 +154,7 @@ class DiscordService:
         self.resumed_count = 0
         self._task: asyncio.Task[None] | None = None
         self._saved: tuple[str, yarl.URL] | None = None
+        self._resync: asyncio.Future[None] | None = None
 
     async def start(self) -> None:
         self._point_at_configured_servers()
@@ -203,6 +209,19 @@ class DiscordService:
         if config.gateway_url:
             DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(config.gateway_url)
 
+    def resync_soon(self) -> None:
+        """Sync the command definitions in the background (never twice at once)."""
+        if self._resync is None or self._resync.done():
+            self._resync = asyncio.ensure_future(self._sync(force=True))
+
+    async def _sync(self, *, force: bool = False) -> None:
+        client = self.client
+        if client is None:
+            return
+        state = await self.parts.state()
+        if await sync_if_changed(client.tree, client.application_id, self.config.dev_guild_ids, state, force=force):
+            self.syncs += 1
+
     async def setup(self, client: BriefbotClient) -> None:
         """Per login: the command tree from the router's specs, synced only when it changed."""
         self.setups += 1
@@ -213,9 +232,7 @@ class DiscordService:
         guild_ids = self.config.dev_guild_ids
         for guild_id in guild_ids:
             tree.copy_global_to(guild=discord.Object(id=guild_id))
-        state = await self.parts.state()
-        if await sync_if_changed(tree, client.application_id, guild_ids, state):
-            self.syncs += 1
+        await self._sync()
 
     def context(self, interaction: discord.Interaction[Any]) -> Context:
         """The command's context; the composition root decides who is an admin, from the user and their roles."""
@@ -240,7 +257,8 @@ class DiscordService:
         """A click on one of our buttons or select menus; anything else is not ours."""
         data: dict[str, Any] = dict(interaction.data or {})
         parsed = parse_custom_id(str(data.get("custom_id", "")))
-        if parsed is None:
+        if parsed is None:  # a button from an older version, or not ours: every click gets an answer
+            await self._answer(interaction, _done(reply_for(UserError(OUT_OF_DATE_BUTTON))))
             return
         action, ref = parsed
         if action == PICK:

@@ -92,11 +92,17 @@ def commands_hash(tree: app_commands.CommandTree[Any], application_id: int | Non
 
 
 async def sync_if_changed(
-    tree: app_commands.CommandTree[Any], application_id: int | None, guild_ids: Sequence[int], state: State
+    tree: app_commands.CommandTree[Any],
+    application_id: int | None,
+    guild_ids: Sequence[int],
+    state: State,
+    *,
+    force: bool = False,
 ) -> bool:
-    """Sync to the development guilds (instant) or globally, only if the commands changed. True if it synced."""
+    """Sync to the development guilds (instant) or globally, only if the commands changed (or ``force``: Discord
+    showed an interaction from an older definition). True if it synced."""
     digest = commands_hash(tree, application_id, guild_ids)
-    if await state.get(HASH_KEY) == digest:
+    if not force and await state.get(HASH_KEY) == digest:
         log.info("Discord commands unchanged since the last sync; not syncing")
         return False
     try:

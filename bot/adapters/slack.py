@@ -48,6 +48,7 @@ CONNECT_TIMEOUT = 30.0  # seconds the first Socket Mode connection may take befo
 PING_INTERVAL = 10.0  # Socket Mode ping, and the SDK's pause between reconnect attempts (its default)
 ACK_BUDGET = 2.0  # seconds an answer may take before we ack without it (Slack allows 3)
 WORKING = ":hourglass_flowing_sand: Working on it…"
+OUT_OF_DATE_BUTTON = "This button is out of date. Type the command again, or use /help."
 RENDER_FAILED = "Sorry, that answer could not be shown in Slack. The error has been logged for the maintainers."
 Mode = Literal["socket", "http"]
 
@@ -70,6 +71,12 @@ def choose_mode(config: SlackConfig, secrets: Secrets) -> Mode:
     if config.mode == "http" and not secrets.slack_signing_secret:
         raise ConfigError("Slack HTTP mode needs SLACK_SIGNING_SECRET")
     return config.mode
+
+
+def slack_decode(text: str) -> str:
+    """Slack sends what the user typed with ``&``, ``<`` and ``>`` as entities: decode them once before parsing
+    (they are escaped once again on the way out), so ``R&D`` is answered as ``R&D``."""
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
 def slack_target(team: str | None, channel: str | None, user: str | None = None) -> Target:
@@ -175,6 +182,7 @@ class SlackService:
             self.bolt.command(f"/{self.prefix}{name}")(self._on_command)
         self.bolt.action(SHARE_ACTION)(self._on_share)
         self.bolt.action(re.compile(rf"^{re.escape(RUN_ACTION)}(:|$)"))(self._on_choice)
+        self.bolt.action(re.compile(".*"))(self._on_unknown_action)  # last: bolt runs the first listener that matches
 
     async def _on_http(self, request: web.Request) -> web.Response:
         """Slack HTTP mode: bolt checks the signature and timestamp (401 otherwise) before anything runs."""
@@ -185,7 +193,8 @@ class SlackService:
         name = command_name(str(body.get("command") or ""), self.prefix)
         target = slack_target(body.get("team_id") or body.get("enterprise_id"), body.get("channel_id"))
         ctx = self.parts.context(target, user=body.get("user_id"))
-        answer = asyncio.ensure_future(self.parts.router.handle_args(name, str(body.get("text") or ""), ctx))
+        text = slack_decode(str(body.get("text") or ""))
+        answer = asyncio.ensure_future(self.parts.router.handle_args(name, text, ctx))
         done, _ = await asyncio.wait({answer}, timeout=self.ack_budget)
         if answer in done:
             await ack(**self._payload(answer.result()))
@@ -195,6 +204,11 @@ class SlackService:
 
     async def _follow_up(self, answer: Awaitable[Reply], respond: AsyncRespond) -> None:
         await respond(**self._payload(await answer), replace_original=True)
+
+    async def _on_unknown_action(self, ack: AsyncAck, respond: AsyncRespond) -> None:
+        """A button from an older version (or one we never made): every click gets an answer."""
+        await ack()
+        await respond(text=OUT_OF_DATE_BUTTON, response_type="ephemeral", replace_original=False)
 
     async def _on_share(self, ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
         await ack()

@@ -332,3 +332,28 @@ async def test_after_disconnect_and_resume_exactly_one_scheduler_runs(
         with contextlib.suppress(asyncio.CancelledError):
             await run
     assert not any(s.running for s in started)
+
+
+async def test_a_button_from_an_older_version_is_answered_not_ignored(
+    app: App, fake: FakeDiscord, service: DiscordService
+) -> None:
+    stale = fake.click({"content": "an old answer", "components": []}, "briefbot:v0:gone")
+
+    answer = await fake.callback(stale)
+
+    assert answer["type"] == 4 and answer["data"]["flags"] & EPHEMERAL
+    assert "out of date" in answer["data"]["embeds"][0]["description"]
+
+
+async def test_a_command_missing_a_required_option_says_it_is_out_of_date_and_resyncs(
+    app: App, fake: FakeDiscord, service: DiscordService
+) -> None:
+    syncs = len(fake.syncs())
+
+    answer = await fake.callback(fake.command("status", {}))  # Discord's copy predates the required topic option
+
+    assert answer["data"]["flags"] & EPHEMERAL
+    shown = answer["data"]["embeds"][0]
+    assert "out of date" in shown.get("description", "") + shown.get("title", "")
+    assert "went wrong" not in str(shown)
+    await fake.wait_until(lambda: len(fake.syncs()) > syncs)  # the current definitions were pushed at once

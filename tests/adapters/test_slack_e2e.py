@@ -309,3 +309,18 @@ async def test_a_refused_bot_token_stops_start_up_with_a_clear_error(tmp_path: P
         await service.start()
     await service.stop()
     assert fake_slack.calls_to("apps.connections.open") == []
+
+
+async def test_a_button_from_an_older_version_is_acked_and_answered(slack_app: App, fake_slack: FakeSlack) -> None:
+    await fake_slack.block_action("briefbot_v0_button", "/status tariffs")
+    answer = await fake_slack.next_response()
+
+    assert answer["response_type"] == "ephemeral" and "out of date" in answer["text"]
+
+
+async def test_text_slack_sends_entity_encoded_is_decoded_once(slack_app: App, fake_slack: FakeSlack) -> None:
+    ack = await fake_slack.slash_command("/search", "R&amp;D &lt;b&gt;")  # what Slack sends for `R&D <b>`
+
+    shown = texts(ack)
+    assert "R&amp;D &lt;b&gt;" in shown  # R&D <b>, escaped once for mrkdwn
+    assert "&amp;amp;" not in shown and "&amp;lt;" not in shown
