@@ -3,8 +3,9 @@ free-text parsing (Slack, the console, ``briefbot ask``), Discord's typed option
 manifest.
 
 Free text looks like ``/status tariffs deal:uk-us date:2025-06-01``: one main positional argument, then
-named ``key:value`` options (``key:"two words"`` for values with spaces). Words that look like an option but
-name none of the command's parameters stay in the main argument.
+named ``key:value`` options (``key:"two words"`` for values with spaces; ``key: value`` works too). A word that
+looks like an option but names none of the command's is an error naming those it takes, except in free text
+(``/search``, ``/help``), where it stays a word to look for.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from rapidfuzz import process
+from rapidfuzz.distance import DamerauLevenshtein
 
 from bot.errors import BadArgument, UnknownCommand
 from bot.store.dates import parse_day
@@ -87,7 +89,7 @@ class Command:
         if value is None:
             return None
         try:
-            return parse_day(value)
+            return parse_day(normal_day(value))
         except ValueError as exc:
             raise BadArgument(f"{name}: {exc}") from None
 
@@ -101,8 +103,18 @@ class Command:
         return " ".join(parts)
 
 
-_OPTION = re.compile(r'(?<!\S)([a-z][a-z_-]*):(?:"([^"]*)"|(\S+))')
+# ``key:value``, ``key:"two words"``; a space may follow the colon (``date: 2025-05-01``), or no value at all
+_OPTION = re.compile(r'(?<!\S)([a-z][a-z_-]*):(?:[ \t]*"([^"]*)"|[ \t]*(\S+))?')
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_LOOSE_DAY = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
+# how alike a typed command name must be to a real one to be offered (Damerau-Levenshtein, normalised)
+_NEAR_COMMAND = 0.6
+
+
+def normal_day(text: str) -> str:
+    """``2025-5-2`` -> ``2025-05-02``: unambiguous, so taken; anything else is left for the date parser to refuse."""
+    match = _LOOSE_DAY.match(text)
+    return f"{match[1]}-{int(match[2]):02d}-{int(match[3]):02d}" if match else text
 
 
 def with_prefix(command: str, prefix: str) -> str:
@@ -126,34 +138,80 @@ def parse(text: str, specs: dict[str, CommandSpec], *, prefix: str = "") -> Comm
     if not text:
         raise UnknownCommand("Type a command such as /status tariffs, or /help to see them all.")
     head, _, rest = text.partition(" ")
-    return parse_args(command_name(head, prefix), rest, specs)
+    name = command_name(head, prefix)
+    if not head.startswith("/") and name not in specs and "search" in specs and not _near_commands(name, specs):
+        return parse_args("search", text, specs, prefix=prefix)  # bare words at a prompt: "dairy" is a search
+    return parse_args(name, rest, specs, prefix=prefix)
 
 
-def parse_args(name: str, rest: str, specs: dict[str, CommandSpec]) -> Command:
+def parse_args(name: str, rest: str, specs: dict[str, CommandSpec], *, prefix: str = "") -> Command:
     """Parse the arguments of a command whose name a platform already split off (Slack's ``command``)."""
     spec = specs.get(name)
     if spec is None:
-        known = ", ".join(f"/{n}" for n in specs)
-        raise UnknownCommand(f"There is no /{name[:40]} command. Try one of: {known}.")
+        raise UnknownCommand(unknown_command(name, rest, specs, prefix))
     rest = _CONTROL.sub(" ", rest[:MAX_INPUT_CHARS])
     options: dict[str, str] = {}
-
-    named = [p.name for p in spec.params if not p.positional]
+    free_text = spec.positional is not None and spec.positional.kind is ParamKind.TEXT
 
     def take(match: re.Match[str]) -> str:
         key = match.group(1).replace("-", "_")
+        value = match.group(2) if match.group(2) is not None else match.group(3)
         if spec.param(key) is None or (spec.positional and spec.positional.name == key):
-            near = process.extractOne(key, named, score_cutoff=75) if named and len(key) > 2 else None
-            if near:  # "dael:uk-us" is a typo, not words to look up
-                raise BadArgument(f"/{spec.name} has no option '{key}:'; did you mean '{near[0]}:'?")
-            return match.group(0)
-        options[key] = (match.group(2) if match.group(2) is not None else match.group(3)).strip()
+            _refuse_option(spec, key, quiet=free_text)
+            return match.group(0)  # free text: a word to look for, such as "note:"
+        if value is None:
+            raise BadArgument(f"{key}: needs a value, for example {_option_example(spec, key)}.")
+        value = value.strip()
+        param = spec.param(key)
+        options[key] = normal_day(value) if param and param.kind is ParamKind.DATE else value
         return " "
 
     positional = " ".join(_OPTION.sub(take, rest).split())
     command = Command(name, positional, options)
     validate(command, spec)
     return command
+
+
+def unknown_command(name: str, rest: str, specs: dict[str, CommandSpec], prefix: str = "") -> str:
+    """What to say to ``/stauts tariffs``: the command meant, typed out, rather than the list of them all."""
+    shown = name[:40]
+    near = _near_commands(name, specs)
+    args = " ".join(_CONTROL.sub(" ", rest[:200]).split())
+    if near:
+        meant = " or ".join(f"`{' '.join(filter(None, (f'/{prefix}{n}', args)))}`" for n in near)
+        return f"There is no /{prefix}{shown} command. Did you mean {meant}?"
+    words = " ".join(filter(None, (shown, args)))
+    return f"There is no /{prefix}{shown} command: /{prefix}help lists them all, and /{prefix}search {words} searches."
+
+
+def _near_commands(name: str, specs: dict[str, CommandSpec]) -> list[str]:
+    near = process.extract(
+        name, list(specs), scorer=DamerauLevenshtein.normalized_similarity, score_cutoff=_NEAR_COMMAND, limit=2
+    )
+    return [n for n, _, _ in near]
+
+
+def _named(spec: CommandSpec) -> list[str]:
+    return [p.name for p in spec.params if not p.positional]
+
+
+def _refuse_option(spec: CommandSpec, key: str, *, quiet: bool) -> None:
+    """A word shaped like ``key:`` that names none of the command's options: a typo gets "did you mean"; in a
+    lookup it is an error naming the options there are (it would otherwise be looked up as part of the name)."""
+    named = _named(spec)
+    near = process.extractOne(key, named, score_cutoff=75) if named and len(key) > 2 else None
+    if near:  # "dael:uk-us" is a typo, not words to look up
+        raise BadArgument(f"/{spec.name} has no option '{key}:'; did you mean '{near[0]}:'?")
+    if quiet:
+        return
+    if not named:
+        raise BadArgument(f"/{spec.name} takes no options, so '{key}:' means nothing to it; usage: {spec.usage()}")
+    takes = " and ".join(", ".join(f"{n}:" for n in named).rsplit(", ", 1))
+    raise BadArgument(f"/{spec.name} has no option '{key}:'; it takes {takes}. Usage: {spec.usage()}")
+
+
+def _option_example(spec: CommandSpec, key: str) -> str:
+    return next((e for e in spec.examples if f"{key}:" in e), f"{key}:…")
 
 
 def from_options(name: str, values: dict[str, str | None], specs: dict[str, CommandSpec]) -> Command:
@@ -163,6 +221,7 @@ def from_options(name: str, values: dict[str, str | None], specs: dict[str, Comm
         raise UnknownCommand(f"There is no /{name} command.")
     main = spec.positional
     options = {k: str(v).strip() for k, v in values.items() if v is not None and (main is None or k != main.name)}
+    options = {k: normal_day(v) if (p := spec.param(k)) and p.kind is ParamKind.DATE else v for k, v in options.items()}
     arg = str(values.get(main.name) or "").strip() if main else ""
     command = Command(name, _CONTROL.sub(" ", arg[:MAX_INPUT_CHARS]), options)
     validate(command, spec)

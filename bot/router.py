@@ -83,7 +83,7 @@ class Router:
         definition = self._defs.get(command.name)
         try:
             if definition is None:
-                parse_args(command.name, "", self.specs)  # raises UnknownCommand with the list of commands
+                parse_args(command.name, command.arg, self.specs, prefix=self.prefix)  # UnknownCommand, did you mean
                 raise AssertionError("unreachable")
             if definition.spec.admin and not ctx.is_admin:
                 raise UserError(f"/{command.name} is for Briefbot admins; ask one of them, or your workspace admin.")
@@ -105,7 +105,7 @@ class Router:
     async def handle_args(self, name: str, rest: str, ctx: Context) -> Reply:
         """For platforms that split the command name off (Slack's ``command`` and ``text``)."""
         try:
-            command = parse_args(name, rest, self.specs)
+            command = parse_args(name, rest, self.specs, prefix=self.prefix)
         except Exception as exc:
             return reply_for(exc)
         return await self.dispatch(command, ctx)

@@ -32,7 +32,7 @@ def test_prefixed_names_map_onto_the_same_commands() -> None:
 
 
 def test_unknown_command_and_unknown_option() -> None:
-    with pytest.raises(UnknownCommand, match="/status"):
+    with pytest.raises(UnknownCommand, match="/help lists them"):
         parse("/nope", SPECS)
     with pytest.raises(BadArgument, match="needs a topic"):
         parse("/status", SPECS)
@@ -55,3 +55,20 @@ def test_a_misspelt_option_is_called_out_not_searched_for() -> None:
         parse("/status tariffs dael:uk-us", SPECS)
     with pytest.raises(BadArgument, match="needs words"):
         parse("/search", SPECS)
+
+
+def test_a_misspelt_command_is_offered_with_the_prefix_users_type() -> None:
+    with pytest.raises(UnknownCommand, match="Did you mean `/trade-status tariffs`"):
+        parse("/trade-stauts tariffs", SPECS, prefix="trade-")
+
+
+def test_an_option_with_no_value_is_called_out() -> None:
+    with pytest.raises(BadArgument, match="deal: needs a value"):
+        parse("/status tariffs deal:", SPECS)
+
+
+def test_loose_dates_are_written_out_in_full() -> None:
+    assert parse("/brief since:2025-4-7", SPECS).options == {"since": "2025-04-07"}
+    assert from_options("status", {"topic": "tariffs", "date": "2025-5-2"}, SPECS).options == {"date": "2025-05-02"}
+    with pytest.raises(BadArgument, match="YYYY-MM-DD"):
+        parse("/brief since:2025-4-77", SPECS)
