@@ -35,6 +35,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench
 	$(BIN)/python -m bench.slack_http
 	$(BIN)/python -m bench.fuzz
+	$(BIN)/python -m bench.fuzz_surfaces
 	$(BIN)/python -m bench.cli_startup
 	$(BIN)/python -m bench.chaos --trials 20
 
