@@ -26,6 +26,7 @@ from bot.config import Secrets, Settings
 from bot.context import Context, Ports
 from bot.delivery import Delivery
 from bot.health import Health, PartState
+from bot.metrics import Metrics
 from bot.reply import Reply
 from bot.router import CommandDef, Router
 from bot.state import State, open_state
@@ -78,7 +79,8 @@ class App:
         self.clock = clock or Clock(as_of=settings.as_of, timezone=settings.timezone)
         self.secrets = secrets or Secrets()
         self.live_store = live_store or LiveStore(settings.store, max_bytes=settings.max_file_bytes)
-        self.router = Router(commands, prefix=settings.slack.command_prefix)
+        self.metrics = Metrics()  # a registry per App, so several apps in one process never collide
+        self.router = Router(commands, prefix=settings.slack.command_prefix, on_answer=self.metrics.command)
         self.briefing_options = BriefingOptions(**settings.briefing.model_dump())
         self.http = web.Application()  # the one HTTP server: Slack HTTP mode, health, webhooks mount here
         self.git_sync = (
@@ -89,6 +91,7 @@ class App:
         ops.mount(
             self.http, self.live_store, self.git_sync, operator_token=self.secrets.operator_token, health=self.health
         )
+        self.metrics.mount(self.http, self.live_store, self.health)  # GET /metrics, guarded by ops like /status
         self.services: list[Service] = []
         self.state: State | None = None
         self.console = ConsoleAdapter(self.ask)

@@ -1,9 +1,10 @@
 """Operator endpoints on the app's one HTTP server: health, store status, reload and git sync.
 
 ``briefbot status`` and ``briefbot reload`` talk to these. The server is shared with Slack HTTP mode, which needs a
-public bind, so the public surface is exactly the platform routes and ``/healthz``: ``/status``, ``/reload`` and
-``/git-sync`` need ``Authorization: Bearer $BRIEFBOT_OPERATOR_TOKEN`` when a token is set, and are refused (403)
-off loopback when none is; any other path answers 404. A request that carries proxy headers (``Forwarded``,
+public bind, so the public surface is exactly the platform routes and ``/healthz``: ``/status``, ``/reload``,
+``/git-sync`` and ``/metrics`` (mounted by :mod:`bot.metrics`) need ``Authorization: Bearer
+$BRIEFBOT_OPERATOR_TOKEN`` when a token is set, and are refused (403) off loopback when none is; any other path
+answers 404. A request that carries proxy headers (``Forwarded``,
 ``X-Forwarded-For``, ``X-Real-IP``) counts as off loopback, since a reverse proxy on the same host connects from it.
 """
 
@@ -33,6 +34,7 @@ STATUS_PATH = "/status"
 RELOAD_PATH = "/reload"
 GIT_SYNC_PATH = "/git-sync"
 HEALTH_PATH = "/healthz"
+METRICS_PATH = "/metrics"  # bot.metrics mounts it; guarded here like the other operator endpoints
 PROXY_HEADERS = ("Forwarded", "X-Forwarded-For", "X-Real-IP")
 NO_TOKEN_OFF_LOOPBACK = "operator endpoints answer only on loopback unless BRIEFBOT_OPERATOR_TOKEN is set"
 BAD_TOKEN = "operator endpoints need Authorization: Bearer <BRIEFBOT_OPERATOR_TOKEN>"
@@ -122,7 +124,7 @@ def mount(
     part in ``health`` is down, naming each part, its state and why."""
     liveness = health or Health()
     token = Secrets.from_env().operator_token if isinstance(operator_token, _Env) else operator_token
-    guarded = {STATUS_PATH, RELOAD_PATH} | ({GIT_SYNC_PATH} if git_sync is not None else set())
+    guarded = {STATUS_PATH, RELOAD_PATH, METRICS_PATH} | ({GIT_SYNC_PATH} if git_sync is not None else set())
     refusals = ThrottledLog(log)
 
     @web.middleware

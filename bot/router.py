@@ -2,11 +2,15 @@
 
 Whatever a handler raises, the router answers: expected errors are mapped to replies by walking the
 exception's MRO (as starlette does), anything else is logged with its traceback and answered politely.
+
+Every command passes here, so this is where it is counted: the composition root installs an ``on_answer`` hook
+(the metrics) that hears each command's name, outcome and answer time. The router knows nothing of what listens.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
 
@@ -19,6 +23,23 @@ from bot.reply import Reply, Section, Tone
 log = logging.getLogger(__name__)
 
 Handler = Callable[[Command, Context], Awaitable[Reply]]
+# (command name, outcome, seconds to answer); the name is a declared command's or "unknown", never what was typed
+AnswerHook = Callable[[str, str, float], None]
+UNKNOWN = "unknown"
+
+_OUTCOMES = {Tone.ANSWER: "ok", Tone.QUESTION: "clarify", Tone.NOT_FOUND: "not_found", Tone.ERROR: "user_error"}
+
+
+def outcome(reply: Reply, exc: BaseException | None = None) -> str:
+    """How a command ended, for the metrics: from the reply's tone, except a failure on our side (``failed`` for a
+    BriefbotError that is not the user's doing, ``internal`` for anything else)."""
+    if isinstance(exc, BriefbotError) and not isinstance(exc, (UserError, Clarify)):
+        return "failed"
+    return _OUTCOMES.get(reply.tone, "internal")
+
+
+def _no_hook(name: str, outcome: str, seconds: float) -> None:
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,16 +91,25 @@ def reply_for(exc: BaseException) -> Reply:
 
 
 class Router:
-    def __init__(self, commands: Sequence[CommandDef], *, prefix: str = "") -> None:
+    def __init__(self, commands: Sequence[CommandDef], *, prefix: str = "", on_answer: AnswerHook = _no_hook) -> None:
         self._defs = {c.spec.name: c for c in commands}
         self.specs: dict[str, CommandSpec] = {name: c.spec for name, c in self._defs.items()}
         self.prefix = prefix
+        self.on_answer = on_answer
+
+    def _answered(self, name: str, reply: Reply, started: float, exc: BaseException | None = None) -> Reply:
+        try:
+            self.on_answer(name if name in self._defs else UNKNOWN, outcome(reply, exc), time.perf_counter() - started)
+        except Exception:  # counting must never cost an answer
+            log.exception("on_answer hook failed")
+        return reply
 
     def parse(self, text: str) -> Command:
         return parse(text, self.specs, prefix=self.prefix)
 
     async def dispatch(self, command: Command, ctx: Context) -> Reply:
         """Run a parsed command; never raises."""
+        started = time.perf_counter()
         definition = self._defs.get(command.name)
         try:
             if definition is None:
@@ -91,23 +121,25 @@ class Router:
         except Exception as exc:  # the error boundary: every failure becomes a reply
             if not isinstance(exc, BriefbotError):
                 log.exception("handler for %s failed", command.text()[:200])
-            return reply_for(exc)
-        return reply if reply.command else _with_command(reply, command)
+            return self._answered(command.name, reply_for(exc), started, exc)
+        return self._answered(command.name, reply if reply.command else _with_command(reply, command), started)
 
     async def handle_text(self, text: str, ctx: Context) -> Reply:
         """Parse a typed line and run it; a line that does not parse is answered, not raised."""
+        started = time.perf_counter()
         try:
             command = self.parse(text)
         except Exception as exc:
-            return reply_for(exc)
+            return self._answered(UNKNOWN, reply_for(exc), started, exc)
         return await self.dispatch(command, ctx)
 
     async def handle_args(self, name: str, rest: str, ctx: Context) -> Reply:
         """For platforms that split the command name off (Slack's ``command`` and ``text``)."""
+        started = time.perf_counter()
         try:
             command = parse_args(name, rest, self.specs, prefix=self.prefix)
         except Exception as exc:
-            return reply_for(exc)
+            return self._answered(name, reply_for(exc), started, exc)
         return await self.dispatch(command, ctx)
 
 

@@ -34,9 +34,19 @@ log = logging.getLogger(__name__)
 Now = Callable[[], dt.datetime]
 Sleep = Callable[[float], Awaitable[None]]
 Kill = Callable[[str], None]
+OnResult = Callable[[PostRequest, PostResult], None]  # how every post ended (the metrics count it)
+OnRetryAfter = Callable[[PostRequest, float], None]  # a platform's Retry-After about to be waited out, in seconds
 
 
 def _no_kill(point: str) -> None:
+    return None
+
+
+def _no_result(request: PostRequest, result: PostResult) -> None:
+    return None
+
+
+def _no_wait(request: PostRequest, seconds: float) -> None:
     return None
 
 
@@ -55,6 +65,8 @@ class Poster:
         sleep: Sleep = asyncio.sleep,
         policy: RetryPolicy = RetryPolicy(),
         kill: Kill = _no_kill,
+        on_result: OnResult = _no_result,
+        on_retry_after: OnRetryAfter = _no_wait,
     ) -> None:
         self.state = state
         self.deliveries = deliveries
@@ -63,9 +75,19 @@ class Poster:
         self.sleep = sleep  # waits that the tests' controlled clock should see pass (leases, retries)
         self.policy = policy
         self.kill = kill  # named crash points for the exactly-once tests (bot.scheduler.killpoints)
+        self.on_result = on_result
+        self.on_retry_after = on_retry_after
 
     async def post(self, request: PostRequest, compose: Callable[[], Reply] | None = None) -> PostResult:
         """Post ``request.reply`` (or what ``compose`` returns, called only once the claim is ours) exactly once."""
+        result = await self._post(request, compose)
+        try:
+            self.on_result(request, result)
+        except Exception:  # an observer must never change what happened to a post
+            log.exception("%s: on_result failed", request.key)
+        return result
+
+    async def _post(self, request: PostRequest, compose: Callable[[], Reply] | None) -> PostResult:
         delivery = self.deliveries.get(request.target.platform)
         if delivery is None:
             log.info("no %s delivery here; leaving %s to a replica that has one", request.target.platform, request.key)
@@ -151,6 +173,9 @@ class Poster:
                 log.warning(
                     "%s to %s failed (%s); retry %d/%d in %.1fs", key, target, exc, attempt, policy.attempts - 1, wait
                 )
+                if exc.retry_after is not None:
+                    with contextlib.suppress(Exception):  # an observer must never stop a retry
+                        self.on_retry_after(request, wait)
                 await self._wait_holding(key, wait)
             except Exception as exc:  # an adapter bug: the post may or may not exist, so never retry it blindly
                 log.exception("%s: delivery raised", key)
