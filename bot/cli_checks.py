@@ -3,8 +3,13 @@ and a failure to start is one line saying what is wrong and what to do."""
 
 from __future__ import annotations
 
-from bot.config import Secrets, Settings
+from pathlib import Path
+from typing import TYPE_CHECKING
+
 from bot.errors import BriefbotError
+
+if TYPE_CHECKING:  # `briefbot check` uses not_a_store and must not pay for importing the settings
+    from bot.config import Secrets, Settings
 
 DETAILS_HINT = "BRIEFBOT_LOG_LEVEL=DEBUG shows the details"
 
@@ -41,3 +46,18 @@ def startup_failure(exc: BaseException) -> str:
         return str(exc)
     reason = str(exc) or type(exc).__name__
     return f"Briefbot stopped: {reason} ({type(exc).__name__}); check the network and the settings. {DETAILS_HINT}"
+
+
+def not_a_store(root: Path) -> str | None:
+    """Why ``root`` cannot be a store, or None: ``briefbot check /tmp`` should say so in one line, not list every
+    file there as a problem. A store, even an empty new one, has a deals/ or a people/ folder."""
+    if not root.exists():
+        return f"{root} does not exist: give a store folder."
+    if not root.is_dir():
+        return f"{root} is not a folder: give a store folder."
+    if not ((root / "deals").is_dir() or (root / "people").is_dir()):
+        return (
+            f"{root} is not a Briefbot store: it has no deals/ or people/ folder. Give the folder that holds "
+            "sources.yaml, people/ and deals/ (briefings/README.md describes it)."
+        )
+    return None

@@ -7,10 +7,13 @@ it. Before subscribing, the bot checks that it can post there and says how to fi
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
+from rapidfuzz import process
+from rapidfuzz.distance import DamerauLevenshtein
 
 from bot.commands import Command, CommandSpec, Param, ParamKind
 from bot.config import DAYS, SubscriptionConfig
@@ -176,6 +179,43 @@ def parse_days(text: str) -> list[str]:
     return list(dict.fromkeys(d for d in DAYS if d in days))
 
 
+_SIMILAR = DamerauLevenshtein.normalized_similarity
+_LOOSE_TIME = re.compile(r"(\d{1,2})(?::(\d{2}))?")
+
+
+def local_time_option(text: str) -> str:
+    """``9:00`` or ``9`` -> ``09:00``; anything else (``8am`` too: which notation next?) is returned as typed, for
+    the validator to refuse with its usual words."""
+    match = _LOOSE_TIME.fullmatch(text.strip())
+    if not match:
+        return text
+    hour, minute = int(match[1]), int(match[2] or 0)
+    return f"{hour:02d}:{minute:02d}" if hour < 24 and minute < 60 else text
+
+
+def timezone_option(text: str) -> str:
+    """An IANA zone, forgiving case and a bare city (``toronto`` -> ``America/Toronto``) when only one zone has it;
+    a typo is refused with the zones it may mean: a subscription acts on what is certain, never on a guess."""
+    from zoneinfo import available_timezones
+
+    text = text.strip()
+    zones = available_timezones()
+    if text in zones:
+        return text
+    wanted = text.casefold().replace(" ", "_")
+    same = [z for z in zones if z.casefold() == wanted] or sorted(
+        z for z in zones if "/" in z and z.rsplit("/", 1)[1].casefold() == wanted
+    )
+    if len(same) == 1:
+        return same[0]
+    # compare like with like: a city with cities, a full name with full names
+    names = {z: (z.casefold() if "/" in wanted else z.rsplit("/", 1)[-1].casefold()) for z in zones}
+    near = same or [z for _, _, z in process.extract(wanted, names, scorer=_SIMILAR, limit=3, score_cutoff=0.75)]
+    if near:
+        raise BadArgument(f"timezone: '{text}' is not a time zone; did you mean {' or '.join(sorted(near))}?")
+    raise BadArgument(f"timezone: '{text}' is not a time zone: use an IANA name such as America/Toronto")
+
+
 def _config(command: Command, target: str, deal: str, default_zone: str) -> SubscriptionConfig:
     skip = []
     for text in (s.strip() for s in (command.option("skip") or "").split(",")):
@@ -187,8 +227,8 @@ def _config(command: Command, target: str, deal: str, default_zone: str) -> Subs
     values: dict[str, Any] = {
         "target": target,
         "deal": deal,
-        "time": command.option("time") or "08:00",
-        "timezone": command.option("timezone") or default_zone,
+        "time": local_time_option(command.option("time") or "08:00"),
+        "timezone": timezone_option(command.option("timezone") or default_zone),
         "skip_dates": skip,
     }
     if command.option("days"):

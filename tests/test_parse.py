@@ -7,6 +7,7 @@ import pytest
 from bot.commands import Command, from_options, parse
 from bot.errors import BadArgument, UnknownCommand
 from handlers import CORE_COMMANDS
+from handlers.subscribe import local_time_option, timezone_option
 
 SPECS = {c.spec.name: c.spec for c in CORE_COMMANDS}
 
@@ -72,3 +73,31 @@ def test_loose_dates_are_written_out_in_full() -> None:
     assert from_options("status", {"topic": "tariffs", "date": "2025-5-2"}, SPECS).options == {"date": "2025-05-02"}
     with pytest.raises(BadArgument, match="YYYY-MM-DD"):
         parse("/brief since:2025-4-77", SPECS)
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"), [("9:00", "09:00"), ("08:00", "08:00"), ("9", "09:00"), (" 17:30 ", "17:30")]
+)
+def test_a_subscription_time_is_read_where_unambiguous(typed: str, meant: str) -> None:
+    assert local_time_option(typed) == meant
+
+
+def test_a_time_that_is_no_time_is_left_for_the_validator_to_refuse() -> None:
+    assert local_time_option("25:00") == "25:00"
+    assert local_time_option("noonish") == "noonish"
+    assert local_time_option("8am") == "8am"
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [("America/Toronto", "America/Toronto"), ("toronto", "America/Toronto"), ("america/toronto", "America/Toronto")],
+)
+def test_a_time_zone_city_names_its_zone(typed: str, meant: str) -> None:
+    assert timezone_option(typed) == meant
+
+
+def test_a_misspelt_time_zone_is_refused_with_the_zone_meant() -> None:
+    with pytest.raises(BadArgument, match="did you mean America/Toronto"):
+        timezone_option("Torotno")
+    with pytest.raises(BadArgument, match="IANA"):
+        timezone_option("zzzzzz")
