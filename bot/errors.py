@@ -69,8 +69,10 @@ class TransientDeliveryError(DeliveryError):
 
 
 class PermanentDeliveryError(DeliveryError):
-    """``reason`` is a short code such as ``not_in_channel`` or ``missing_permissions``."""
+    """``reason`` is a short code such as ``not_in_channel`` or ``missing_permissions``; ``fix`` says, in the
+    platform's own terms, what a human should do (the adapter knows them; handlers only show it)."""
 
-    def __init__(self, message: str, *, target: str | None = None, reason: str = "") -> None:
+    def __init__(self, message: str, *, target: str | None = None, reason: str = "", fix: str = "") -> None:
         super().__init__(message, target=target)
         self.reason = reason
+        self.fix = fix

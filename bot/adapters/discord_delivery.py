@@ -42,6 +42,22 @@ _REASONS = {
 }
 
 
+# What a human does about each refusal, in Discord's own terms (shown by /subscribe and in pause notices).
+FIXES = {
+    "missing_permissions": "Give Briefbot the View Channel, Send Messages and Embed Links permissions there.",
+    "missing_access": "Give Briefbot the View Channel, Send Messages and Embed Links permissions there.",
+    "unknown_channel": (
+        "That Discord channel was deleted, or the id is wrong: copy the channel's id again (Developer Mode on, "
+        "right-click the channel, Copy Channel ID) and run /subscribe again."
+    ),
+    "dm_closed": (
+        "That user does not accept direct messages from Briefbot: they can allow direct messages from members of "
+        "a server they share with it (the server's Privacy Settings), then run the command again."
+    ),
+    "unknown_user": "Discord knows no user with that id: copy it again (right-click the user, Copy User ID).",
+}
+
+
 def nonce_for(key: str) -> str:
     """Deterministic per idempotency key: a repeat of the same post carries the same nonce."""
     return hashlib.sha256(key.encode()).hexdigest()[:NONCE_MAX]
@@ -147,7 +163,7 @@ def _raise_delivery_error(exc: BaseException, target: Target) -> NoReturn:
             if reason == "dm_closed"
             else f"Discord knows no user {user} ({exc.text or reason}): check the user id in {where}"
         )
-        raise PermanentDeliveryError(message, target=where, reason=reason) from exc
+        raise PermanentDeliveryError(message, target=where, reason=reason, fix=FIXES.get(reason, "")) from exc
     if isinstance(exc, discord.Forbidden):
         reason = _REASONS.get(exc.code, "forbidden")
         raise PermanentDeliveryError(
@@ -155,6 +171,7 @@ def _raise_delivery_error(exc: BaseException, target: Target) -> NoReturn:
             "Embed Links there, or remove the subscription",
             target=where,
             reason=reason,
+            fix=FIXES.get(reason, ""),
         ) from exc
     if isinstance(exc, discord.NotFound):
         reason = _REASONS.get(exc.code, "not_found")
@@ -162,6 +179,7 @@ def _raise_delivery_error(exc: BaseException, target: Target) -> NoReturn:
             f"{where} does not exist any more, or the bot is not in that server ({exc.text or reason})",
             target=where,
             reason=reason,
+            fix=FIXES.get(reason, ""),
         ) from exc
     if isinstance(exc, discord.DiscordServerError):  # the post may have landed: look for its nonce before reposting
         raise TransientDeliveryError(

@@ -60,6 +60,12 @@ PERMANENT_REASONS: dict[str, str] = {
     "msg_too_long": "the message was too long",
     "invalid_blocks": "Slack refused the message layout",
 }
+# What a human does about each refusal, in Slack's own terms (shown by /subscribe and in pause notices).
+FIXES = {
+    "not_in_channel": "Invite Briefbot to the channel (type `/invite @Briefbot` there), then run /subscribe again.",
+    "channel_not_found": "Briefbot cannot see that channel: invite it, or check the channel id.",
+    "is_archived": "That channel is archived: pick another one.",
+}
 TRANSIENT_REASONS = {"ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout"}
 
 T = TypeVar("T")
@@ -220,7 +226,9 @@ def delivery_error(exc: SlackApiError, target: Target) -> DeliveryError:
         retry_after = _retry_after(getattr(response, "headers", None))
         return TransientDeliveryError(f"Slack rate limit on {where}", target=where, retry_after=retry_after)
     if error in PERMANENT_REASONS:
-        return PermanentDeliveryError(f"{where}: {PERMANENT_REASONS[error]}", target=where, reason=error)
+        return PermanentDeliveryError(
+            f"{where}: {PERMANENT_REASONS[error]}", target=where, reason=error, fix=FIXES.get(error, "")
+        )
     if status >= 500 or error in TRANSIENT_REASONS:
         return TransientDeliveryError(f"Slack error on {where}: {error or status}", target=where)
     return PermanentDeliveryError(f"{where}: Slack refused the post ({error or status})", target=where, reason=error)

@@ -18,6 +18,9 @@ from bot.targets import Target
 UTC = dt.UTC
 
 
+FIX = "Invite Briefbot to the channel (as its platform says how), then run /subscribe again."  # an adapter's fix-it
+
+
 class ControlledClock:
     """Time that moves only when the test (or a sleeping run) moves it."""
 
@@ -89,7 +92,7 @@ class RecordingDelivery:
     async def deliver(self, target: Target, reply: Reply, key: str) -> str:
         if str(target) in self.refuse:
             reason = self.refuse[str(target)]
-            raise PermanentDeliveryError(f"cannot post in {target}", target=str(target), reason=reason)
+            raise PermanentDeliveryError(f"cannot post in {target}", target=str(target), reason=reason, fix=FIX)
         message_id = f"m{len(self.posts) + 1}"
         self.posts.append(Posted(str(target), key, reply, self.clock.now(), message_id))
         return message_id
@@ -103,7 +106,7 @@ class RecordingDelivery:
 
     async def check(self, target: Target) -> None:
         if str(target) in self.refuse:
-            raise PermanentDeliveryError("refused", target=str(target), reason=self.refuse[str(target)])
+            raise PermanentDeliveryError("refused", target=str(target), reason=self.refuse[str(target)], fix=FIX)
 
     def keys(self) -> list[str]:
         return [p.key for p in self.posts]
