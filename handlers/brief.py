@@ -41,7 +41,7 @@ SPEC = CommandSpec(
         Param("date", ParamKind.DATE, "Brief as of this date (YYYY-MM-DD)"),
         Param("since", ParamKind.DATE, "Report changes since this date, to catch up after time away"),
     ),
-    examples=("/brief", "/brief since:2025-04-25", "/brief canada-us date:2025-05-02", "/brief reissue"),
+    examples=("/brief", "/brief since:2025-04-25", "/brief canada-us date:2025-05-02"),
 )
 
 

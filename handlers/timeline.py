@@ -24,7 +24,7 @@ SPEC = CommandSpec(
         Param("date", ParamKind.DATE, "As of this date (YYYY-MM-DD)"),
         Param("page", ParamKind.TEXT, "Page of older events (2, 3, ...)"),
     ),
-    examples=("/timeline", "/timeline tariffs", "/timeline cusma-review page:2"),
+    examples=("/timeline", "/timeline tariffs", "/timeline canada-us date:2025-03-15"),
 )
 
 
@@ -74,14 +74,17 @@ async def handle(command: Command, ctx: Context) -> Reply:
         )
     elif page > 1:
         pages = max(1, -(-len(past) // PAGE_SIZE))
-        sections.append(Section(text=f"There is no page {page}: {len(past)} events make {pages} page(s)."))
+        verb = "makes" if len(past) == 1 else "make"
+        sections.append(
+            Section(text=f"There is no page {page}: {_count(len(past), 'event')} {verb} {_count(pages, 'page')}.")
+        )
     elif not ahead and not split.unconfirmed:
         sections.append(Section(text="No events recorded yet."))
     more = None
     if start + PAGE_SIZE < len(past):
         options = {**command.options, "page": str(page + 1)}
         more = Command(command.name, command.arg, options).text()
-    counts = [f"{len(past)} events up to {human_day(as_of)}"]
+    counts = [f"{_count(len(past), 'event')} up to {human_day(as_of)}"]
     if ahead:
         counts.append(f"{len(ahead)} {ahead_word}")
     if split.unconfirmed:
@@ -94,6 +97,10 @@ async def handle(command: Command, ctx: Context) -> Reply:
         footer=(*footer, *record_notes(on, asked=command.option("date") is not None)),
         more=more,
     )
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 def _page(value: str | None) -> int:

@@ -61,7 +61,7 @@ async def test_timeline_pages(ask: Ask, monkeypatch: pytest.MonkeyPatch) -> None
     second_lines = next(s.text for s in second.sections if s.heading and s.heading.startswith("Events")).splitlines()
     assert len(first_lines) == len(second_lines) == 5
     assert not set(first_lines) & set(second_lines)  # no event twice
-    assert (await ask("/timeline page:99")).sections[0].text == "There is no page 99: 12 events make 3 page(s)."
+    assert (await ask("/timeline page:99")).sections[0].text == "There is no page 99: 12 events make 3 pages."
 
 
 async def test_search_ranks_and_links_to_the_answer(ask: Ask) -> None:
