@@ -118,10 +118,11 @@ def _one_shot_app(config: Path | None, store: Path | None) -> App:
     return App(settings)
 
 
-def _logging(settings: Settings) -> None:
-    logging.basicConfig(
-        level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
-    )
+def _logging(settings: Settings, secrets: Secrets) -> None:
+    """JSON lines when stderr is not a terminal (BRIEFBOT_LOG_FORMAT=json|text overrides); secrets redacted."""
+    from bot import logs
+
+    logs.configure(settings.log_level.upper(), sys.stderr, secrets=secrets.model_dump().values())
 
 
 def _with_completion(app: App) -> App:
@@ -170,7 +171,7 @@ def run(
     with_console: bool | None = True if console else (None if sys.stdin.isatty() else False)
     if not chat and with_console is not False and "BRIEFBOT_LOG_LEVEL" not in os.environ:
         settings = settings.model_copy(update={"log_level": "WARNING"})  # keep the terminal prompt readable
-    _logging(settings)
+    _logging(settings, secrets)
     if not chat and with_console is False:
         typer.echo(NO_CHAT_NOTE, err=True)
     import asyncio

@@ -130,6 +130,7 @@ async def test_secrets_never_appear_in_health_status_or_logs(tmp_path: Path, cap
 
     from bot.app import App
     from bot.config import Secrets, Settings
+    from bot.logs import JsonFormatter
     from bot.render_text import render_text
 
     secret = "xoxb-very-secret-token-123"
@@ -139,7 +140,9 @@ async def test_secrets_never_appear_in_health_status_or_logs(tmp_path: Path, cap
         health = render_text(await app.ask("/health"))
         assert "Store health" in health
         status = ops.store_status(app.live_store)
-    for text in (health, str(status), caplog.text, repr(app.secrets), repr(settings)):
+    json_lines = "\n".join(JsonFormatter().format(record) for record in caplog.records)  # what a service writes
+    assert json_lines
+    for text in (health, str(status), caplog.text, json_lines, repr(app.secrets), repr(settings)):
         assert secret not in text
         assert "discord-secret-456" not in text
 
