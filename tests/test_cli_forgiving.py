@@ -52,3 +52,14 @@ def test_check_on_a_folder_that_is_no_store_says_so_in_one_line(tmp_path: Path) 
     assert result.returncode == 2  # a wrong argument, as an unknown command is; 1 is a store with problems
     assert result.stdout == ""
     assert result.stderr.strip().splitlines() == [f"briefbot: {not_a_store(folder)}"]
+
+
+@pytest.mark.xfail(
+    strict=True, reason="needs bot/cli.py's slack-manifest to turn ConfigError into _fail (issue 17 item 13)"
+)
+def test_slack_manifest_refuses_a_request_url_that_slack_cannot_use_in_one_line(tmp_path: Path) -> None:
+    for url, problem in (("example.org", "full URL"), ("http://example.org", "https")):
+        result = _run(["slack-manifest", "--request-url", url], _env(tmp_path))
+        assert result.returncode == 2
+        assert result.stdout == ""
+        assert len(result.stderr.strip().splitlines()) == 1 and problem in result.stderr

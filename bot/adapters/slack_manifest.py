@@ -14,13 +14,15 @@ from urllib.parse import urlparse
 
 from bot.commands import CommandSpec
 from bot.config import Settings
+from bot.errors import ConfigError
 
 APP_NAME = "Briefbot"
 DESCRIPTION = "Negotiation briefings: status, people, progress and daily deal briefings."
+# {p} is the command prefix: the description names the commands as users of this app must type them
 LONG_DESCRIPTION = (
     "Briefbot answers questions about a negotiation from a briefing store its maintainers keep in git: "
-    "where a topic stands (/status tariffs), who a person is (/who), how far a deal has come (/deal), what "
-    "changed and what is coming (/brief, /timeline), and full-text /search. Answers are private until you "
+    "where a topic stands (/{p}status tariffs), who a person is (/{p}who), how far a deal has come (/{p}deal), what "
+    "changed and what is coming (/{p}brief, /{p}timeline), and full-text /{p}search. Answers are private until you "
     "share them, always sourced and dated, and a channel can get a daily briefing at a time of its choosing."
 )
 PLACEHOLDER_HOST = "https://briefbot.example.com"
@@ -34,7 +36,8 @@ def build_manifest(specs: dict[str, CommandSpec], settings: Settings, request_ur
     """The manifest as a dict (print it as JSON or YAML).
 
     ``request_url`` is the public address of Briefbot's HTTP server, with or without the events path
-    (``https://bot.example.com`` or ``https://bot.example.com/slack/events``); only HTTP mode uses it.
+    (``https://bot.example.com`` or ``https://bot.example.com/slack/events``); only HTTP mode uses it. Raises
+    :class:`~bot.errors.ConfigError` for one Slack cannot use: not https, or no scheme or host.
     """
     http = settings.slack.mode == "http"
     url = events_url(settings, request_url) if http else None
@@ -47,7 +50,7 @@ def build_manifest(specs: dict[str, CommandSpec], settings: Settings, request_ur
         "display_information": {
             "name": APP_NAME,
             "description": DESCRIPTION,
-            "long_description": LONG_DESCRIPTION,
+            "long_description": LONG_DESCRIPTION.format(p=settings.slack.command_prefix),
             "background_color": "#1d3557",
         },
         "features": {
@@ -69,7 +72,15 @@ def events_url(settings: Settings, request_url: str | None) -> str:
     path = settings.slack.http_path
     if not request_url:
         return f"{PLACEHOLDER_HOST}{path}"
-    if urlparse(request_url).path in ("", "/"):
+    parts = urlparse(request_url.strip())
+    if parts.scheme == "http":  # Slack refuses plain-http request URLs: say so now, not after pasting
+        raise ConfigError(f"Slack sends requests only over https: give https://{parts.netloc}{parts.path}")
+    if parts.scheme != "https" or not parts.hostname:
+        raise ConfigError(
+            f"'{request_url}' is not a full URL: give the public address with its scheme, such as "
+            f"https://{request_url.removeprefix('https://').strip('/') or 'bot.example.com'}"
+        )
+    if parts.path in ("", "/"):
         return request_url.rstrip("/") + path
     return request_url
 

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
+
+import pytest
 
 from bot.adapters.slack_manifest import build_manifest
 from bot.config import Settings, SlackConfig
+from bot.errors import ConfigError
 from bot.router import Router
 from handlers import CORE_COMMANDS
 
@@ -40,3 +44,27 @@ def test_http_mode_manifest_points_commands_and_buttons_at_the_request_url() -> 
     assert manifest["settings"]["interactivity"] == {"is_enabled": True, "request_url": url}
     assert manifest["settings"]["socket_mode_enabled"] is False
     assert build_manifest(SPECS, settings, request_url=url)["settings"]["interactivity"]["request_url"] == url
+
+
+def test_with_a_prefix_the_descriptions_name_the_commands_users_type() -> None:
+    settings = Settings(slack=SlackConfig(command_prefix="trade-"))
+
+    long = build_manifest(SPECS, settings)["display_information"]["long_description"]
+
+    assert "/trade-status tariffs" in long and "/trade-search" in long
+    assert not re.search(r"(?<![\w-])/(status|who|deal|brief|timeline|search)\b", long)
+
+
+@pytest.mark.parametrize(
+    ("given", "problem"),
+    [
+        ("example.org", "full URL"),
+        ("bot.example.org/slack/events", "full URL"),
+        ("http://bot.example.org", "https"),
+        ("https://", "full URL"),
+    ],
+)
+def test_a_request_url_must_be_a_full_https_url(given: str, problem: str) -> None:
+    settings = Settings(slack=SlackConfig(mode="http"))
+    with pytest.raises(ConfigError, match=problem):
+        build_manifest(SPECS, settings, request_url=given)
