@@ -1,4 +1,9 @@
-"""/search <words>: full-text search over people, topics, deals and events, ranked."""
+"""/search <words>: full-text search over people, topics, deals and events, ranked.
+
+The full-text index ranks; this handler puts first what the words name (a topic whose id, title or alias they
+are), quotes each hit's prose rather than the index's text (which holds alias lists), and gives each hit its date
+and a command that opens that very thing (an event opens its topic's timeline on its day).
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,11 @@ from bot.context import Context
 from bot.markup import escape
 from bot.reply import Choice, Reply, Section
 from bot.router import CommandDef
-from bot.store.text import fold
+from bot.store import Store
+from bot.store.index import EntityKind
+from bot.store.model import Event
+from bot.store.search import Hit, snippet
+from bot.store.text import compact, fold
 
 MAX_HITS = 8
 
@@ -18,26 +27,31 @@ SPEC = CommandSpec(
     examples=("/search dairy", "/search discount oil", "/search arctic"),
 )
 
-_OPEN = {"topic": "/status", "person": "/who", "deal": "/deal", "event": "/timeline"}
 _KIND = {"topic": "Topic", "person": "Person", "deal": "Deal", "event": "Event"}
+# what the words name ranks first, a topic before a deal before a person
+_NAMED_ORDER = (EntityKind.TOPIC, EntityKind.DEAL, EntityKind.PERSON)
 
 
 async def handle(command: Command, ctx: Context) -> Reply:
     query = command.arg
-    hits = ctx.store.search_index.search(query, viewer=ctx.viewer, limit=MAX_HITS) if fold(query) else []
+    found = ctx.store.search_index.search(query, viewer=ctx.viewer, limit=MAX_HITS * 2) if fold(query) else []
     shown = escape(" ".join(query.split())[:80])
-    if not hits:
+    if not found:
         return Reply(
             title="No matches",
             sections=(Section(text=f"Nothing in the store mentions **{shown}**. Try fewer or other words."),),
         )
+    named = _named(ctx, query)
+    hits = sorted(found, key=lambda h: named.index(h.key) if h.key in named else len(named))[:MAX_HITS]
     sections = []
     choices = []
     for hit in hits:
-        kind, _, ref = hit.key.partition(":")
-        open_cmd = _open_command(kind, ref)
-        snippet = escape(hit.snippet).replace("\\*\\*", "**")
-        sections.append(Section(heading=f"{_KIND[kind]}: {hit.title}", text=f"{snippet}\n`{open_cmd}`"))
+        kind = hit.key.partition(":")[0]
+        prose, when, open_cmd = _describe(ctx.store, hit)
+        text = escape(snippet(prose, query)).replace("\\*\\*", "**")
+        heading = f"{_KIND[kind]}, {when}: {hit.title}" if kind == "event" else f"{_KIND[kind]}: {hit.title}"
+        dated = "" if kind == "event" else f"_Updated {when}_\n"
+        sections.append(Section(heading=heading, text=f"{text}\n{dated}`{open_cmd}`".lstrip("\n")))
         choices.append(Choice(hit.title, open_cmd, description=_KIND[kind]))
     return Reply(
         title=f"Search: {' '.join(query.split())[:80]}",
@@ -47,13 +61,43 @@ async def handle(command: Command, ctx: Context) -> Reply:
     )
 
 
-def _open_command(kind: str, ref: str) -> str:
+def _named(ctx: Context, query: str) -> list[str]:
+    """Search keys of what ``query`` names exactly (an id, title, name or alias), in rank order."""
+    key = compact(query)
+    keys = []
+    for kind in _NAMED_ORDER:
+        for entity in ctx.store.index.entities(kind, None, viewer=ctx.viewer):
+            names = [*entity.names, entity.label.rsplit(" ", 1)[-1]] if kind is EntityKind.PERSON else entity.names
+            if key and key in {compact(n) for n in names}:
+                keys.append(f"{kind.value}:{entity.ref}")
+    return keys
+
+
+def _describe(store: Store, hit: Hit) -> tuple[list[str], str, str]:
+    """A hit's prose, its date as a reader sees it, and the command that opens it."""
+    kind, _, ref = hit.key.partition(":")
     deal_id, _, item = ref.partition("/")
     if kind == "topic":
-        return f"/status {item} deal:{deal_id}"
+        t = store.deals[deal_id].topics[item].topic
+        prose = [t.summary, *t.positions.values(), t.outlook or "", store.deals[deal_id].topics[item].doc.body]
+        return prose, t.updated.human(), f"/status {item} deal:{deal_id}"
     if kind == "event":
-        return f"/timeline deal:{deal_id}"
-    return f"{_OPEN[kind]} {ref}"
+        event = next(e for e in store.deals[deal_id].events if e.id == item)
+        return [event.detail or ""], event.date.human(), _event_command(deal_id, event)
+    if kind == "person":
+        entry = store.people[ref]
+        p = entry.person
+        prose = [p.role, p.stance or "", *(q.text for q in p.quotes), entry.doc.body]
+        return prose, p.updated.human(), f"/who {ref}"
+    d = store.deals[ref].deal
+    tracks = [" ".join([t.question or "", *t.open_questions]) for t in d.tracks]
+    return [d.summary, d.goal or "", *tracks], d.updated.human(), f"/deal {ref}"
+
+
+def _event_command(deal_id: str, event: Event) -> str:
+    """The timeline of the event's first topic (else its deal) as of its day: the event heads the list."""
+    subject = f"{event.topics[0]} deal:{deal_id}" if event.topics else deal_id
+    return f"/timeline {subject} date:{event.date.start.isoformat()}"
 
 
 COMMAND = CommandDef(SPEC, handle)

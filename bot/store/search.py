@@ -5,11 +5,12 @@ Built once per load into an in-memory database; a reload builds a new one beside
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from bot.store.text import words
+from bot.store.text import fold, words
 
 TITLE_WEIGHT = 6.0
 SNIPPET_WORDS = 14
@@ -74,3 +75,25 @@ class SearchIndex:
             if len(hits) == limit:
                 break
         return hits
+
+
+_WORD = re.compile(r"\S+")
+
+
+def snippet(prose: Iterable[str], query: str, *, width: int = SNIPPET_WORDS) -> str:
+    """About ``width`` words of the first passage of ``prose`` that mentions a word of ``query``, those words in
+    ``**``; the opening words of the first passage when none does (the hit matched on a name). Prose only: the
+    index also holds names and aliases, which read as word salad when quoted."""
+    terms = words(query)
+    passages = [" ".join(p.split()) for p in prose if p and p.strip()]
+    for passage in passages:
+        tokens = _WORD.findall(passage)
+        hits = [i for i, t in enumerate(tokens) if any(w.startswith(tuple(terms)) for w in fold(t).split())]
+        if hits:
+            start = max(0, min(hits[0] - width // 3, len(tokens) - width))
+            shown = [f"**{t}**" if i in hits else t for i, t in enumerate(tokens)][start : start + width]
+            return ("…" if start else "") + " ".join(shown) + ("…" if start + width < len(tokens) else "")
+    if not passages:
+        return ""
+    tokens = _WORD.findall(passages[0])
+    return " ".join(tokens[:width]) + ("…" if len(tokens) > width else "")
