@@ -27,6 +27,7 @@ from bot.context import Context, Ports
 from bot.delivery import Delivery
 from bot.health import Health, PartState
 from bot.metrics import Metrics
+from bot.posting import PostHooks
 from bot.reply import Reply
 from bot.router import CommandDef, Router
 from bot.state import State, open_state
@@ -80,6 +81,8 @@ class App:
         self.secrets = secrets or Secrets()
         self.live_store = live_store or LiveStore(settings.store, max_bytes=settings.max_file_bytes)
         self.metrics = Metrics()  # a registry per App, so several apps in one process never collide
+        self.post_hooks = PostHooks(on_result=self.metrics.post_result, on_retry_after=self.metrics.rate_limited)
+        self.live_store.on_reload = self.metrics.reloaded
         self.router = Router(commands, prefix=settings.slack.command_prefix, on_answer=self.metrics.command)
         self.briefing_options = BriefingOptions(**settings.briefing.model_dump())
         self.http = web.Application()  # the one HTTP server: Slack HTTP mode, health, webhooks mount here
@@ -250,6 +253,7 @@ class App:
                 open_state=self.open_state,
                 now=self.clock.now,
                 scope_of=lambda path: file_scope(self.live_store, path),
+                hooks=self.post_hooks,
             )
             self.live_store.subscribe(alerts)
         services: list[Service] = [StoreWatcher(self.live_store)] if self.settings.watch else []
@@ -287,6 +291,7 @@ class App:
             maintainers=self.settings.maintainers_channel,
             commit=lambda: self.live_store.commit,
             frozen_note=self.clock.frozen_note() if self.clock.frozen else None,
+            hooks=self.post_hooks,
             **overrides,
         )
         self.ports.scheduler = scheduler
@@ -302,6 +307,7 @@ class App:
             store=lambda: self.live_store.current,
             deliveries=self.deliveries,
             claimant=claimant,
+            hooks=self.post_hooks,
             **overrides,
         )
 

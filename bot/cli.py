@@ -255,9 +255,12 @@ def check(
     config: ConfigOpt = None,
 ) -> None:
     """Validate a store: exit 0 when clean, 1 with every problem listed as path:line: message."""
+    from bot.cli_checks import not_a_store
     from bot.store import load_store
 
     root = path or store or _settings(config, None).store
+    if (why := not_a_store(root)) is not None:
+        _fail(why)
     try:
         loaded = load_store(root)
     except FileNotFoundError as exc:
@@ -316,7 +319,13 @@ def slack_manifest(
     if request_url:  # a request URL only makes sense for HTTP mode
         settings = settings.model_copy(update={"slack": settings.slack.model_copy(update={"mode": "http"})})
     router = Router(ALL_COMMANDS, prefix=settings.slack.command_prefix)
-    typer.echo(json.dumps(build_manifest(router.specs, settings, request_url), indent=2))
+    from bot.errors import ConfigError
+
+    try:
+        manifest = build_manifest(router.specs, settings, request_url)
+    except ConfigError as exc:
+        _fail(str(exc))
+    typer.echo(json.dumps(manifest, indent=2))
 
 
 def _local_url(settings: Settings, path: str) -> str:

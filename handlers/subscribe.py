@@ -34,23 +34,6 @@ from handlers.subscription_text import describe, local_time
 if TYPE_CHECKING:
     from bot.state import State
 
-FIXES = {
-    "not_in_channel": "Invite Briefbot to the channel (type `/invite @Briefbot` there), then run /subscribe again.",
-    "channel_not_found": "Briefbot cannot see that channel: invite it, or check the channel id.",
-    "missing_permissions": "Give Briefbot the View Channel, Send Messages and Embed Links permissions there.",
-    "missing_access": "Give Briefbot the View Channel, Send Messages and Embed Links permissions there.",
-    "is_archived": "That channel is archived: pick another one.",
-    "unknown_channel": (
-        "That Discord channel was deleted, or the id is wrong: copy the channel's id again (Developer Mode on, "
-        "right-click the channel, Copy Channel ID) and run /subscribe again."
-    ),
-    "dm_closed": (
-        "That user does not accept direct messages from Briefbot: they can allow direct messages from members of "
-        "a server they share with it (the server's Privacy Settings), then run the command again."
-    ),
-    "unknown_user": "Discord knows no user with that id: copy it again (right-click the user, Copy User ID).",
-}
-
 CHANNEL = Param("channel", ParamKind.TARGET, "Another target, such as slack:T1:C2 (default: this channel)")
 SPEC = CommandSpec(
     name="subscribe",
@@ -249,7 +232,7 @@ async def _cannot_post(ctx: Context, target: Target) -> Reply | None:
     try:
         await delivery.check(target)
     except PermanentDeliveryError as exc:
-        fix = FIXES.get(exc.reason, "Check that Briefbot is in that channel and may post there.")
+        fix = exc.fix or "Check that Briefbot is in that channel and may post there."
         return Reply(
             title="Briefbot cannot post there yet",
             tone=Tone.ERROR,

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from bot.cli_checks import not_a_store
 from bot.config import BUNDLED_STORE
 from tests.test_cli_process import _env, _run
@@ -42,7 +40,6 @@ def test_a_folder_that_is_no_store_is_named_as_such(tmp_path: Path) -> None:
     assert not_a_store(BUNDLED_STORE) is None
 
 
-@pytest.mark.xfail(strict=True, reason="needs bot/cli.py's check to call bot.cli_checks.not_a_store (issue 17 item 9)")
 def test_check_on_a_folder_that_is_no_store_says_so_in_one_line(tmp_path: Path) -> None:
     folder = tmp_path / "elsewhere"
     (folder / "notes").mkdir(parents=True)
@@ -54,9 +51,6 @@ def test_check_on_a_folder_that_is_no_store_says_so_in_one_line(tmp_path: Path) 
     assert result.stderr.strip().splitlines() == [f"briefbot: {not_a_store(folder)}"]
 
 
-@pytest.mark.xfail(
-    strict=True, reason="needs bot/cli.py's slack-manifest to turn ConfigError into _fail (issue 17 item 13)"
-)
 def test_slack_manifest_refuses_a_request_url_that_slack_cannot_use_in_one_line(tmp_path: Path) -> None:
     for url, problem in (("example.org", "full URL"), ("http://example.org", "https")):
         result = _run(["slack-manifest", "--request-url", url], _env(tmp_path))

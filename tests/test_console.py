@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import io
 
-import pytest
-
 from bot.adapters.console import ConsoleAdapter
 from bot.reply import Reply
 from bot.router import Router
@@ -43,9 +41,6 @@ async def test_a_delivery_to_a_pipe_is_plain_text() -> None:
     assert "\x1b[" not in out.getvalue()
 
 
-@pytest.mark.xfail(
-    strict=True, reason="needs bot/adapters/console.py to stop rewriting bare lines to /search (issue 17 item 8)"
-)
 async def test_a_bare_command_name_runs_that_command_as_briefbot_ask_does(router: Router, store: Store) -> None:
     out = io.StringIO()
     await ConsoleAdapter(make_ask(router, store), out=out).repl(stdin=io.StringIO("status tariffs\ndairy\n"))

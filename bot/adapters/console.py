@@ -96,9 +96,7 @@ class ConsoleAdapter:
         line = line.strip()
         if line.lower() in QUIT:
             return False
-        if line:
-            if not line.startswith("/"):
-                line = f"/search {line}"  # bare words are a search
+        if line:  # a bare line is a command when it starts with one's name, else a search (the router decides)
             self._show(await self._ask(line), gap=True)
         return True
 

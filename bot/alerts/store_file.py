@@ -11,7 +11,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from bot.clock import utcnow
 from bot.delivery import Delivery
 from bot.markup import escape
-from bot.posting import Poster, PostKind, PostOutcome, PostRequest
+from bot.posting import Poster, PostHooks, PostKind, PostOutcome, PostRequest
 from bot.reply import Reply, Section, Tone, Visibility
 from bot.state import State
 from bot.store.live import StoreEvent
@@ -65,7 +65,9 @@ class MaintainerAlerts:
         claimant: str = "",
         now: Callable[[], dt.datetime] = utcnow,
         scope_of: Callable[[str], frozenset[str]] = lambda path: frozenset(),
+        hooks: PostHooks | None = None,
     ) -> None:
+        self.hooks = hooks
         self.target = target
         self.deliveries = deliveries
         self.loop = loop
@@ -117,7 +119,7 @@ class MaintainerAlerts:
             reply=reply,
         )
         state = await self.open_state()
-        poster = Poster(state=state, deliveries=self.deliveries, claimant=self.claimant, now=self.now)
+        poster = Poster(state=state, deliveries=self.deliveries, claimant=self.claimant, now=self.now, hooks=self.hooks)
         result = await poster.post(request)
         if result.delivered:
             self.sent.append(reply)

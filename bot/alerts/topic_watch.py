@@ -24,7 +24,7 @@ from typing import Any
 
 from bot.background import BackgroundTask
 from bot.delivery import Delivery
-from bot.posting import Poster, PostKind, PostOutcome, PostRequest
+from bot.posting import Poster, PostHooks, PostKind, PostOutcome, PostRequest
 from bot.posting.poster import Now, Sleep
 from bot.reply import Choice, Reply, Section
 from bot.state import State, watches
@@ -91,7 +91,9 @@ class WatchAlerts(BackgroundTask):
         now: Now,
         sleep: Sleep = asyncio.sleep,
         interval: float = 5.0,
+        hooks: PostHooks | None = None,
     ) -> None:
+        self.hooks = hooks
         self._open_state = open_state
         self._store = store
         self._deliveries = deliveries
@@ -161,7 +163,12 @@ class WatchAlerts(BackgroundTask):
             reply=reply,
         )
         poster = Poster(
-            state=state, deliveries=self._deliveries, claimant=self.claimant, now=self.now, sleep=self._sleep
+            state=state,
+            deliveries=self._deliveries,
+            claimant=self.claimant,
+            now=self.now,
+            sleep=self._sleep,
+            hooks=self.hooks,
         )
         result = await poster.post(request)
         if not result.delivered and result.outcome not in (PostOutcome.DONE, PostOutcome.NOT_OURS):

@@ -6,7 +6,7 @@ metadata, Discord nonce and footer) lets whoever is unsure whether a post went o
 """
 
 from bot.posting.policy import RetryPolicy
-from bot.posting.poster import Poster
+from bot.posting.poster import Poster, PostHooks
 from bot.posting.request import PostKind, PostOutcome, PostRequest, PostResult
 
-__all__ = ["PostKind", "PostOutcome", "PostRequest", "PostResult", "Poster", "RetryPolicy"]
+__all__ = ["PostHooks", "PostKind", "PostOutcome", "PostRequest", "PostResult", "Poster", "RetryPolicy"]

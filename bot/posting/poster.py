@@ -20,6 +20,7 @@ import contextlib
 import datetime as dt
 import logging
 from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
 
 from bot.delivery import Delivery, FindsPosts
 from bot.errors import DeliveryError, PermanentDeliveryError, TransientDeliveryError
@@ -50,6 +51,14 @@ def _no_wait(request: PostRequest, seconds: float) -> None:
     return None
 
 
+@dataclass(frozen=True)
+class PostHooks:
+    """Observers of every post, passed down by the composition root (the metrics): they never change an outcome."""
+
+    on_result: OnResult = _no_result
+    on_retry_after: OnRetryAfter = _no_wait
+
+
 class _ClaimLost(Exception):
     """Our lease was taken over while a call was in flight; the new owner looks for the post before posting."""
 
@@ -67,6 +76,7 @@ class Poster:
         kill: Kill = _no_kill,
         on_result: OnResult = _no_result,
         on_retry_after: OnRetryAfter = _no_wait,
+        hooks: PostHooks | None = None,
     ) -> None:
         self.state = state
         self.deliveries = deliveries
@@ -75,8 +85,8 @@ class Poster:
         self.sleep = sleep  # waits that the tests' controlled clock should see pass (leases, retries)
         self.policy = policy
         self.kill = kill  # named crash points for the exactly-once tests (bot.scheduler.killpoints)
-        self.on_result = on_result
-        self.on_retry_after = on_retry_after
+        self.on_result = hooks.on_result if hooks else on_result
+        self.on_retry_after = hooks.on_retry_after if hooks else on_retry_after
 
     async def post(self, request: PostRequest, compose: Callable[[], Reply] | None = None) -> PostResult:
         """Post ``request.reply`` (or what ``compose`` returns, called only once the claim is ours) exactly once."""

@@ -16,7 +16,7 @@ from bot.briefing import BriefingOptions
 from bot.briefing.snapshot import Snapshot, channel_briefing
 from bot.delivery import Delivery
 from bot.errors import PermanentDeliveryError
-from bot.posting import Poster, PostKind, PostOutcome, PostRequest
+from bot.posting import Poster, PostHooks, PostKind, PostOutcome, PostRequest
 from bot.reply import Reply, Section, Tone
 from bot.schedule_plan import local_date, post_key
 from bot.scheduler.killpoints import kill_point
@@ -67,6 +67,7 @@ class BriefingRunner:
         sleep: Sleep,
         kill: Callable[[str], None] = kill_point,
         commit: Callable[[], str | None] = lambda: None,
+        hooks: PostHooks | None = None,
     ) -> None:
         self.state = state
         self.commit = commit
@@ -85,6 +86,7 @@ class BriefingRunner:
             sleep=sleep,
             policy=options.retry_policy(),
             kill=kill,
+            hooks=hooks,
         )
 
     async def run(self, sub: Subscription, occurrence: dt.datetime) -> Result:

@@ -42,6 +42,7 @@ from bot import schedule_plan as plan
 from bot.briefing import BriefingOptions
 from bot.config import SubscriptionConfig
 from bot.delivery import Delivery
+from bot.posting import PostHooks
 from bot.scheduler.killpoints import kill_point
 from bot.scheduler.options import SchedulerOptions
 from bot.scheduler.runner import BriefingRunner, Now, Result, Sleep, restricted_away
@@ -82,7 +83,9 @@ class BriefingScheduler:
         on_result: Callable[[str, Result], None] | None = None,
         commit: Callable[[], str | None] = lambda: None,
         frozen_note: str | None = None,
+        hooks: PostHooks | None = None,
     ) -> None:
+        self._hooks = hooks
         self._commit = commit
         self.frozen_note = frozen_note  # set when the store is frozen at a date: then nothing is posted
         self._open_state = open_state
@@ -131,6 +134,7 @@ class BriefingScheduler:
             sleep=self._sleep,
             kill=self._kill,
             commit=self._commit,
+            hooks=self._hooks,
         )
         scheduler = AsyncIOScheduler(
             timezone=dt.UTC, job_defaults={"misfire_grace_time": None, "coalesce": True, "max_instances": 1}

@@ -15,6 +15,7 @@ import datetime as dt
 import logging
 import os
 import threading
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -59,6 +60,7 @@ class LiveStore:
         self.reloads = 0
         self.last_reload: dt.datetime | None = None
         self.commit: str | None = None  # in git mode, the commit in service
+        self.on_reload: Callable[..., None] | None = None  # (seconds, full=...) after each reload (the metrics)
         self._current = self.reload()
 
     @property
@@ -94,6 +96,14 @@ class LiveStore:
             return self._update(existing, gone, [], full=False)
 
     def _update(self, paths: list[str], gone: set[str], misplaced: list[Problem], *, full: bool) -> Store:
+        started = time.perf_counter()
+        try:
+            return self._swap(paths, gone, misplaced, full=full)
+        finally:
+            if self.on_reload is not None:
+                self.on_reload(time.perf_counter() - started, full=full)
+
+    def _swap(self, paths: list[str], gone: set[str], misplaced: list[Problem], *, full: bool) -> Store:
         docs = dict(self._docs)
         refused: dict[str, tuple[Problem, ...]] = {p.path: (p,) for p in misplaced}
         for relative in paths:

@@ -100,6 +100,8 @@ async def test_subscribe_then_the_schedule_shows_it_and_it_is_posted(bot: Bot) -
     assert "canada-us" in schedule and "next Mon 5 May 2025 08:00" in schedule
     await bot.run_until(dt.datetime(2025, 5, 7, 13, 0, tzinfo=UTC))
     assert bot.delivery.keys() == ["slack:T1:C1|canada-us|2025-05-05", "slack:T1:C1|canada-us|2025-05-06"]
+    sent = bot.app.metrics.registry.get_sample_value("briefbot_posts_total", {"kind": "brief", "outcome": "sent"})
+    assert sent == 2  # the scheduler's posts reach the app's metrics
     schedule = await bot.ask("/schedule")
     assert "last run 2025-05-07: skipped" in schedule and "next Thu 8 May 2025 08:00" in schedule
 
