@@ -9,7 +9,7 @@ from bot.reply import Reply
 from bot.state.claims import PostState
 from bot.targets import Target
 from tests.scheduler.conftest import Harness, sub
-from tests.scheduler.helpers import BlindDelivery, ControlledClock, RecordingDelivery, crash_at
+from tests.scheduler.helpers import BlindDelivery, ControlledClock, Posted, RecordingDelivery, crash_at
 
 UTC = dt.UTC
 MONDAY_0800 = dt.datetime(2025, 5, 5, 12, 0, tzinfo=UTC)
@@ -129,3 +129,31 @@ async def test_transient_failures_stop_when_the_retries_run_out(harness: Harness
     assert len(flaky.attempts) == 5 and flaky.posts == []
     (post,) = await harness.log()
     assert post.state is PostState.FAILED and post.error == "transient, retries exhausted: 502 from the platform"
+
+
+class Buggy(RecordingDelivery):
+    """An adapter bug: an exception that is no DeliveryError, after which the post may or may not exist."""
+
+    async def deliver(self, target: Target, reply: Reply, key: str) -> str:
+        self.posts.append(Posted(str(target), key, reply, self.clock.now(), "m?"))
+        raise ZeroDivisionError("adapter bug")
+
+
+async def test_an_adapter_bug_closes_the_claim_and_is_never_retried_blindly(harness: Harness) -> None:
+    buggy = Buggy(harness.clock)
+    harness.clock.reset(at(-5))
+    await harness.scheduler(SUBS, delivery=buggy)
+    await harness.run_until(at(60))
+    assert len(buggy.posts) == 1  # one attempt: a retry could be a duplicate
+    (post,) = await harness.log()
+    assert post.state is PostState.FAILED and (post.error or "").startswith("delivery raised ZeroDivisionError")
+
+
+async def test_a_briefing_that_cannot_be_composed_closes_its_claim_as_failed(harness: Harness) -> None:
+    harness.clock.reset(at(-5))
+    await harness.scheduler([sub("slack:T1:C1", deal="no-such-deal", time="08:00", timezone="America/Toronto")])
+    await harness.run_until(at(60))
+    assert harness.delivery.posts == []
+    (post,) = await harness.log()
+    assert post.state is PostState.FAILED and "could not compose" in (post.error or "")
+    assert "no-such-deal" in (post.error or "")
