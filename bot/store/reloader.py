@@ -39,6 +39,7 @@ class StoreWatcher(BackgroundTask):
         self._stop = asyncio.Event()
         self.ready = asyncio.Event()  # set once the watcher is running (tests wait for it)
         self.batches = 0
+        self.settling: set[str] = set()  # changed files that did not read cleanly, given ``settle`` to complete
 
     async def stop(self) -> None:
         self._stop.set()
@@ -61,8 +62,13 @@ class StoreWatcher(BackgroundTask):
 
     async def _apply(self, paths: list[str]) -> None:
         # Reading is file I/O: off the event loop, so a slow disk never stalls commands and health.
-        if await asyncio.to_thread(_any_unsettled, self.live, paths):
-            await asyncio.sleep(self.settle)  # a half-written file usually completes within moments
+        unsettled = await asyncio.to_thread(_unsettled, self.live, paths)
+        if unsettled:  # a half-written file usually completes within moments: no alert for what is about to be fine
+            self.settling.update(unsettled)
+            try:
+                await asyncio.sleep(self.settle)
+            finally:
+                self.settling.difference_update(unsettled)
         await asyncio.to_thread(self.live.apply, paths)
 
     @staticmethod
@@ -77,9 +83,10 @@ class StoreWatcher(BackgroundTask):
         return relative.as_posix()
 
 
-def _any_unsettled(live: LiveStore, paths: list[str]) -> bool:
-    """Whether a changed file that is still there does not read cleanly yet (it may be half-written)."""
-    return any(
-        os.path.lexists(live.root / p) and isinstance(read_file(live.root, p, max_bytes=live.max_bytes), list)
+def _unsettled(live: LiveStore, paths: list[str]) -> list[str]:
+    """The changed files that are still there but do not read cleanly yet (they may be half-written)."""
+    return [
+        p
         for p in paths
-    )
+        if os.path.lexists(live.root / p) and isinstance(read_file(live.root, p, max_bytes=live.max_bytes), list)
+    ]
