@@ -18,6 +18,7 @@ from bot.router import Router
 from bot.store import Store, load_store
 from bot.targets import CONSOLE, Target
 from handlers import CORE_COMMANDS
+from tests.scheduler.pg import pg_server, pg_url  # noqa: F401  (fixtures: one PostgreSQL for the whole session)
 
 AS_OF = dt.date(2025, 5, 2)  # the bundled store is frozen at about 2025-05-01
 SECOND_STORE = Path(__file__).parent / "fixtures" / "second_store"
@@ -82,3 +83,12 @@ def ask_second(router: Router, second_store: Store) -> Ask:
 
 def text_of(reply: Reply) -> str:
     return render_text(reply)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The same test on a real SQLite file and on a real PostgreSQL on loopback."""
+    if request.param == "sqlite":
+        return f"sqlite+aiosqlite:///{tmp_path}/state.db"
+    url: str = request.getfixturevalue("pg_url")
+    return url

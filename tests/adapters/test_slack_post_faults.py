@@ -13,7 +13,6 @@ import asyncio
 import datetime as dt
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 
 import pytest
 from aiohttp import web
@@ -26,7 +25,6 @@ from bot.state.claims import PostState
 from bot.targets import Target
 from tests.adapters.conftest import BOT_TOKEN
 from tests.fakes.slack_api import TEAM_ID, FakeSlack, _arguments
-from tests.scheduler.pg import pg_server, pg_url  # noqa: F401  (fixtures)
 
 CHANNEL = "C0FAULT"
 TARGET = Target("slack", (TEAM_ID, CHANNEL))
@@ -69,14 +67,6 @@ class FaultySlack(FakeSlack):
             await asyncio.sleep(seconds * 2)
             return web.json_response({"ok": False, "error": "request_timeout"}, status=504)
         raise AssertionError(kind)
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite+aiosqlite:///{tmp_path}/state.db"
-    url: str = request.getfixturevalue("pg_url")
-    return url
 
 
 @pytest.fixture

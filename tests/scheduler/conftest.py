@@ -18,7 +18,6 @@ from bot.state import State, claims, open_state
 from bot.state.claims import Post
 from bot.store import Store, load_store
 from tests.scheduler.helpers import ControlledClock, RecordingDelivery, apscheduler_clock, no_kill
-from tests.scheduler.pg import pg_server, pg_url  # noqa: F401  (fixtures)
 
 MONDAY = dt.datetime(2025, 5, 5, 0, 0, tzinfo=dt.UTC)
 OPTIONS = SchedulerOptions(grace=dt.timedelta(minutes=30), lease=dt.timedelta(minutes=2), retry_base_delay=1.0)
@@ -39,15 +38,6 @@ def bundled() -> Store:
 @pytest.fixture
 def sqlite_url(tmp_path: Path) -> str:
     return f"sqlite+aiosqlite:///{tmp_path}/state.db"
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """The same test on SQLite and on PostgreSQL."""
-    if request.param == "sqlite":
-        return f"sqlite+aiosqlite:///{tmp_path}/state.db"
-    url: str = request.getfixturevalue("pg_url")
-    return url
 
 
 def sub(target: str, deal: str = "canada-us", **kw: Any) -> SubscriptionConfig:
