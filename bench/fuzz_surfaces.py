@@ -76,7 +76,7 @@ async def http_surface(n: int, rng: random.Random, tmp: Path) -> None:
     )
     app = App(settings, Secrets(slack_bot_token="xoxb-fuzz", slack_signing_secret=SECRET))
     service = app.platform_service("slack")
-    runner = await app._start_http()
+    runner = await app.start_http()
     assert runner is not None
     await service.start()
     counter = ErrorCounter()

@@ -38,7 +38,7 @@ async def main(requests: int, concurrency: int) -> None:
         )
         app = App(settings, Secrets(slack_bot_token="xoxb-bench", slack_signing_secret=SECRET))
         service = app.platform_service("slack")
-        runner = await app._start_http()
+        runner = await app.start_http()
         assert runner is not None
         await service.start()
         port = runner.addresses[0][1]

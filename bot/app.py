@@ -11,9 +11,8 @@ import contextlib
 import datetime as dt
 import importlib
 import logging
-import signal
-from collections.abc import AsyncIterator, Callable, Sequence
-from typing import TYPE_CHECKING, Any, Protocol
+from collections.abc import AsyncIterator, Sequence
+from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
@@ -25,11 +24,12 @@ from bot.clock import Clock
 from bot.config import Secrets, Settings
 from bot.context import Context, Ports
 from bot.delivery import Delivery
-from bot.health import Health, PartState
+from bot.health import Health
 from bot.metrics import Metrics
 from bot.posting import PostHooks
 from bot.reply import Reply
 from bot.router import CommandDef, Router
+from bot.runtime import PlatformService, Service, on_signals, probe_state, start_http_server
 from bot.state import State, open_state
 from bot.store.file_scope import file_scope
 from bot.store.gitsync import GitSync
@@ -49,21 +49,6 @@ CONNECT_HINT = (
     "SLACK_APP_TOKEN (Socket Mode) or SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (HTTP mode); for Discord, set "
     "DISCORD_TOKEN. See README.md."
 )
-
-
-class Service(Protocol):
-    """Something the app starts and stops with it (a platform connection, the scheduler, a watcher)."""
-
-    async def start(self) -> None: ...
-
-    async def stop(self) -> None: ...
-
-
-class PlatformService(Service, Protocol):
-    """A platform connection, with the delivery that posts to that platform."""
-
-    @property
-    def delivery(self) -> Delivery: ...
 
 
 class App:
@@ -170,13 +155,13 @@ class App:
         exits non-zero and whatever supervises it restarts it.
         """
         stop = asyncio.Event()
-        _on_signals(stop.set)
+        on_signals(stop.set)
         runner: web.AppRunner | None = None
         try:
             state = await self.open_state()
-            self.health.probe("state", lambda: _probe_state(state))
+            self.health.probe("state", lambda: probe_state(state))
             platforms = self._platform_services()  # before the HTTP server starts: Slack HTTP mode mounts a route
-            runner = await self._start_http()
+            runner = await self.start_http()
             self.services.extend(platforms)
             self.services.extend(self._background_services())
             self.services.extend(self._store_services())
@@ -311,33 +296,8 @@ class App:
             **overrides,
         )
 
-    async def _start_http(self) -> web.AppRunner | None:
+    async def start_http(self) -> web.AppRunner | None:
+        """The one HTTP server, when enabled (a port in use is logged, not fatal)."""
         if not self.settings.http.enabled:
             return None
-        runner = web.AppRunner(self.http, access_log=None)
-        await runner.setup()
-        site = web.TCPSite(runner, self.settings.http.host, self.settings.http.port)
-        try:
-            await site.start()
-        except OSError as exc:
-            log.warning("HTTP server not started on %s:%s (%s)", self.settings.http.host, self.settings.http.port, exc)
-            await runner.cleanup()
-            return None
-        log.info("HTTP server on http://%s:%s", self.settings.http.host, self.settings.http.port)
-        return runner
-
-
-async def _probe_state(state: State) -> tuple[PartState, str]:
-    """The state database answers a trivial query, or it is down (``Health`` bounds the wait)."""
-    import sqlalchemy as sa
-
-    async with state.engine.connect() as conn:
-        await conn.execute(sa.text("SELECT 1"))
-    return PartState.OK, state.dialect
-
-
-def _on_signals(handler: Callable[[], None]) -> None:
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        with contextlib.suppress(NotImplementedError, RuntimeError):  # not the main thread, or no signals here
-            loop.add_signal_handler(sig, handler)
+        return await start_http_server(self.http, self.settings.http.host, self.settings.http.port)

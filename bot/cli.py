@@ -10,16 +10,26 @@ import logging
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-if TYPE_CHECKING:
-    import datetime as dt
+from bot import cli_operator
+from bot.cli_args import (
+    ChannelOpt,
+    ConfigOpt,
+    DateOpt,
+    StoreOpt,
+)
+from bot.cli_args import date_arg as _date
+from bot.cli_args import fail as _fail
+from bot.cli_args import secrets_from_env as _secrets
+from bot.cli_args import settings_from as _settings
+from bot.cli_args import target_arg as _target
 
+if TYPE_CHECKING:
     from bot.app import App
     from bot.config import Secrets, Settings
-    from bot.targets import Target
 
 HELP = "Briefbot: negotiation briefings from a folder of markdown files, in Slack, Discord and this terminal."
 
@@ -32,15 +42,8 @@ cli = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
-StoreOpt = Annotated[Path | None, typer.Option("--store", help="Store folder (default: from config, else bundled).")]
-ConfigOpt = Annotated[
-    Path | None,
-    typer.Option(
-        "--config", help="Config file (default: $BRIEFBOT_CONFIG, ./config/briefbot.yaml, packaged defaults)."
-    ),
-]
-DateOpt = Annotated[str | None, typer.Option("--date", help="Answer as of this date, YYYY-MM-DD.")]
-ChannelOpt = Annotated[str | None, typer.Option("--channel", help="The asking channel, e.g. slack:T1:C2.")]
+cli.command("status")(cli_operator.status)
+cli.command("reload")(cli_operator.reload)
 
 EXIT_UNKNOWN_COMMAND = 2
 log = logging.getLogger(__name__)
@@ -64,49 +67,6 @@ def _options(
     ] = False,
 ) -> None:
     pass
-
-
-def _settings(config: Path | None, store: Path | None) -> Settings:
-    from bot.config import load_settings
-    from bot.errors import BriefbotError
-
-    try:
-        return load_settings(config, store=store.resolve() if store else None)
-    except BriefbotError as exc:
-        _fail(str(exc))
-
-
-def _secrets() -> Secrets:
-    from bot.config import Secrets
-    from bot.errors import BriefbotError
-
-    try:
-        return Secrets.from_env()
-    except BriefbotError as exc:
-        _fail(str(exc))
-
-
-def _date(value: str | None) -> dt.date | None:
-    from bot.store.dates import parse_day
-
-    try:
-        return parse_day(value) if value else None
-    except ValueError as exc:
-        _fail(str(exc))
-
-
-def _target(value: str | None) -> Target:
-    from bot.targets import CONSOLE, Target
-
-    try:
-        return Target.parse(value) if value else CONSOLE
-    except ValueError as exc:
-        _fail(str(exc))
-
-
-def _fail(message: str, code: int = 2) -> NoReturn:
-    typer.echo(f"briefbot: {message}", err=True)
-    raise typer.Exit(code)
 
 
 def _one_shot_app(config: Path | None, store: Path | None) -> App:
@@ -326,61 +286,6 @@ def slack_manifest(
     except ConfigError as exc:
         _fail(str(exc))
     typer.echo(json.dumps(manifest, indent=2))
-
-
-def _local_url(settings: Settings, path: str) -> str:
-    host = "127.0.0.1" if settings.http.host in ("0.0.0.0", "::") else settings.http.host
-    return f"http://{host}:{settings.http.port}{path}"
-
-
-@cli.command()
-def status(store: StoreOpt = None, config: ConfigOpt = None) -> None:
-    """The store's state, from the running bot (or, if none answers, read from the files)."""
-    import httpx
-
-    from bot.ops import STATUS_PATH, operator_headers, store_status
-    from bot.store.live import LiveStore
-
-    settings = _settings(config, store)
-    try:
-        url = _local_url(settings, STATUS_PATH)
-        report = httpx.get(url, headers=operator_headers(), timeout=3).raise_for_status().json()
-        source = "running bot"
-    except httpx.HTTPError:
-        report = store_status(LiveStore(settings.store, max_bytes=settings.max_file_bytes))
-        source = "read from the files: no running bot answered"
-    typer.echo(f"Store {report['store']} ({source})")
-    typer.echo(f"  {report['documents']} documents, deals: {', '.join(report['deals']) or 'none'}")
-    typer.echo(f"  loaded {report['loaded_at']}, {report['reloads']} reload(s)")
-    for held in report["held"]:
-        serving = "last good version serving" if held["serving_last_good"] else "not served"
-        typer.echo(f"  held: {held['path']} ({serving}) since {held['since']}")
-        for problem in held["problems"]:
-            typer.echo(f"    {problem}")
-    restricted = report.get("restricted_held", 0)
-    if restricted:  # their problems quote restricted values: `briefbot check` on the files shows them
-        typer.echo(f"  {restricted} restricted file(s) held back; `briefbot check` lists them")
-    if report["held"] or report["problems"] or restricted or report.get("restricted_problems", 0):
-        raise typer.Exit(1)
-
-
-@cli.command()
-def reload(store: StoreOpt = None, config: ConfigOpt = None) -> None:
-    """Ask the running bot to re-read every store file now."""
-    import httpx
-
-    from bot.ops import RELOAD_PATH, operator_headers
-
-    settings = _settings(config, store)
-    url = _local_url(settings, RELOAD_PATH)
-    try:
-        report = httpx.post(url, headers=operator_headers(), timeout=30).raise_for_status().json()
-    except httpx.HTTPError as exc:
-        _fail(f"no running Briefbot answered at {url} ({type(exc).__name__}); start it with `briefbot run`", 1)
-    held_back = len(report["held"]) + report.get("restricted_held", 0)
-    typer.echo(f"Reloaded: {report['documents']} documents, {held_back} file(s) held back")
-    for held in report["held"]:
-        typer.echo(f"  {held['path']}: {held['problems'][0] if held['problems'] else ''}")
 
 
 def main() -> None:

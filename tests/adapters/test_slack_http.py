@@ -50,7 +50,7 @@ async def http_app(tmp_path: Path, fake_slack: FakeSlack) -> AsyncIterator[tuple
     service = app.platform_service("slack")  # mounts the route before the server starts
     spy = Spy(app.router.handle_args)
     app.router.handle_args = spy  # type: ignore[method-assign]
-    runner = await app._start_http()
+    runner = await app.start_http()
     assert runner is not None
     port = runner.addresses[0][1]
     await service.start()
