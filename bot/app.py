@@ -19,7 +19,6 @@ from aiohttp import web
 from bot import ops
 from bot.adapters.console import ConsoleAdapter
 from bot.alerts import MaintainerAlerts
-from bot.briefing import BriefingOptions
 from bot.clock import Clock
 from bot.config import Secrets, Settings
 from bot.context import Context, Ports
@@ -69,7 +68,7 @@ class App:
         self.post_hooks = PostHooks(on_result=self.metrics.post_result, on_retry_after=self.metrics.rate_limited)
         self.live_store.on_reload = self.metrics.reloaded
         self.router = Router(commands, prefix=settings.slack.command_prefix, on_answer=self.metrics.command)
-        self.briefing_options = BriefingOptions(**settings.briefing.model_dump())
+        self.briefing_options = settings.briefing
         self.http = web.Application()  # the one HTTP server: Slack HTTP mode, health, webhooks mount here
         self.git_sync = (
             GitSync(self.live_store, interval=settings.git_pull_seconds) if settings.git_pull_seconds else None

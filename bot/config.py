@@ -95,10 +95,14 @@ class HttpConfig(_Section):
     enabled: bool = True
 
 
-class BriefingConfig(_Section):
-    horizon_days: int = Field(14, ge=1, le=366)
-    stale_after_days: int = Field(45, ge=1, le=3650)
-    recent_days: int = Field(7, ge=1, le=366)
+class BriefingOptions(_Section):
+    """How a briefing reads: one model for the config section and for the briefing code that uses it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    horizon_days: int = Field(14, ge=1, le=366)  # "coming up" looks this far ahead
+    stale_after_days: int = Field(45, ge=1, le=3650)  # a document not updated for this long is flagged
+    recent_days: int = Field(7, ge=1, le=366)  # with no previous briefing and no `since`, changes over this many days
 
 
 class SchedulerConfig(_Section):
@@ -122,7 +126,7 @@ class Settings(BaseSettings):
     maintainers_channel: str | None = None  # a target for store errors and delivery failures
     default_deals: dict[str, str] = Field(default_factory=dict)  # target -> deal id
     subscriptions: list[SubscriptionConfig] = Field(default_factory=list)
-    briefing: BriefingConfig = Field(default_factory=BriefingConfig)
+    briefing: BriefingOptions = Field(default_factory=BriefingOptions)
     scheduler: SchedulerConfig = Field(default_factory=SchedulerConfig)
     slack: SlackConfig = Field(default_factory=SlackConfig)
     discord: DiscordConfig = Field(default_factory=DiscordConfig)

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from bot.briefing.progress import ahead_line, dates_ahead, track_progress
+from bot.config import BriefingOptions
 from bot.markup import escape
 from bot.reply import Progress, Reply, Section
 from bot.store import DealEntry, Store
@@ -24,13 +24,6 @@ from bot.store.model import Deal, Event, EventLog, Person, Topic
 from bot.textfmt import event_line, source_ref
 
 MAX_LISTED_REVISIONS = 4  # more documents revised on one day than this are summed up in one line
-
-
-@dataclass(frozen=True, slots=True)
-class BriefingOptions:
-    horizon_days: int = 14  # "coming up" looks this far ahead
-    stale_after_days: int = 45  # a document not updated for this long is flagged
-    recent_days: int = 7  # with no previous briefing and no `since`, changes over this many days
 
 
 def compose_briefing(

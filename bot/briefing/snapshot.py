@@ -15,7 +15,7 @@ import datetime as dt
 import hashlib
 import json
 
-from bot.briefing.compose import BriefingOptions, compose_briefing
+from bot.briefing.compose import compose_briefing
 from bot.briefing.digest import Digest, diff
 from bot.briefing.snapshot_model import (
     SNAPSHOT_VERSION,
@@ -27,6 +27,7 @@ from bot.briefing.snapshot_model import (
     TopicSeen,
     TrackSeen,
 )
+from bot.config import BriefingOptions
 from bot.reply import Reply
 from bot.store import DealEntry, Store
 from bot.store.documents import Document
