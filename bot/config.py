@@ -11,22 +11,34 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
-from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+from pydantic_settings import BaseSettings, InitSettingsSource, PydanticBaseSettingsSource, SettingsConfigDict
 
 from bot.errors import ConfigError
 from bot.targets import Target
+
+# The config file's values while ``load_settings`` builds Settings: the lowest-priority source (see below).
+_FILE_VALUES: ContextVar[dict[str, Any] | None] = ContextVar("briefbot_config_file_values", default=None)
 
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent  # holds bot/, briefings/, config/ (checkout or site-packages)
 BUNDLED_STORE = PACKAGE_ROOT / "briefings"
 PACKAGED_CONFIG = PACKAGE_ROOT / "config" / "briefbot.yaml"
 LOCAL_CONFIG = Path("config") / "briefbot.yaml"
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def valid_zone(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"'{value}' is not a time zone: use an IANA name such as America/Toronto") from None
+    return value
 
 
 class _Section(BaseModel):
@@ -58,11 +70,7 @@ class SubscriptionConfig(_Section):
     @field_validator("timezone")
     @classmethod
     def _zone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"'{value}' is not a time zone: use an IANA name such as America/Toronto") from None
-        return value
+        return valid_zone(value)
 
     @field_validator("days")
     @classmethod
@@ -142,7 +150,13 @@ class Settings(BaseSettings):
         dotenv_settings: PydanticBaseSettingsSource,
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
-        return env_settings, init_settings  # the environment overrides the file
+        # Command-line flags (init) over BRIEFBOT_* variables over the config file: one validation for all three.
+        return init_settings, env_settings, InitSettingsSource(settings_cls, init_kwargs=_FILE_VALUES.get() or {})
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        return valid_zone(value)
 
     def today(self) -> dt.date:
         return self.as_of or dt.datetime.now(ZoneInfo(self.timezone)).date()
@@ -211,10 +225,12 @@ def load_settings(explicit: Path | None = None, **overrides: Any) -> Settings:
         data = loaded
         if "store" in data and not Path(str(data["store"])).is_absolute():
             data["store"] = (path.parent.parent / str(data["store"])).resolve()  # relative to the project folder
+    flags = {k: v for k, v in overrides.items() if v is not None}
+    token = _FILE_VALUES.set(data)
     try:
-        settings = Settings(**data)
+        return Settings(**flags)  # flags are validated like everything else, never copied in unchecked
     except ValidationError as exc:
         problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors(include_url=False))
         raise ConfigError(f"{path or 'settings'}: {problems}") from None
-    clean = {k: v for k, v in overrides.items() if v is not None}
-    return settings.model_copy(update=clean) if clean else settings
+    finally:
+        _FILE_VALUES.reset(token)

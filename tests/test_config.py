@@ -52,3 +52,13 @@ def test_secrets_from_env_or_file_and_never_in_repr(tmp_path: Path) -> None:
     assert "xoxb" not in repr(secrets) and "xapp" not in repr(secrets)
     with pytest.raises(ConfigError, match="DISCORD_TOKEN_FILE"):
         Secrets.from_env({"DISCORD_TOKEN_FILE": str(tmp_path / "missing")})
+
+
+def test_command_line_overrides_are_validated_like_the_file(tmp_path: Path) -> None:
+    config = tmp_path / "briefbot.yaml"
+    config.write_text("timezone: Europe/London\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="max_file_bytes"):
+        load_settings(config, max_file_bytes=10)  # below the minimum: refused, not copied in unchecked
+    with pytest.raises(ConfigError, match="timezone"):
+        load_settings(config, timezone="Mars/Olympus_Mons")
+    assert load_settings(config, timezone="Asia/Tokyo").timezone == "Asia/Tokyo"  # a flag wins over the file
