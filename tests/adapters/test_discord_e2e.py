@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from bot.adapters.discord import BriefbotClient, DiscordService
+from bot.adapters.discord import DiscordService
+from bot.adapters.discord_client import BriefbotClient
 from bot.adapters.discord_delivery import nonce_for
 from bot.app import App
 from bot.commands import CommandSpec
