@@ -253,18 +253,9 @@ class App:
     def build_scheduler(self, **overrides: Any) -> BriefingScheduler:
         """The daily briefing scheduler on this app's state, store, deliveries and clock; it becomes the
         scheduler port handlers use. ``overrides`` are for tests (their own clock, options, kill points)."""
-        from bot.scheduler import BriefingScheduler, SchedulerOptions
+        from bot.scheduler import BriefingScheduler
 
-        timing = self.settings.scheduler
-        overrides.setdefault(
-            "options",
-            SchedulerOptions(
-                grace=dt.timedelta(minutes=timing.grace_minutes),
-                lease=dt.timedelta(seconds=timing.lease_seconds),
-                reload_seconds=float(timing.reload_seconds),
-                delivery_attempts=timing.delivery_attempts,
-            ),
-        )
+        overrides.setdefault("options", self.settings.scheduler)
         overrides.setdefault("now", self.clock.now)
         scheduler = BriefingScheduler(
             open_state=self.open_state,

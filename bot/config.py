@@ -13,7 +13,7 @@ import os
 import re
 from contextvars import ContextVar
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
@@ -22,6 +22,9 @@ from pydantic_settings import BaseSettings, InitSettingsSource, PydanticBaseSett
 
 from bot.errors import ConfigError
 from bot.targets import Target
+
+if TYPE_CHECKING:
+    from bot.posting.policy import RetryPolicy
 
 # The config file's values while ``load_settings`` builds Settings: the lowest-priority source (see below).
 _FILE_VALUES: ContextVar[dict[str, Any] | None] = ContextVar("briefbot_config_file_values", default=None)
@@ -113,11 +116,53 @@ class BriefingOptions(_Section):
     recent_days: int = Field(7, ge=1, le=366)  # with no previous briefing and no `since`, changes over this many days
 
 
-class SchedulerConfig(_Section):
-    grace_minutes: int = Field(30, ge=1, le=24 * 60)  # a briefing later than this is skipped, not posted late
-    lease_seconds: int = Field(120, ge=10, le=3600)  # a silent claimant's claim is taken over after this
-    reload_seconds: int = Field(30, ge=5, le=60)  # chat-made subscriptions reach every replica within this
+class SchedulerOptions(_Section):
+    """The scheduler's knobs (the ``scheduler:`` config section, used as is by the scheduler), and why."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    # A briefing up to this late is still this morning's briefing: after a restart or a stalled loop it is posted
+    # once; later than this it is recorded as skipped rather than posted into the afternoon. Transient delivery
+    # errors are retried only within this window too.
+    grace_minutes: float = Field(30, gt=0, le=24 * 60)
+    # How long a claim is held without news from its claimant: renewed by a heartbeat while a call is in flight,
+    # and far shorter than the grace window, so a dead replica's claim is taken over while still worth posting.
+    lease_seconds: float = Field(120, ge=1, le=3600)
+    reload_seconds: float = Field(30, ge=1, le=60)  # chat-made subscriptions reach every replica within this
     delivery_attempts: int = Field(5, ge=1, le=20)
+    retry_base_delay: float = Field(2.0, gt=0)  # seconds before the second attempt, doubled each time
+    retry_max_delay: float = Field(60.0, gt=0)
+    # One platform call is given up as uncertain after this long (real seconds, kept inside the lease); then the
+    # post is looked for, and looked for again for ``late_commit_seconds`` before it is posted again.
+    call_timeout: float = Field(30.0, gt=0)
+    late_commit_seconds: float = Field(60.0, ge=0)
+    heartbeat: float = Field(20.0, gt=0)
+
+    @property
+    def grace(self) -> dt.timedelta:
+        return dt.timedelta(minutes=self.grace_minutes)
+
+    @property
+    def lease(self) -> dt.timedelta:
+        return dt.timedelta(seconds=self.lease_seconds)
+
+    def retry_policy(self) -> RetryPolicy:
+        """The one retry policy, fitted inside the lease: a call and a heartbeat period both end well before it, and
+        a late commit is looked for at most one lease long (a taken-over claim is already a lease old)."""
+        from bot.posting.policy import RetryPolicy  # not at import: the command line loads config, not posting
+
+        lease = self.lease_seconds
+        late = min(self.late_commit_seconds, lease)
+        return RetryPolicy(
+            attempts=self.delivery_attempts,
+            base_delay=self.retry_base_delay,
+            max_delay=self.retry_max_delay,
+            lease=self.lease,
+            call_timeout=min(self.call_timeout, lease / 2),
+            late_commit=dt.timedelta(seconds=late),
+            look_interval=min(15.0, max(late / 4, 0.01)),
+            heartbeat=min(self.heartbeat, lease / 4),
+        )
 
 
 class Settings(BaseSettings):
@@ -135,7 +180,7 @@ class Settings(BaseSettings):
     default_deals: dict[str, str] = Field(default_factory=dict)  # target -> deal id
     subscriptions: list[SubscriptionConfig] = Field(default_factory=list)
     briefing: BriefingOptions = Field(default_factory=BriefingOptions)
-    scheduler: SchedulerConfig = Field(default_factory=SchedulerConfig)
+    scheduler: SchedulerOptions = Field(default_factory=SchedulerOptions)
     slack: SlackConfig = Field(default_factory=SlackConfig)
     discord: DiscordConfig = Field(default_factory=DiscordConfig)
     http: HttpConfig = Field(default_factory=HttpConfig)

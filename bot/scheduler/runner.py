@@ -14,13 +14,13 @@ from enum import StrEnum
 
 from bot.briefing import BriefingOptions
 from bot.briefing.snapshot import Snapshot, channel_briefing
+from bot.config import SchedulerOptions
 from bot.delivery import Delivery
 from bot.errors import PermanentDeliveryError
 from bot.posting import Poster, PostHooks, PostKind, PostOutcome, PostRequest
 from bot.reply import Reply, Section, Tone
 from bot.schedule_plan import local_date, post_key
 from bot.scheduler.killpoints import kill_point
-from bot.scheduler.options import SchedulerOptions
 from bot.state import State, claims, snapshots, subscriptions
 from bot.state.subscriptions import Subscription
 from bot.store import Store

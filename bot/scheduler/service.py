@@ -40,11 +40,10 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from bot import schedule_plan as plan
 from bot.briefing import BriefingOptions
-from bot.config import SubscriptionConfig
+from bot.config import SchedulerOptions, SubscriptionConfig
 from bot.delivery import Delivery
 from bot.posting import PostHooks
 from bot.scheduler.killpoints import kill_point
-from bot.scheduler.options import SchedulerOptions
 from bot.scheduler.runner import BriefingRunner, Now, Result, Sleep, restricted_away
 from bot.state import State, claims, subscriptions
 from bot.state.subscriptions import Subscription

@@ -32,12 +32,7 @@ SUBS = [
     SubscriptionConfig(target="slack:T1:C2", deal="canada-us", time="13:00", timezone="Europe/London"),
     SubscriptionConfig(target="slack:T1:@U1", deal="canada-us", time="08:00", timezone="America/Toronto"),
 ]
-OPTIONS = SchedulerOptions(
-    grace=dt.timedelta(minutes=30),
-    lease=dt.timedelta(minutes=2),
-    retry_base_delay=1.0,
-    late_commit=dt.timedelta(seconds=90),
-)
+OPTIONS = SchedulerOptions(grace_minutes=30, lease_seconds=120, retry_base_delay=1.0, late_commit_seconds=90)
 FAULTS = ("ok", "ok", "ok", "drop", "late", "ratelimit", "server_error", "crash_after_claim", "crash_after_post")
 
 

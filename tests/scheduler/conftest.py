@@ -20,7 +20,7 @@ from bot.store import Store, load_store
 from tests.scheduler.helpers import ControlledClock, RecordingDelivery, apscheduler_clock, no_kill
 
 MONDAY = dt.datetime(2025, 5, 5, 0, 0, tzinfo=dt.UTC)
-OPTIONS = SchedulerOptions(grace=dt.timedelta(minutes=30), lease=dt.timedelta(minutes=2), retry_base_delay=1.0)
+OPTIONS = SchedulerOptions(grace_minutes=30, lease_seconds=120, retry_base_delay=1.0)
 
 
 @pytest.fixture

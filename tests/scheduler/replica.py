@@ -90,7 +90,7 @@ async def main(args: argparse.Namespace) -> None:
     app.deliveries["slack"] = delivery
     await app.open_state()
     scheduler = app.build_scheduler(
-        options=SchedulerOptions(lease=dt.timedelta(seconds=args.lease)),
+        options=SchedulerOptions(lease_seconds=args.lease),
         on_result=lambda key, result: emit(key=key, result=str(result)),
     )
     stop = asyncio.Event()

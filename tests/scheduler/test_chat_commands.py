@@ -44,7 +44,7 @@ class Bot:
         return render_text(await self.app.ask(text, target, user=user))
 
     async def start_scheduler(self) -> BriefingScheduler:
-        options = SchedulerOptions(lease=dt.timedelta(minutes=2))
+        options = SchedulerOptions(lease_seconds=120)
         # built by the app, so /subscribe finds it (the scheduler port) to apply a change at once
         self.scheduler = self.app.build_scheduler(sleep=self.clock.sleep, options=options)
         await self.scheduler.start()
