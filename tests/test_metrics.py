@@ -87,8 +87,7 @@ async def _post(app: App, key: str) -> PostResult:
         claimant="test",
         now=lambda: dt.datetime.now(dt.UTC),
         policy=RetryPolicy(),
-        on_result=app.metrics.post_result,
-        on_retry_after=app.metrics.rate_limited,
+        hooks=app.post_hooks,
     )
     request = PostRequest(
         kind=PostKind.BRIEFING,

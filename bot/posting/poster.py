@@ -74,8 +74,6 @@ class Poster:
         sleep: Sleep = asyncio.sleep,
         policy: RetryPolicy = RetryPolicy(),
         kill: Kill = _no_kill,
-        on_result: OnResult = _no_result,
-        on_retry_after: OnRetryAfter = _no_wait,
         hooks: PostHooks | None = None,
     ) -> None:
         self.state = state
@@ -85,14 +83,13 @@ class Poster:
         self.sleep = sleep  # waits that the tests' controlled clock should see pass (leases, retries)
         self.policy = policy
         self.kill = kill  # named crash points for the exactly-once tests (bot.scheduler.killpoints)
-        self.on_result = hooks.on_result if hooks else on_result
-        self.on_retry_after = hooks.on_retry_after if hooks else on_retry_after
+        self.hooks = hooks or PostHooks()
 
     async def post(self, request: PostRequest, compose: Callable[[], Reply] | None = None) -> PostResult:
         """Post ``request.reply`` (or what ``compose`` returns, called only once the claim is ours) exactly once."""
         result = await self._post(request, compose)
         try:
-            self.on_result(request, result)
+            self.hooks.on_result(request, result)
         except Exception:  # an observer must never change what happened to a post
             log.exception("%s: on_result failed", request.key)
         return result
@@ -185,7 +182,7 @@ class Poster:
                 )
                 if exc.retry_after is not None:
                     with contextlib.suppress(Exception):  # an observer must never stop a retry
-                        self.on_retry_after(request, wait)
+                        self.hooks.on_retry_after(request, wait)
                 await self._wait_holding(key, wait)
             except Exception as exc:  # an adapter bug: the post may or may not exist, so never retry it blindly
                 log.exception("%s: delivery raised", key)
