@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 
+from bot.clock import Clock
 from bot.commands import Command
 from bot.config import Settings
 from bot.context import Context
@@ -47,7 +48,7 @@ def _context(settings: Settings, router: Router, target: Target, today: dt.date 
     store = LiveStore(settings.store, max_bytes=settings.max_file_bytes).current
     return Context(
         store=store,
-        today=today or settings.today(),
+        today=today or Clock(as_of=settings.as_of, timezone=settings.timezone).today(),  # App's one clock
         target=target,
         default_deal=settings.default_deals.get(str(target)),
         is_admin=target.platform == "console",  # as App.context: the local terminal is its operator

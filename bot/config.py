@@ -203,9 +203,6 @@ class Settings(BaseSettings):
     def _zone(cls, value: str) -> str:
         return valid_zone(value)
 
-    def today(self) -> dt.date:
-        return self.as_of or dt.datetime.now(ZoneInfo(self.timezone)).date()
-
 
 class Secrets(BaseModel):
     """Platform credentials, only ever from the environment (or a ``*_FILE`` path); never logged."""
