@@ -23,12 +23,12 @@ import httpx
 from slack_sdk.signature import SignatureVerifier
 
 from bench.fuzz import ErrorCounter, random_text
+from bench.slack_server import slack_http_bot
 from bot.app import App
-from bot.config import BUNDLED_STORE, HttpConfig, Secrets, Settings, SlackConfig
+from bot.config import BUNDLED_STORE, Settings
 from bot.render_text import render_text
 from bot.store import load_store
 from bot.targets import Target
-from tests.fakes.slack_api import FakeSlack
 
 SECRET = "fuzz-signing-secret"
 ALLOWED = "slack:T0FAKE:CSECRET"
@@ -67,27 +67,18 @@ def hostile_request(rng: random.Random, verifier: SignatureVerifier, good_body: 
 
 
 async def http_surface(n: int, rng: random.Random, tmp: Path) -> None:
-    fake = await FakeSlack().start()
-    settings = Settings(
-        as_of=dt.date(2025, 5, 2),
-        state_url=f"sqlite+aiosqlite:///{tmp}/state.db",
-        http=HttpConfig(host="127.0.0.1", port=0),
-        slack=SlackConfig(api_url=fake.api_url, mode="http"),
-    )
-    app = App(settings, Secrets(slack_bot_token="xoxb-fuzz", slack_signing_secret=SECRET))
-    service = app.platform_service("slack")
-    runner = await app.start_http()
-    assert runner is not None
-    await service.start()
     counter = ErrorCounter()
     logging.getLogger().addHandler(counter)
     statuses: Counter[int] = Counter()
     errors = 0
-    good = urlencode(fake.command_payload("/status", "tariffs"))
     verifier = SignatureVerifier(SECRET)
     started = time.perf_counter()
     try:
-        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{runner.addresses[0][1]}", timeout=10) as client:
+        async with (
+            slack_http_bot(tmp, SECRET) as server,
+            httpx.AsyncClient(base_url=server.base_url, timeout=10) as client,
+        ):
+            good = urlencode(server.fake.command_payload("/status", "tariffs"))
             for _ in range(n):
                 body, headers = hostile_request(rng, verifier, good)
                 try:
@@ -97,9 +88,6 @@ async def http_surface(n: int, rng: random.Random, tmp: Path) -> None:
                     errors += 1
     finally:
         logging.getLogger().removeHandler(counter)
-        await service.stop()
-        await runner.cleanup()
-        await fake.close()
     server_errors = sum(v for k, v in statuses.items() if k >= 500)
     print(
         f"{'Slack HTTP surface':28} {n:>6} requests  {server_errors:>3} 5xx  {errors:>3} dropped  "

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import datetime as dt
 import statistics
 import tempfile
 import time
@@ -20,57 +19,40 @@ from urllib.parse import urlencode
 import httpx
 from slack_sdk.signature import SignatureVerifier
 
-from bot.app import App
-from bot.config import HttpConfig, Secrets, Settings, SlackConfig
-from tests.fakes.slack_api import FakeSlack
+from bench.slack_server import slack_http_bot
 
 SECRET = "bench-signing-secret"
 
 
 async def main(requests: int, concurrency: int) -> None:
-    fake = await FakeSlack().start()
     with tempfile.TemporaryDirectory() as tmp:
-        settings = Settings(
-            as_of=dt.date(2025, 5, 2),
-            state_url=f"sqlite+aiosqlite:///{Path(tmp)}/state.db",
-            http=HttpConfig(host="127.0.0.1", port=0),
-            slack=SlackConfig(api_url=fake.api_url, mode="http"),
-        )
-        app = App(settings, Secrets(slack_bot_token="xoxb-bench", slack_signing_secret=SECRET))
-        service = app.platform_service("slack")
-        runner = await app.start_http()
-        assert runner is not None
-        await service.start()
-        port = runner.addresses[0][1]
-        body = urlencode(fake.command_payload("/status", "tariffs"))
-        verifier = SignatureVerifier(SECRET)
-        latencies: list[float] = []
-        statuses: dict[int, int] = {}
+        async with slack_http_bot(Path(tmp), SECRET) as server:
+            body = urlencode(server.fake.command_payload("/status", "tariffs"))
+            verifier = SignatureVerifier(SECRET)
+            latencies: list[float] = []
+            statuses: dict[int, int] = {}
 
-        async def worker(client: httpx.AsyncClient, count: int) -> None:
-            for _ in range(count):
-                timestamp = str(int(time.time()))
-                headers = {
-                    "Content-Type": "application/x-www-form-urlencoded",
-                    "X-Slack-Request-Timestamp": timestamp,
-                    "X-Slack-Signature": verifier.generate_signature(timestamp=timestamp, body=body),
-                }
+            async def worker(client: httpx.AsyncClient, count: int) -> None:
+                for _ in range(count):
+                    timestamp = str(int(time.time()))
+                    headers = {
+                        "Content-Type": "application/x-www-form-urlencoded",
+                        "X-Slack-Request-Timestamp": timestamp,
+                        "X-Slack-Signature": verifier.generate_signature(timestamp=timestamp, body=body),
+                    }
+                    start = time.perf_counter()
+                    response = await client.post("/slack/events", content=body, headers=headers)
+                    latencies.append((time.perf_counter() - start) * 1000)
+                    statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
+
+            limits = httpx.Limits(max_connections=concurrency)
+            async with httpx.AsyncClient(base_url=server.base_url, limits=limits) as client:
+                await worker(client, 20)  # warm up (bolt's first auth.test, caches)
+                latencies.clear()
+                statuses.clear()
                 start = time.perf_counter()
-                response = await client.post("/slack/events", content=body, headers=headers)
-                latencies.append((time.perf_counter() - start) * 1000)
-                statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
-
-        limits = httpx.Limits(max_connections=concurrency)
-        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", limits=limits) as client:
-            await worker(client, 20)  # warm up (bolt's first auth.test, caches)
-            latencies.clear()
-            statuses.clear()
-            start = time.perf_counter()
-            await asyncio.gather(*(worker(client, requests // concurrency) for _ in range(concurrency)))
-            elapsed = time.perf_counter() - start
-        await service.stop()
-        await runner.cleanup()
-    await fake.close()
+                await asyncio.gather(*(worker(client, requests // concurrency) for _ in range(concurrency)))
+                elapsed = time.perf_counter() - start
     latencies.sort()
     print(f"{len(latencies)} signed /status tariffs requests, concurrency {concurrency}, statuses {statuses}")
     print(

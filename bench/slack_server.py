@@ -1,0 +1,45 @@
+"""Briefbot in Slack HTTP mode on its own HTTP server on loopback, against the loopback fake Slack: the real bolt
+app behind the request guard, as the Slack HTTP benchmarks and the HTTP fuzz drive it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.app import App
+from bot.config import HttpConfig, Secrets, Settings, SlackConfig
+from tests.fakes.slack_api import FakeSlack
+
+
+@dataclass(frozen=True)
+class SlackServer:
+    fake: FakeSlack
+    app: App
+    base_url: str  # Briefbot's HTTP server; Slack posts to ``/slack/events`` there
+
+
+@asynccontextmanager
+async def slack_http_bot(state_dir: Path, signing_secret: str) -> AsyncIterator[SlackServer]:
+    fake = await FakeSlack().start()
+    try:
+        settings = Settings(
+            as_of=dt.date(2025, 5, 2),
+            state_url=f"sqlite+aiosqlite:///{state_dir}/state.db",
+            http=HttpConfig(host="127.0.0.1", port=0),
+            slack=SlackConfig(api_url=fake.api_url, mode="http"),
+        )
+        app = App(settings, Secrets(slack_bot_token="xoxb-bench", slack_signing_secret=signing_secret))
+        service = app.platform_service("slack")
+        runner = await app.start_http()
+        assert runner is not None
+        try:
+            await service.start()
+            yield SlackServer(fake, app, f"http://127.0.0.1:{runner.addresses[0][1]}")
+        finally:
+            await service.stop()
+            await runner.cleanup()
+    finally:
+        await fake.close()
