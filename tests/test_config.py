@@ -62,3 +62,40 @@ def test_command_line_overrides_are_validated_like_the_file(tmp_path: Path) -> N
     with pytest.raises(ConfigError, match="timezone"):
         load_settings(config, timezone="Mars/Olympus_Mons")
     assert load_settings(config, timezone="Asia/Tokyo").timezone == "Asia/Tokyo"  # a flag wins over the file
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        ("timezone: [unclosed\n", "is not valid YAML"),
+        ("- just\n- a list\n", "must be a mapping of settings"),
+    ],
+)
+def test_a_bad_config_file_is_named_with_what_is_wrong(tmp_path: Path, content: str, problem: str) -> None:
+    config = tmp_path / "briefbot.yaml"
+    config.write_text(content, encoding="utf-8")
+    with pytest.raises(ConfigError, match=f"config file {config} {problem}"):
+        load_settings(config)
+
+
+def test_a_config_file_that_is_not_there_is_an_error_not_the_defaults(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="does not exist"):
+        load_settings(tmp_path / "missing.yaml")
+    with pytest.raises(ConfigError, match="is a folder"):
+        load_settings(tmp_path)
+
+
+def test_a_wrong_value_in_the_file_is_reported_at_its_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    config = tmp_path / "briefbot.yaml"
+    config.write_text(
+        "timezone: UTC\nsubscriptions:\n  - target: slack:T1:C1\n    deal: canada-us\n    time: '25:00'\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigError, match=rf"^{config}:5: subscriptions.0.time"):
+        load_settings(config)
+    # A wrong value that came from the environment is not blamed on a line of the file.
+    monkeypatch.setenv("BRIEFBOT_TIMEZONE", "Mars/Olympus_Mons")
+    config.write_text("timezone: UTC\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=rf"^{config}: timezone") as caught:
+        load_settings(config)
+    assert ":1:" not in str(caught.value)
