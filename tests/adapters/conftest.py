@@ -20,9 +20,11 @@ from bot.router import CommandDef
 from bot.state import open_state
 from bot.targets import Target
 from handlers import CORE_COMMANDS
+from tests.conftest import SECOND_STORE
 from tests.fakes.slack_api import FakeSlack
 
-AS_OF = dt.date(2025, 5, 2)
+# Adapter tests run on the small fixture store, so they test the adapter, not the bundled content.
+AS_OF = dt.date(2030, 3, 10)
 BOT_TOKEN = "xoxb-test"
 APP_TOKEN = "xapp-test"
 SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
@@ -31,6 +33,7 @@ SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 def slack_settings(tmp_path: Path, fake: FakeSlack, **slack: str) -> Settings:
     return Settings(
         as_of=AS_OF,
+        store=SECOND_STORE,
         state_url=f"sqlite+aiosqlite:///{tmp_path}/state.db",
         http=HttpConfig(host="127.0.0.1", port=0),
         slack=SlackConfig(api_url=fake.api_url, **slack),

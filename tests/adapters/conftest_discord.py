@@ -17,9 +17,11 @@ from bot.app import App
 from bot.config import DiscordConfig, HttpConfig, Secrets, Settings
 from bot.router import CommandDef
 from handlers import CORE_COMMANDS
+from tests.conftest import SECOND_STORE
 from tests.fakes.discord_api import GUILD_ID, FakeDiscord
 
-AS_OF = dt.date(2025, 5, 2)
+# Adapter tests run on the small fixture store, so they test the adapter, not the bundled content.
+AS_OF = dt.date(2030, 3, 10)
 TOKEN = "discord-test-token"
 
 
@@ -28,6 +30,7 @@ def discord_settings(
 ) -> Settings:
     return Settings(
         as_of=AS_OF,
+        store=SECOND_STORE,
         state_url=f"sqlite+aiosqlite:///{tmp_path}/state.db",
         http=HttpConfig(enabled=False),
         watch=False,

@@ -45,8 +45,8 @@ async def service(app: App, fake: FakeDiscord) -> AsyncIterator[DiscordService]:
 async def test_a_briefing_reaches_the_user_in_their_dm_channel_once(
     app: App, fake: FakeDiscord, service: DiscordService
 ) -> None:
-    briefing = await app.ask("/brief", DM)
-    key = f"{DM}/canada-us/2025-05-02"
+    briefing = await app.ask("/brief northwind-fisheries", DM)
+    key = f"{DM}/northwind-fisheries/2030-03-10"
 
     first = await app.deliveries["discord"].deliver(DM, briefing, key)
     again = await app.deliveries["discord"].deliver(DM, briefing, key)  # a repeat the post log would not make
@@ -70,10 +70,10 @@ async def test_later_posts_finds_and_edits_reuse_the_dm_channel(
     app: App, fake: FakeDiscord, service: DiscordService
 ) -> None:
     delivery = service.delivery
-    first = await delivery.deliver(DM, await app.ask("/brief", DM), "watch/tariffs/1")
-    await delivery.deliver(DM, Reply(title="Tariffs changed"), "watch/tariffs/2")
-    assert await delivery.find_post(DM, "watch/tariffs/1") == first
-    assert await delivery.update(DM, first, Reply(title="Reissued"), "watch/tariffs/1") == first
+    first = await delivery.deliver(DM, await app.ask("/brief northwind-fisheries", DM), "watch/cod-quota/1")
+    await delivery.deliver(DM, Reply(title="Cod quota changed"), "watch/cod-quota/2")
+    assert await delivery.find_post(DM, "watch/cod-quota/1") == first
+    assert await delivery.update(DM, first, Reply(title="Reissued"), "watch/cod-quota/1") == first
     await delivery.check(DM)
 
     assert len(fake.dm_opens()) == 1  # one DM channel per user, remembered
@@ -91,7 +91,7 @@ async def test_closed_dms_fail_permanently_with_the_reason_and_are_not_retried(
     fake.closed_dms.add(USER_ID)
 
     with pytest.raises(PermanentDeliveryError) as failed:
-        await service.delivery.deliver(DM, Reply(title="Tariffs changed"), "k")
+        await service.delivery.deliver(DM, Reply(title="Cod quota changed"), "k")
 
     assert failed.value.reason == "dm_closed"
     assert failed.value.target == str(DM)
@@ -123,7 +123,8 @@ async def test_subscribe_explains_how_to_fix_a_deleted_channel(
 ) -> None:
     fake.channel_errors[402] = (404, 10003, "Unknown Channel")
 
-    answer = render_text(await app.ask(f"/subscribe channel:discord:{GUILD_ID}:402", CHANNEL, user=str(USER_ID)))
+    command = f"/subscribe northwind-fisheries channel:discord:{GUILD_ID}:402"
+    answer = render_text(await app.ask(command, CHANNEL, user=str(USER_ID)))
 
     assert "Briefbot cannot post there yet" in answer
     assert "was deleted, or the id is wrong" in answer

@@ -21,7 +21,7 @@ from bot.config import Secrets
 from bot.context import Context
 from bot.errors import ConfigError, PermanentDeliveryError
 from bot.posting import PostOutcome, RetryPolicy
-from bot.reply import Reply
+from bot.reply import Choice, Reply, Tone
 from bot.router import CommandDef
 from bot.targets import Target
 from handlers import CORE_COMMANDS
@@ -59,24 +59,23 @@ def _custom_id(message: dict[str, Any], label: str) -> str:
     return str(next(c["custom_id"] for c in _components(message) if c.get("label") == label))
 
 
-async def test_logs_in_and_answers_status_tariffs_with_an_embed(
-    app: App, fake: FakeDiscord, service: DiscordService
-) -> None:
+async def test_logs_in_and_answers_status_with_an_embed(app: App, fake: FakeDiscord, service: DiscordService) -> None:
     assert [r.path for r in fake.requests[:2]] == ["/users/@me", "/oauth2/applications/@me"]
     log = fake.gateway_log
     assert log.index(("send", 10, None)) < log.index(("recv", 2, None)) < log.index(("send", 0, "READY"))
     assert fake.identify_payloads[0]["intents"] == 0  # no intents at all, certainly no privileged ones
     assert app.deliveries["discord"] is service.delivery
 
-    body = await fake.callback(fake.command("status", {"topic": "tariffs"}))
+    body = await fake.callback(fake.command("status", {"topic": "cod"}))
 
     assert body["type"] == 4
     message = body["data"]
     assert message["flags"] & EPHEMERAL
     embed = message["embeds"][0]
-    assert embed["title"] == "U.S. tariffs on Canadian goods"
-    assert "25%" in embed["description"] and "steel" in embed["description"]
-    assert "Sources: CBC News" in embed["footer"]["text"]
+    assert embed["title"] == "Cod quota"
+    assert "two-season cut in the cod catch" in embed["description"]
+    assert "funds part of the patrol fleet" in str(embed["fields"])
+    assert "Sources: Northwind Ministry of Fisheries and Forestry" in embed["footer"]["text"]
     assert [c["label"] for c in _components(message)] == ["Post publicly"]
     assert message["allowed_mentions"] == NO_MENTIONS
 
@@ -91,49 +90,58 @@ async def test_a_wrong_token_is_a_clear_configuration_error(tmp_path: Path, fake
 
 
 async def test_autocomplete_offers_people_topics_and_aliases(fake: FakeDiscord, service: DiscordService) -> None:
-    body = await fake.callback(fake.command("who", {"person": "cl"}, focused="person"))
+    body = await fake.callback(fake.command("who", {"person": "lind"}, focused="person"))
     assert body["type"] == 8
     choices = body["data"]["choices"]
-    assert {"name": "Brian Clow", "value": "brian-clow"} in choices
+    assert {"name": "Ada Lindqvist", "value": "ada-lindqvist"} in choices
     assert len(choices) <= 25
 
-    steel = await fake.callback(fake.command("status", {"topic": "steel"}, focused="topic"))
-    assert steel["data"]["choices"][0]["value"] == "tariffs"  # "steel" is an alias of the tariffs topic
+    stumpage = await fake.callback(fake.command("status", {"topic": "stumpage"}, focused="topic"))
+    assert stumpage["data"]["choices"][0]["value"] == "log-prices"  # "stumpage" is an alias of log prices
     deals = await fake.callback(fake.command("timeline", {"subject": ""}, focused="subject"))
-    assert "canada-us" in [c["value"] for c in deals["data"]["choices"]]
+    assert {"northwind-fisheries", "northwind-timber"} <= {c["value"] for c in deals["data"]["choices"]}
 
 
 async def test_post_publicly_answers_again_for_the_whole_channel(fake: FakeDiscord, service: DiscordService) -> None:
-    private = (await fake.callback(fake.command("status", {"topic": "tariffs"})))["data"]
+    private = (await fake.callback(fake.command("status", {"topic": "cod"})))["data"]
 
     public = await fake.callback(fake.click(private, _custom_id(private, "Post publicly")))
 
     assert public["type"] == 4
     assert not public["data"].get("flags", 0) & EPHEMERAL
-    assert public["data"]["embeds"][0]["title"] == "U.S. tariffs on Canadian goods"
+    assert public["data"]["embeds"][0]["title"] == "Cod quota"
     assert not _components(public["data"])  # nothing left to share
 
 
 async def test_ambiguous_answers_offer_buttons_or_a_menu_that_answer_when_picked(
-    fake: FakeDiscord, service: DiscordService
+    tmp_path: Path, fake: FakeDiscord
 ) -> None:
-    question = (await fake.callback(fake.command("who", {"person": "tru"})))["data"]
-    assert [c["label"] for c in _components(question)] == ["Donald Trump", "Justin Trudeau"]
-    picked = await fake.callback(fake.click(question, _custom_id(question, "Justin Trudeau")))
-    assert picked["type"] == 7  # the question is replaced in place by the answer
-    assert picked["data"]["embeds"][0]["title"] == "Justin Trudeau"
-    assert [c["label"] for c in _components(picked["data"])] == ["Post publicly"]
+    async def every_topic(command: Any, ctx: Context) -> Reply:  # more candidates than a row of buttons holds
+        topics = sorted((t for d in ctx.store.deals.values() for t in d.topics.values()), key=lambda t: t.topic.title)
+        choices = tuple(Choice(t.topic.title, f"/status {t.id} deal:{t.deal_id}") for t in topics)
+        return Reply(title="Which topic?", tone=Tone.QUESTION, choices=choices)
 
-    many = (await fake.callback(fake.command("status", {"topic": "s"})))["data"]
-    (menu,) = _components(many)
-    assert menu["type"] == 3 and len(menu["options"]) > 5
-    autos = next(o["value"] for o in menu["options"] if o["label"].startswith("Autos"))
-    chosen = await fake.callback(fake.click(many, menu["custom_id"], values=[autos]))
-    assert chosen["data"]["embeds"][0]["title"] == "Autos and auto supply chains"
+    commands = (*CORE_COMMANDS, CommandDef(CommandSpec("pick", "Pick a topic"), every_topic))
+    async with connected(discord_app(tmp_path, fake, commands=commands), fake):
+        question = (await fake.callback(fake.command("status", {"topic": "port"})))["data"]
+        labels = [c["label"] for c in _components(question)]
+        assert len(labels) == 2 and all(label.startswith("Port access") for label in labels)
+        timber = next(label for label in labels if "timber" in label.lower())
+        picked = await fake.callback(fake.click(question, _custom_id(question, timber)))
+        assert picked["type"] == 7  # the question is replaced in place by the answer
+        assert picked["data"]["embeds"][0]["title"] == "Port access for timber shipments"
+        assert [c["label"] for c in _components(picked["data"])] == ["Post publicly"]
+
+        many = (await fake.callback(fake.command("pick")))["data"]
+        (menu,) = _components(many)
+        assert menu["type"] == 3 and len(menu["options"]) > 5
+        levy = next(o["value"] for o in menu["options"] if o["label"].startswith("Log prices"))
+        chosen = await fake.callback(fake.click(many, menu["custom_id"], values=[levy]))
+        assert chosen["data"]["embeds"][0]["title"] == "Log prices"
 
 
 async def test_bad_input_is_answered_privately_with_how_to_fix_it(fake: FakeDiscord, service: DiscordService) -> None:
-    body = await fake.callback(fake.command("status", {"topic": "tariffs", "date": "2025-13-45"}))
+    body = await fake.callback(fake.command("status", {"topic": "cod", "date": "2030-13-45"}))
     message = body["data"]
     assert message["flags"] & EPHEMERAL
     assert message["embeds"][0]["title"] == "That did not work"
@@ -142,8 +150,8 @@ async def test_bad_input_is_answered_privately_with_how_to_fix_it(fake: FakeDisc
 
 
 async def test_direct_messages_work(fake: FakeDiscord, service: DiscordService) -> None:
-    dm = await fake.callback(fake.command("who", {"person": "clow"}, guild_id=None))
-    assert dm["data"]["embeds"][0]["title"] == "Brian Clow"
+    dm = await fake.callback(fake.command("who", {"person": "lindqvist"}, guild_id=None))
+    assert dm["data"]["embeds"][0]["title"] == "Ada Lindqvist"
 
 
 async def test_a_slow_answer_is_acknowledged_first_then_edited_in(tmp_path: Path, fake: FakeDiscord) -> None:
@@ -182,8 +190,8 @@ async def test_admins_by_role_or_user_id(tmp_path: Path, fake: FakeDiscord) -> N
 async def test_a_briefing_arrives_at_the_channel_once_per_key(
     app: App, fake: FakeDiscord, service: DiscordService
 ) -> None:
-    briefing = await app.ask("/brief", TARGET)
-    key = f"{TARGET}/canada-us/2025-05-02"
+    briefing = await app.ask("/brief northwind-fisheries", TARGET)
+    key = f"{TARGET}/northwind-fisheries/2030-03-10"
 
     first = await app.deliveries["discord"].deliver(TARGET, briefing, key)
     again = await app.deliveries["discord"].deliver(TARGET, briefing, key)  # a repeat the post log would not make
@@ -198,11 +206,11 @@ async def test_a_briefing_arrives_at_the_channel_once_per_key(
     assert again == first  # Discord (and the fake) return the earlier message for a repeated nonce
 
     assert await service.delivery.find_post(TARGET, key) == first
-    reissued = await service.delivery.update(TARGET, first, await app.ask("/deal", TARGET), key)
+    reissued = await service.delivery.update(TARGET, first, await app.ask("/deal northwind-fisheries", TARGET), key)
     assert reissued == first
     edit = fake.requests[-1]
     assert edit.method == "PATCH" and edit.path == f"/channels/{CHANNEL_ID}/messages/{first}"
-    assert edit.body["embeds"][0]["title"] == "Canada–U.S. trade and security talks"
+    assert edit.body["embeds"][0]["title"] == "Northwind–Southland fisheries accord"
     assert edit.body["allowed_mentions"] == NO_MENTIONS
 
 
@@ -246,12 +254,12 @@ async def test_unpostable_channels_fail_permanently_and_server_errors_are_never_
 
 
 async def test_every_message_sent_allows_no_mentions(app: App, fake: FakeDiscord, service: DiscordService) -> None:
-    await fake.callback(fake.command("search", {"words": "@everyone <@123> tariffs"}))
-    private = (await fake.callback(fake.command("status", {"topic": "tariffs"})))["data"]
+    await fake.callback(fake.command("search", {"words": "@everyone <@123> cod"}))
+    private = (await fake.callback(fake.command("status", {"topic": "cod"})))["data"]
     await fake.callback(fake.click(private, _custom_id(private, "Post publicly")))
-    question = (await fake.callback(fake.command("who", {"person": "tru"})))["data"]
-    await fake.callback(fake.click(question, _custom_id(question, "Donald Trump")))
-    await service.delivery.deliver(TARGET, await app.ask("/brief", TARGET), "key-1")
+    question = (await fake.callback(fake.command("status", {"topic": "port"})))["data"]
+    await fake.callback(fake.click(question, _custom_id(question, _components(question)[0]["label"])))
+    await service.delivery.deliver(TARGET, await app.ask("/brief northwind-fisheries", TARGET), "key-1")
 
     payloads = fake.message_payloads()
     assert len(payloads) == 6
@@ -324,8 +332,8 @@ async def test_after_disconnect_and_resume_exactly_one_scheduler_runs(
             await service.ready.wait()
         assert fake.identifies == 2 and service.ready_count == 2
 
-        answer = await fake.callback(fake.command("who", {"person": "clow"}))
-        assert answer["data"]["embeds"][0]["title"] == "Brian Clow"
+        answer = await fake.callback(fake.command("who", {"person": "lindqvist"}))
+        assert answer["data"]["embeds"][0]["title"] == "Ada Lindqvist"
         assert len([s for s in started if s.running]) == 1  # exactly one scheduler, not merely "not two"
         assert len(started) == 1 and service.setups == 1
     finally:

@@ -28,6 +28,7 @@ from tests.adapters.conftest import APP_TOKEN, BOT_TOKEN, PostOnce, slack_settin
 from tests.fakes.slack_api import TEAM_ID, FakeSlack
 
 CHANNEL = "C0BRIEF"
+DEAL = "northwind-fisheries"  # the fixture store follows two deals
 TARGET = Target("slack", (TEAM_ID, CHANNEL))
 
 
@@ -65,19 +66,19 @@ class RecordingSleep:
 # --- slash commands over Socket Mode ------------------------------------------------------------------------
 
 
-async def test_status_tariffs_is_answered_inside_the_ack(slack_app: App, fake_slack: FakeSlack) -> None:
-    ack = await fake_slack.slash_command("/status", "tariffs")
+async def test_status_is_answered_inside_the_ack(slack_app: App, fake_slack: FakeSlack) -> None:
+    ack = await fake_slack.slash_command("/status", "cod")
 
     assert ack["response_type"] == "ephemeral"
     assert ack["blocks"][0] == {
         "type": "header",
-        "text": {"type": "plain_text", "text": "U.S. tariffs on Canadian goods", "emoji": True},
+        "text": {"type": "plain_text", "text": "Cod quota", "emoji": True},
     }
     shown = texts(ack)
-    assert "25%" in shown
-    assert "steel, aluminum" in shown
-    assert "U.S. tariffs on Canadian goods" in ack["text"]  # the notification fallback
-    assert [b["value"] for b in buttons(ack) if b["action_id"] == SHARE_ACTION] == ["/status tariffs"]
+    assert "two seasons" in shown
+    assert "funds part of the patrol fleet" in shown
+    assert "Cod quota" in ack["text"]  # the notification fallback
+    assert [b["value"] for b in buttons(ack) if b["action_id"] == SHARE_ACTION] == ["/status cod"]
     # bolt authorised with the bot token and Socket Mode was opened with the app token, both at the fake
     assert fake_slack.calls_to("auth.test")[0].token == BOT_TOKEN
     assert fake_slack.calls_to("apps.connections.open")[0].token == APP_TOKEN
@@ -92,7 +93,7 @@ async def test_a_lookup_of_channel_markup_comes_back_escaped(slack_app: App, fak
 
 
 async def test_share_button_reposts_the_answer_for_the_channel(slack_app: App, fake_slack: FakeSlack) -> None:
-    ack = await fake_slack.slash_command("/status", "tariffs")
+    ack = await fake_slack.slash_command("/status", "cod")
     share = next(b for b in buttons(ack) if b["action_id"] == SHARE_ACTION)
 
     await fake_slack.block_action(share["action_id"], share["value"], user="U0SHARER")
@@ -101,7 +102,7 @@ async def test_share_button_reposts_the_answer_for_the_channel(slack_app: App, f
 
     assert posted["response_type"] == "in_channel"
     assert posted["replace_original"] is False
-    assert "25%" in texts(posted)
+    assert "two seasons" in texts(posted)
     assert "Shared by <@U0SHARER>" in texts(posted)
     assert not [b for b in buttons(posted) if b["action_id"] == SHARE_ACTION]  # already visible to all
     assert cleanup["delete_original"] is True  # the private copy goes away
@@ -120,16 +121,19 @@ async def test_a_share_click_never_runs_a_command_with_effects_again(slack_app: 
 
 
 async def test_a_choice_button_answers_as_if_the_name_had_been_typed(slack_app: App, fake_slack: FakeSlack) -> None:
-    ack = await fake_slack.slash_command("/who", "c")  # ambiguous: Clow or Carney
+    ack = await fake_slack.slash_command("/status", "port")  # ambiguous: port access in either deal
     choices = [b for b in buttons(ack) if b["action_id"].startswith(RUN_ACTION)]
-    assert [b["value"] for b in choices] == ["/who brian-clow", "/who mark-carney"]
+    assert [b["value"] for b in choices] == [
+        "/status port-access deal:northwind-fisheries",
+        "/status port-access deal:northwind-timber",
+    ]
 
     await fake_slack.block_action(choices[0]["action_id"], choices[0]["value"])
     answer = await fake_slack.next_response()
 
     assert answer["replace_original"] is True  # the private question is replaced by its answer
     assert answer["response_type"] == "ephemeral"
-    assert answer["blocks"][0]["text"]["text"] == "Brian Clow"
+    assert answer["blocks"][0]["text"]["text"] == "Port access for fishing fleets"
 
 
 async def test_a_slow_answer_is_acked_at_once_and_follows_through_the_response_url(
@@ -162,12 +166,12 @@ async def test_commands_carry_the_configured_prefix(tmp_path: Path, fake_slack: 
     app = socket_app(tmp_path, fake_slack, command_prefix="trade-")
     service = await started(app, fake_slack)
     try:
-        ack = await fake_slack.slash_command("/trade-status", "tariffs")
+        ack = await fake_slack.slash_command("/trade-status", "cod")
     finally:
         await service.stop()
 
-    assert "25%" in texts(ack)
-    assert "`/trade-timeline tariffs deal:canada-us`" in texts(ack)  # pointers use the names users can type
+    assert "two seasons" in texts(ack)
+    assert "`/trade-timeline cod-quota deal:northwind-fisheries`" in texts(ack)  # pointers use the names users can type
 
 
 async def test_app_builds_the_slack_service_from_its_secrets(slack_app: App) -> None:
@@ -184,19 +188,19 @@ async def test_a_briefing_is_posted_once_with_its_key_in_metadata(
     slack_app: App, fake_slack: FakeSlack, post_once: PostOnce
 ) -> None:
     delivery = slack_app.deliveries["slack"]
-    reply = await slack_app.ask("/brief", TARGET)
+    reply = await slack_app.ask(f"/brief {DEAL}", TARGET)
 
-    ts = (await post_once(delivery, TARGET, reply, "canada-us:2025-05-02", sleep=RecordingSleep())).message_id
+    ts = (await post_once(delivery, TARGET, reply, f"{DEAL}:2030-03-10", sleep=RecordingSleep())).message_id
 
     [post] = fake_slack.posts(CHANNEL)
     assert post["ts"] == ts
-    assert post["metadata"] == {"event_type": EVENT_TYPE, "event_payload": {"key": "canada-us:2025-05-02"}}
+    assert post["metadata"] == {"event_type": EVENT_TYPE, "event_payload": {"key": f"{DEAL}:2030-03-10"}}
     assert post["unfurl_links"] is False and post["unfurl_media"] is False
     assert post["blocks"][0]["text"]["text"].startswith("Daily briefing")
     assert not [b for b in buttons(post) if b["action_id"] == SHARE_ACTION]  # a post is already shared
     assert isinstance(delivery, SlackDelivery)
-    assert await delivery.find_post(TARGET, "canada-us:2025-05-02") == ts
-    assert await delivery.find_post(TARGET, "canada-us:2025-05-05") is None
+    assert await delivery.find_post(TARGET, f"{DEAL}:2030-03-10") == ts
+    assert await delivery.find_post(TARGET, f"{DEAL}:2030-03-11") is None
 
 
 async def test_a_429_is_waited_out_by_the_post_once_path_not_the_sdk(
@@ -204,7 +208,7 @@ async def test_a_429_is_waited_out_by_the_post_once_path_not_the_sdk(
 ) -> None:
     fake_slack.fail("chat.postMessage", status=429, retry_after=0, times=2)
     sleep = RecordingSleep()
-    reply = await slack_app.ask("/deal", TARGET)
+    reply = await slack_app.ask(f"/deal {DEAL}", TARGET)
 
     ts = (await post_once(slack_app.deliveries["slack"], TARGET, reply, "k-429x2", sleep=sleep)).message_id
 
@@ -219,7 +223,7 @@ async def test_a_post_that_failed_after_landing_is_found_not_repeated(
     slack_app: App, fake_slack: FakeSlack, post_once: PostOnce
 ) -> None:
     fake_slack.fail("chat.postMessage", status=500, error="internal_error", retry_after=None, commit=True)
-    reply = await slack_app.ask("/deal", TARGET)
+    reply = await slack_app.ask(f"/deal {DEAL}", TARGET)
 
     result = await post_once(slack_app.deliveries["slack"], TARGET, reply, "k-500", sleep=RecordingSleep())
     ts = result.message_id
@@ -238,7 +242,7 @@ async def test_permanent_errors_are_not_retried_and_say_why(
 ) -> None:
     fake_slack.channel_errors[CHANNEL] = error
     sleep = RecordingSleep()
-    reply = await slack_app.ask("/deal", TARGET)
+    reply = await slack_app.ask(f"/deal {DEAL}", TARGET)
 
     result = await post_once(slack_app.deliveries["slack"], TARGET, reply, "k-perm", sleep=sleep)
 
@@ -252,7 +256,7 @@ async def test_a_direct_message_opens_the_conversation_first(
     slack_app: App, fake_slack: FakeSlack, post_once: PostOnce
 ) -> None:
     target = Target.parse(f"slack:{TEAM_ID}:@U0READER")
-    reply = await slack_app.ask("/deal", target)
+    reply = await slack_app.ask(f"/deal {DEAL}", target)
 
     await post_once(slack_app.deliveries["slack"], target, reply, "k-dm", sleep=RecordingSleep())
 
@@ -263,9 +267,9 @@ async def test_a_direct_message_opens_the_conversation_first(
 async def test_a_reissued_briefing_updates_the_post_in_place(slack_app: App, fake_slack: FakeSlack) -> None:
     delivery = slack_app.deliveries["slack"]
     assert isinstance(delivery, SlackDelivery)
-    ts = await delivery.deliver(TARGET, await slack_app.ask("/deal", TARGET), "k-reissue")
+    ts = await delivery.deliver(TARGET, await slack_app.ask(f"/deal {DEAL}", TARGET), "k-reissue")
 
-    await delivery.update(TARGET, ts, await slack_app.ask("/brief", TARGET), "k-reissue")
+    await delivery.update(TARGET, ts, await slack_app.ask(f"/brief {DEAL}", TARGET), "k-reissue")
 
     [post] = fake_slack.posts(CHANNEL)
     assert post["edited"] is True
@@ -294,7 +298,7 @@ async def test_a_rendering_bug_still_acks_politely(
 
     monkeypatch.setattr("bot.adapters.slack.render_message", broken)
 
-    ack = await fake_slack.slash_command("/status", "tariffs")
+    ack = await fake_slack.slash_command("/status", "cod")
 
     assert ack == {"text": RENDER_FAILED, "response_type": "ephemeral"}
 
@@ -312,7 +316,7 @@ async def test_a_refused_bot_token_stops_start_up_with_a_clear_error(tmp_path: P
 
 
 async def test_a_button_from_an_older_version_is_acked_and_answered(slack_app: App, fake_slack: FakeSlack) -> None:
-    await fake_slack.block_action("briefbot_v0_button", "/status tariffs")
+    await fake_slack.block_action("briefbot_v0_button", "/status cod")
     answer = await fake_slack.next_response()
 
     assert answer["response_type"] == "ephemeral" and "out of date" in answer["text"]

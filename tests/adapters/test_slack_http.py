@@ -78,16 +78,16 @@ async def test_a_correctly_signed_slash_command_is_answered(
     http_app: tuple[App, httpx.AsyncClient, Spy], fake_slack: FakeSlack
 ) -> None:
     _, client, spy = http_app
-    body = urlencode(fake_slack.command_payload("/status", "tariffs"))
+    body = urlencode(fake_slack.command_payload("/status", "cod"))
 
     response = await client.post(PATH, content=body, headers=signed(body))
 
     assert response.status_code == 200
     answer = response.json()
     assert answer["response_type"] == "ephemeral"
-    assert answer["blocks"][0]["text"]["text"] == "U.S. tariffs on Canadian goods"
-    assert "25%" in json.dumps(answer) and "steel, aluminum" in json.dumps(answer)
-    assert spy.calls == [("status", "tariffs")]
+    assert answer["blocks"][0]["text"]["text"] == "Cod quota"
+    assert "two seasons" in json.dumps(answer) and "patrol fleet" in json.dumps(answer)
+    assert spy.calls == [("status", "cod")]
 
 
 @pytest.mark.parametrize(
@@ -97,7 +97,7 @@ async def test_a_correctly_signed_slash_command_is_answered(
         ("stale timestamp", lambda body: signed(body, age=301)),
         (
             "tampered body",
-            lambda body: signed(body.replace("tariffs", "dairy")),
+            lambda body: signed(body.replace("cod", "levy")),
         ),
         ("unsigned", lambda body: {"Content-Type": "application/x-www-form-urlencoded"}),
     ],
@@ -106,12 +106,12 @@ async def test_a_bad_or_stale_signature_gets_401_and_runs_nothing(
     http_app: tuple[App, httpx.AsyncClient, Spy], fake_slack: FakeSlack, why: str, headers: Any
 ) -> None:
     _, client, spy = http_app
-    body = urlencode(fake_slack.command_payload("/status", "tariffs"))
+    body = urlencode(fake_slack.command_payload("/status", "cod"))
 
     response = await client.post(PATH, content=body, headers=headers(body))
 
     assert response.status_code == 401, why
-    assert "tariffs" not in response.text
+    assert "Cod quota" not in response.text
     assert spy.calls == []
     assert fake_slack.calls == [] and fake_slack.responses == []
 
@@ -127,7 +127,7 @@ async def test_a_share_click_over_http_reposts_through_the_response_url(
         "channel": {"id": "C0CHAN01"},
         "container": {"type": "message", "is_ephemeral": True, "channel_id": "C0CHAN01"},
         "response_url": f"{fake_slack.base_url}/respond/http-share",
-        "actions": [{"type": "button", "action_id": "briefbot_share", "value": "/status tariffs"}],
+        "actions": [{"type": "button", "action_id": "briefbot_share", "value": "/status cod"}],
     }
     body = urlencode({"payload": json.dumps(payload)})
 
@@ -136,7 +136,7 @@ async def test_a_share_click_over_http_reposts_through_the_response_url(
 
     assert response.status_code == 200
     assert posted["response_type"] == "in_channel"
-    assert "25%" in json.dumps(posted["blocks"])
+    assert "two seasons" in json.dumps(posted["blocks"])
 
 
 @pytest.mark.parametrize(
@@ -183,7 +183,7 @@ def hostile(body: bytes, *, content_type: str = "application/x-www-form-urlencod
     return body, headers
 
 
-COMMAND = b"command=%2Fstatus&text=tariffs&team_id=T0FAKE&channel_id=C0CHAN01&user_id=U0USER01"
+COMMAND = b"command=%2Fstatus&text=cod&team_id=T0FAKE&channel_id=C0CHAN01&user_id=U0USER01"
 HOSTILE = {
     "non-numeric timestamp": hostile(COMMAND, X_Slack_Request_Timestamp="soon"),
     "float timestamp": hostile(COMMAND, X_Slack_Request_Timestamp=f"{time.time()}"),

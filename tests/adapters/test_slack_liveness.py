@@ -50,7 +50,7 @@ async def test_a_revoked_app_token_turns_healthz_to_503_naming_slack_and_why(
 ) -> None:
     service = await started(app, fake_slack)
     try:
-        await fake_slack.slash_command("/who", "clow")  # answered: the session is up, and reported so
+        await fake_slack.slash_command("/who", "lindqvist")  # answered: the session is up, and reported so
         status, body = await _health(healthz)
         assert (status, body["status"], body["parts"]["slack"]["state"]) == (200, "ok", "ok")
 
@@ -76,7 +76,7 @@ async def test_a_dropped_socket_that_reconnects_stays_healthy(
     try:
         await fake_slack.disconnect()
         await fake_slack.connected()
-        await fake_slack.slash_command("/who", "clow")  # answered on the new session
+        await fake_slack.slash_command("/who", "lindqvist")  # answered on the new session
         status, body = await _health(healthz)
         assert (status, body["parts"]["slack"]["state"]) == (200, "ok")
         assert not app.health.fatal.is_set()
