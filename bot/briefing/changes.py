@@ -71,12 +71,13 @@ def change_line(change: Change, outlet: str | None = None) -> str:
             return (
                 f"- **{what}** ({escape(change.where or '')}): {_status(change.old)} → **{_status(change.new)}**{tail}"
             )
-        case Kind.TARGET if change.old is None:
-            return f"- **{what}**: date set, **{escape(change.new or '')}**{tail}"
-        case Kind.TARGET if change.new is None:
-            return f"- **{what}**: no date any more (was {escape(change.old or '')}){tail}"
         case Kind.TARGET:
-            return f"- **{what}**: date moved from {escape(change.old or '')} to **{escape(change.new or '')}**{tail}"
+            where = f"**{what}** ({escape(change.where or '')})"
+            if change.old is None:
+                return f"- {where}: date set, **{escape(change.new or '')}**{tail}"
+            if change.new is None:
+                return f"- {where}: no date any more (was {escape(change.old)}){tail}"
+            return f"- {where}: date moved from {escape(change.old)} to **{escape(change.new)}**{tail}"
         case Kind.POSITION:
             words = escape(clip(change.new or "", POSITION_CHARS))
             return f"- **{what}**: {_possessive(escape(change.where or ''))} position changed: {words}{tail}"

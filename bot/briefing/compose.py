@@ -11,6 +11,7 @@ the console each draw it their own way.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 
 from bot.briefing.changes import Change, Kind, change_line, maintainer_line, top_line
@@ -32,6 +33,7 @@ MAX_WHY = 3  # topics explained under "Why it matters"
 OUTLOOK_CHARS = 220
 MAX_QUESTIONS = 6
 MAX_STALE = 4
+_SENTENCE_END = re.compile(r"(?<=[a-z0-9)][.!?])\s+(?=[A-Z])")
 
 
 def compose_briefing(
@@ -162,12 +164,17 @@ def _why_it_matters(
             continue
         topic = entry.topic
         # the outlook says where it is heading; a topic without one is at least said what it is about
-        outlook = clip(" ".join((topic.outlook or topic.summary).split()), OUTLOOK_CHARS, breaks=" ")
+        outlook = clip(_first_sentence(" ".join((topic.outlook or topic.summary).split())), OUTLOOK_CHARS, breaks=" ")
         lines.append(f"- **{escape(topic.title)}** ({status_label(topic.status)}): {escape(outlook)}")
         sources.extend(topic.sources)
         if len(lines) == MAX_WHY:
             break
     return lines, sources
+
+
+def _first_sentence(text: str) -> str:
+    """Up to the first full stop that ends a word ("U.S. tariffs" goes on): a briefing gives the gist."""
+    return _SENTENCE_END.split(text, maxsplit=1)[0]
 
 
 def _quiet_line(
