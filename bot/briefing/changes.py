@@ -117,18 +117,19 @@ PLURALS = {
 
 
 def top_line(changes: Sequence[Change]) -> str:
-    """One sentence on what moved: status moves, milestones and dates named; quotes, events and edits counted."""
+    """One sentence on what moved, in the markdown subset: status moves, milestones and dates named; quotes,
+    events and edits counted."""
     named: list[str] = []
     counted: dict[str, int] = {}
     for c in changes:
         if c.kind is Kind.STATUS:
-            named.append(f"{c.title} moved to {_status(c.new)}")
+            named.append(f"{escape(c.title)} moved to {_status(c.new)}")
         elif c.kind is Kind.MILESTONE and c.old is not None:
-            named.append(f"{c.title}: {_status(c.new)}")
+            named.append(f"{escape(c.title)}: {_status(c.new)}")
         elif c.kind is Kind.TARGET:
-            named.append(f"{c.title}: date {'set' if c.old is None else 'moved'}")
+            named.append(f"{escape(c.title)}: date {'set' if c.old is None else 'moved'}")
         elif c.kind is Kind.POSITION:
-            named.append(f"{c.where} shifted on {c.title}")
+            named.append(f"{escape(c.where or '')} shifted on {escape(c.title)}")
         else:
             what = {
                 Kind.EVENT: "event",
@@ -145,7 +146,7 @@ def top_line(changes: Sequence[Change]) -> str:
     if len(events) == 1 and len(named) < MAX_NAMED:  # one event says more by its title than as "1 event"
         for kind in ("event", "new event"):
             counted.pop(kind, None)
-        named.append(events[0].title)
+        named.append(escape(events[0].title))
     parts = named[:MAX_NAMED]
     if len(named) > MAX_NAMED:
         counted = {"other move": len(named) - MAX_NAMED, **counted}

@@ -133,11 +133,13 @@ def _shown(news: Sequence[Change], store: Store) -> list[str]:
     """Each change in words; past a few events or quotes, the rest in one line each."""
     lines: list[str] = []
     left: dict[Kind, list[Change]] = {}
+    shown: dict[Kind, int] = {}
     for change in news:
         most = MAX_SHOWN.get(change.kind)
-        if most is not None and sum(1 for c in news[: news.index(change)] if c.kind is change.kind) >= most:
+        if most is not None and shown.get(change.kind, 0) >= most:
             left.setdefault(change.kind, []).append(change)
             continue
+        shown[change.kind] = shown.get(change.kind, 0) + 1
         source = store.sources.get(change.source or "")
         lines.append(change_line(change, source.outlet if source else None))
     for kind, rest in left.items():

@@ -153,3 +153,15 @@ async def test_a_quiet_day_is_one_line_on_every_surface(ask: Ask) -> None:
     assert [b["type"] for b in blocks] == ["header", "context", "section"] and blocks[2]["text"]["text"] == line
     embed = render_embed(reply)
     assert embed.description == f"_20 Aug 2025_\n\n{line}" and not embed.fields and not embed.footer.text
+
+
+def test_store_text_in_the_top_line_stays_text(store_dir: Path) -> None:
+    before = load_store(store_dir)
+    tariffs = store_dir / "deals" / "canada-us" / "topics" / "tariffs.md"
+    replace_in(
+        tariffs, "title: U.S. tariffs on Canadian goods", "title: Tariffs *all* of_them_ [x](https://evil.example)"
+    )
+    replace_in(tariffs, "status: open", "status: stalled")
+    reply = tuesday(store_dir, before)
+    assert render_text(reply).split("\n")[4] == "Tariffs *all* of_them_ [x](https://evil.example) moved to stalled."
+    assert "<https://evil.example|" not in str(render_message(reply))
