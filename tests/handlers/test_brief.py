@@ -14,7 +14,7 @@ from bot.adapters.discord_render import render_embed
 from bot.adapters.slack_render import fallback_text, render_message
 from bot.briefing.changes import Kind
 from bot.briefing.snapshot import channel_briefing, diff, take_snapshot
-from bot.briefing.snapshot_model import Snapshot
+from bot.briefing.snapshot_model import Snapshot, from_json, to_json
 from bot.config import BUNDLED_STORE
 from bot.render_text import render_text
 from bot.reply import Reply
@@ -94,6 +94,8 @@ def test_a_snapshot_saved_before_positions_and_questions_were_kept_reports_none_
     for event in old["events"].values():
         event.pop("topics")
     current = take_snapshot(before, before.deals["canada-us"], CHANNEL)
+    assert from_json(to_json(current)) == current  # the new fields are stored and read back
+    assert from_json(to_json(old)) == old  # and a snapshot without them still reads
     assert diff(old, current).changes == ()  # an upgrade alone reports nothing
     revise_positions_dates_and_questions(store_dir)
     after = load_store(store_dir)
