@@ -35,7 +35,7 @@ log = logging.getLogger(__name__)
 
 SPEC = CommandSpec(
     name="brief",
-    description="The deal-progress briefing on demand: progress, what changed, what is coming, what is stale.",
+    description="The daily briefing on demand: what moved and why it matters, what is coming, progress, what is stale.",
     params=(
         Param("deal", ParamKind.DEAL, "Which deal (optional when there is one, or a channel default)", positional=True),
         Param("date", ParamKind.DATE, "Brief as of this date (YYYY-MM-DD)"),

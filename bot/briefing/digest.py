@@ -1,115 +1,147 @@
-"""The change digest: what changed between two snapshots of one deal, as lines of the markdown subset."""
+"""The change digest: what changed between two snapshots of one deal, as :class:`~bot.briefing.changes.Change`."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.briefing.changes import Change, Kind, change_line, maintainer_line
 from bot.briefing.snapshot_model import DocumentSeen, Snapshot
-from bot.markup import escape
 from bot.reply import Progress
 from bot.store.dates import ApproxDate
-from bot.store.model import status_label
-from bot.textfmt import credit, event_line
 
 
 @dataclass(frozen=True, slots=True)
 class Digest:
-    """The change lines (markdown subset) and each track's progress as the channel last saw it."""
+    """The changes, each track's progress as the channel last saw it, and the outlets of the sources cited."""
 
-    lines: tuple[str, ...]
+    changes: tuple[Change, ...]
     previous: dict[str, Progress]
-    cited: tuple[str, ...]  # source ids behind the lines
+    outlets: dict[str, str]  # source id -> outlet
+
+    @property
+    def cited(self) -> tuple[str, ...]:
+        """Source ids behind the changes, in order, once each."""
+        return tuple(dict.fromkeys(c.source for c in self.changes if c.source))
+
+    @property
+    def lines(self) -> tuple[str, ...]:
+        """Each change as a list item credited to its outlet, and the documents added, edited or removed in one."""
+        lines = [change_line(c, self.outlets.get(c.source or "")) for c in self.changes if not c.for_maintainers]
+        also = maintainer_line([c for c in self.changes if c.for_maintainers])
+        return (*lines, also) if also else tuple(lines)
 
 
 def diff(previous: Snapshot, current: Snapshot) -> Digest:
-    """What changed from ``previous`` to ``current``, in a fixed order: status changes, new events, new quotes,
-    then documents added, edited or removed. An edit already explained by a line above is not repeated."""
-    out = _Lines(current["outlets"])
+    """What changed from ``previous`` to ``current``, in a fixed order: topic statuses and positions, milestones
+    and their dates, new events, new quotes, open questions, then documents added, edited or removed. An edit
+    already explained by a change above is not repeated. A field an older snapshot lacks reports nothing."""
+    out: list[Change] = []
     explained: set[str] = set()
+    outlets = current["outlets"]
+
+    def add(change: Change, path: str | None) -> None:
+        out.append(change)
+        if path:
+            explained.add(path)
+
+    parties = current.get("parties", {})
+    before_topics = previous["topics"]
+    for tid, topic in current["topics"].items():
+        was = before_topics.get(tid)
+        if was is None:
+            continue
+        if was["status"] != topic["status"]:
+            add(
+                Change(Kind.STATUS, topic["title"], was["status"], topic["status"], topic=tid, source=topic["source"]),
+                topic["path"],
+            )
+        if "positions" in was and "positions" in topic:
+            for party, position in topic["positions"].items():
+                if was["positions"].get(party) != position:
+                    where = parties.get(party, party)
+                    add(
+                        Change(Kind.POSITION, topic["title"], None, position, where, tid, topic["source"]),
+                        topic["path"],
+                    )
 
     before_tracks = {t["id"]: t for t in previous["tracks"]}
+    questions: list[Change] = []
     for track in current["tracks"]:
         old_track = before_tracks.get(track["id"])
         if old_track is None:
             continue
         for mid, milestone in track["milestones"].items():
-            was = old_track["milestones"].get(mid)
-            where = escape(track["title"])
-            if was is None:
-                out.add(
-                    f"- New milestone **{escape(milestone['title'])}** ({where}): {status_label(milestone['status'])}",
-                    milestone["source"],
+            was_m = old_track["milestones"].get(mid)
+            title, where, source = milestone["title"], track["title"], milestone["source"]
+            if was_m is None:
+                add(
+                    Change(Kind.MILESTONE, title, None, milestone["status"], where, source=source), current["deal_path"]
                 )
-            elif was["status"] != milestone["status"]:
-                out.add(
-                    f"- **{escape(milestone['title'])}** ({where}): {status_label(was['status'])} → "
-                    f"**{status_label(milestone['status'])}**",
-                    milestone["source"],
-                )
-            else:
                 continue
-            explained.add(current["deal_path"])
-
-    before_topics = previous["topics"]
-    for tid, topic in current["topics"].items():
-        was_topic = before_topics.get(tid)
-        if was_topic is not None and was_topic["status"] != topic["status"]:
-            out.add(
-                f"- **{escape(topic['title'])}**: {status_label(was_topic['status'])} → "
-                f"**{status_label(topic['status'])}**",
-                topic["source"],
+            if was_m["status"] != milestone["status"]:
+                add(
+                    Change(Kind.MILESTONE, title, was_m["status"], milestone["status"], where, source=source),
+                    current["deal_path"],
+                )
+            if "target" in was_m and "target" in milestone and was_m["target"] != milestone["target"]:
+                old, new = (_human(d) if d else None for d in (was_m["target"], milestone["target"]))
+                add(Change(Kind.TARGET, title, old, new, where, source=source), current["deal_path"])
+        if "open_questions" in old_track and "open_questions" in track:
+            asked = set(old_track["open_questions"])
+            still = set(track["open_questions"])
+            questions.extend(
+                Change(Kind.QUESTION_NEW, q, where=track["title"]) for q in track["open_questions"] if q not in asked
             )
-            explained.add(topic["path"])
+            questions.extend(
+                Change(Kind.QUESTION_CLOSED, q, where=track["title"])
+                for q in old_track["open_questions"]
+                if q not in still
+            )
 
     before_events = previous["events"]
     for eid, event in sorted(current["events"].items(), key=lambda item: (item[1]["date"].lstrip("~"), item[0])):
         if eid not in before_events:
-            out.add(event_line(_human(event["date"]), event["title"], new=True), event["source"])
-            if current["events_path"]:
-                explained.add(current["events_path"])
+            topic_id = next(iter(event.get("topics", [])), None)
+            add(
+                Change(
+                    Kind.NEW_EVENT, event["title"], where=_human(event["date"]), topic=topic_id, source=event["source"]
+                ),
+                current["events_path"],
+            )
 
     before_people = previous["people"]
     for pid, person in current["people"].items():
         known = before_people[pid]["quotes"] if pid in before_people else {}
         for key, quote in person["quotes"].items():
             if key not in known:
-                out.add(
-                    f"- New quote from **{escape(person['name'])}** ({_human(quote['date'])}): "
-                    f"\u201c{escape(quote['text'])}\u201d",
-                    quote["source"],
+                add(
+                    Change(
+                        Kind.QUOTE, person["name"], None, quote["text"], _human(quote["date"]), source=quote["source"]
+                    ),
+                    person["path"],
                 )
-                explained.add(person["path"])
+
+    if questions:
+        out.extend(questions)
+        explained.add(current["deal_path"])
 
     before_docs = previous["documents"]
     for path, doc in current["documents"].items():
         was_doc = before_docs.get(path)
         if was_doc is None:
-            out.add(f"- Added: {escape(doc['title'])} (`{path}`)", None)
+            out.append(Change(Kind.ADDED, doc["title"], where=path))
         elif _edited(was_doc, doc) and path not in explained:
-            out.add(f"- Edited: {escape(doc['title'])} (`{path}`), updated {_human(doc['updated'])}", None)
+            out.append(Change(Kind.EDITED, doc["title"], where=path, new=_human(doc["updated"])))
     for path, gone in before_docs.items():
         if path not in current["documents"]:
-            out.add(f"- Removed: {escape(gone['title'])} (`{path}`)", None)
+            out.append(Change(Kind.REMOVED, gone["title"], where=path))
 
     progress = {
         t["id"]: Progress(t["title"], before_tracks[t["id"]]["done"], before_tracks[t["id"]]["total"])
         for t in current["tracks"]
         if t["id"] in before_tracks
     }
-    return Digest(tuple(out.lines), progress, tuple(dict.fromkeys(out.cited)))
-
-
-class _Lines:
-    def __init__(self, outlets: dict[str, str]) -> None:
-        self.outlets = outlets
-        self.lines: list[str] = []
-        self.cited: list[str] = []
-
-    def add(self, line: str, source: str | None) -> None:
-        if source and source in self.outlets:
-            line += credit(self.outlets[source])
-            self.cited.append(source)
-        self.lines.append(line)
+    return Digest(tuple(out), progress, outlets)
 
 
 def _edited(was: DocumentSeen, now: DocumentSeen) -> bool:

@@ -58,9 +58,15 @@ def take_snapshot(store: Store, deal: DealEntry, viewer: str | None = None) -> S
                 "done": sum(1 for m in live if m.status is MilestoneStatus.DONE),
                 "total": len(live),
                 "milestones": {
-                    m.id: {"title": m.title, "status": m.status.value, "source": cite(m.source)}
+                    m.id: {
+                        "title": m.title,
+                        "status": m.status.value,
+                        "source": cite(m.source),
+                        "target": m.target.iso() if m.target else None,
+                    }
                     for m in track.milestones
                 },
+                "open_questions": list(track.open_questions),
             }
         )
     topics: dict[str, TopicSeen] = {}
@@ -74,11 +80,18 @@ def take_snapshot(store: Store, deal: DealEntry, viewer: str | None = None) -> S
             "status": entry.topic.status.value,
             "source": cite(_newest_source(store, entry.topic.sources)),
             "path": entry.doc.path,
+            "positions": dict(sorted(entry.topic.positions.items())),
         }
         documents[entry.doc.path] = _doc_entry(entry.doc)
     visible_events = sorted(store.visible_events(deal.id, viewer), key=lambda e: (e.date, e.id))
     events: dict[str, EventSeen] = {
-        e.id: {"date": e.date.iso(), "title": e.title, "source": cite(e.source)} for e in visible_events
+        e.id: {
+            "date": e.date.iso(),
+            "title": e.title,
+            "source": cite(e.source),
+            "topics": [t for t in e.topics if t in topics],
+        }
+        for e in visible_events
     }
     if deal.events_doc:
         # The event log is judged "edited" by the events this viewer may see, so adding a restricted event does
@@ -112,6 +125,7 @@ def take_snapshot(store: Store, deal: DealEntry, viewer: str | None = None) -> S
         "people": people,
         "documents": dict(sorted(documents.items())),
         "outlets": dict(sorted(outlets.items())),
+        "parties": {p.id: p.name for p in deal.deal.parties},
     }
 
 
@@ -142,7 +156,7 @@ def channel_briefing(
         deal,
         as_of,
         since=since,
-        changes=digest.lines,
+        changes=digest.changes,
         previous=digest.previous,
         options=options,
         viewer=viewer,

@@ -2,7 +2,8 @@
 
 Typed dicts rather than classes because a snapshot *is* its JSON: the same value is compared by the change digest,
 written to the database and read back, and a snapshot saved by an older release (``v`` 1, event logs without
-``visible_hash``) must keep loading as it is. mypy checks every key; pydantic checks what comes back from the
+``visible_hash``) must keep loading as it is: a field added later is ``NotRequired``, and a change it
+would show is only reported when both snapshots have it. mypy checks every key; pydantic checks what comes back from the
 database, so a row in a shape this release cannot read is reported as no snapshot, never half-compared.
 """
 
@@ -23,6 +24,7 @@ class MilestoneSeen(TypedDict):
     title: str
     status: str  # a MilestoneStatus value
     source: str | None
+    target: NotRequired[str | None]  # ApproxDate.iso(); absent in snapshots saved before it was kept
 
 
 class TrackSeen(TypedDict):
@@ -31,6 +33,7 @@ class TrackSeen(TypedDict):
     done: int
     total: int  # milestones not dropped
     milestones: dict[str, MilestoneSeen]
+    open_questions: NotRequired[list[str]]
 
 
 class TopicSeen(TypedDict):
@@ -38,12 +41,14 @@ class TopicSeen(TypedDict):
     status: str  # a TopicStatus value
     source: str | None  # the newest of its sources
     path: str
+    positions: NotRequired[dict[str, str]]  # party id -> position
 
 
 class EventSeen(TypedDict):
     date: str  # ApproxDate.iso()
     title: str
     source: str | None
+    topics: NotRequired[list[str]]  # visible topic ids, for why it matters
 
 
 class QuoteSeen(TypedDict):
@@ -76,6 +81,7 @@ class Snapshot(TypedDict):
     people: dict[str, PersonSeen]
     documents: dict[str, DocumentSeen]
     outlets: dict[str, str]  # source id -> outlet, for every source cited above
+    parties: NotRequired[dict[str, str]]  # party id -> name
 
 
 _SNAPSHOT = pydantic.TypeAdapter(Snapshot)

@@ -130,8 +130,9 @@ async def test_who_after_the_record_ends_does_not_say_the_visit_happened(ask: As
 
 
 async def test_brief_looking_back_counts_progress_on_that_day(ask: Ask) -> None:
-    reply = await ask("/brief date:2025-03-01")
+    reply = await ask("/brief date:2025-03-06")  # the 4 March tariffs are news: not a quiet (one-line) day
     assert _progress(reply)["Personnel"] == (0, 5)
+    assert _progress(reply)["Policy"] == (0, 7)  # the U.S. list of demands came out on 31 March
     assert not reply.sources or all(s.outlet != "CBC News" for s in reply.sources)
 
 

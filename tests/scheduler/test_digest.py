@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from bot.briefing.changes import Kind
 from bot.briefing.snapshot import diff, take_snapshot
 from bot.cli import cli
 from bot.config import BUNDLED_STORE
@@ -22,13 +23,16 @@ from tests.scheduler.helpers import ControlledClock, RecordingDelivery, apschedu
 
 UTC = dt.UTC
 CHANGES = [
-    "- **Cabinet roles for the U.S. file assigned** (Personnel): in progress → **done** _(CBC News)_",
     "- **U.S. tariffs on Canadian goods**: open → **in talks** _(CBC News)_",
+    "- **Cabinet roles for the U.S. file assigned** (Personnel): in progress → **done** _(CBC News)_",
     "- New event, **13 May 2025**: Carney's new cabinet is sworn in _(CBC News)_",
-    "- New quote from **Brian Clow** (5 May 2025): \u201cThe first meeting will tell us a lot.\u201d _(CBC News)_",
-    "- Edited: Dairy and supply management (`deals/canada-us/topics/dairy.md`), updated 5 May 2025",
-    "- Added: Dominic LeBlanc (`people/dominic-leblanc.md`)",
+    "- **Brian Clow** (5 May 2025): \u201cThe first meeting will tell us a lot.\u201d _(CBC News)_",
+    "- Also edited Dairy and supply management; added Dominic LeBlanc",  # documents, in one line
 ]
+TOP_LINE = (
+    "U.S. tariffs on Canadian goods moved to in talks; Cabinet roles for the U.S. file assigned: done; "
+    "Carney's new cabinet is sworn in; 1 new quote."
+)
 
 
 @pytest.fixture
@@ -48,7 +52,12 @@ async def test_second_briefing_reports_exactly_the_edits_since_the_first(harness
     await harness.scheduler([sub("slack:T1:C1", time="08:00", timezone="America/Toronto")])
     await harness.run_until(dt.datetime(2025, 5, 5, 12, 5, tzinfo=UTC))
     (monday,) = harness.delivery.posts
-    assert section(monday.reply, "Since 28 Apr 2025").startswith("- **about 1 May 2025**")  # first: recent days
+    # the first briefing: the store's dated changes over the recent days, milestones first
+    first = section(monday.reply, "Since 28 Apr 2025").split("\n")
+    assert first[0] == (
+        "- **First Carney–Trump meeting at the White House** (Personnel): not started → **in progress** _(CBC News)_"
+    )
+    assert first[1] == "- **about 1 May 2025**: CBC News analysis sets out the three steps to a truce _(CBC News)_"
 
     edit_store(store_dir)
     harness.store = load_store(store_dir)
@@ -56,14 +65,21 @@ async def test_second_briefing_reports_exactly_the_edits_since_the_first(harness
     await harness.run_until(dt.datetime(2025, 5, 6, 12, 5, tzinfo=UTC))
     tuesday = harness.delivery.posts[1].reply
     assert section(tuesday, "Since 5 May 2025").split("\n") == CHANGES
-    progress = {p.label: p for p in tuesday.sections[0].progress}
+    assert tuesday.sections[0].heading is None and tuesday.sections[0].text == TOP_LINE  # the top line leads
+    why = section(tuesday, "Why it matters").split("\n")
+    assert why[0].startswith("- **U.S. tariffs on Canadian goods** (in talks): Relief at the first meeting")
+    assert why[1].startswith("- **Negotiating process: review, handshake or both** (open): A two-stage path")
+    progress = {p.label: p for s in tuesday.sections for p in s.progress}
     assert progress["Personnel"] == Progress("Personnel", 2, 5, "1/5 → 2/5")
     assert progress["Policy"].note == ""  # unchanged tracks say nothing
 
     await harness.run_until(dt.datetime(2025, 5, 7, 12, 5, tzinfo=UTC))  # nothing edited since Tuesday
     wednesday = harness.delivery.posts[2].reply
-    assert not any(s.heading and s.heading.startswith("Since") for s in wednesday.sections)
-    assert "No changes since 6 May 2025." in [s.text for s in wednesday.sections]
+    assert [s.text for s in wednesday.sections] == [  # a quiet day is one line, and nothing else
+        "Quiet day: nothing has changed since 6 May 2025. Next: **13 May 2025**: Carney's new cabinet is sworn in "
+        "(1 more date in the next 14 days)."
+    ]
+    assert not wednesday.sources and not wednesday.footer and not wednesday.more
 
 
 def test_diff_reports_removals_and_keeps_restricted_topics_out(store_dir: Path) -> None:
@@ -76,12 +92,14 @@ def test_diff_reports_removals_and_keeps_restricted_topics_out(store_dir: Path) 
     replace_in(deal / "topics" / "china.md", "track: policy\n", 'track: policy\nrestricted_to: ["slack:T1:CSECRET"]\n')
     after = load_store(store_dir)
     assert not after.problems
-    outsider = diff(old, take_snapshot(after, after.deals["canada-us"], viewer="slack:T1:C1")).lines
-    assert outsider == (
-        "- Edited: Erin O'Toole (`people/erin-otoole.md`), updated about 1 May 2025",
-        "- Removed: China measures and Chinese content (`deals/canada-us/topics/china.md`)",  # hidden now
-        "- Removed: Oil supply (`deals/canada-us/topics/oil.md`)",
-    )
+    outsider_digest = diff(old, take_snapshot(after, after.deals["canada-us"], viewer="slack:T1:C1"))
+    outsider_changes, outsider = outsider_digest.changes, outsider_digest.lines
+    assert [(c.kind, c.title, c.where) for c in outsider_changes] == [
+        (Kind.EDITED, "Erin O'Toole", "people/erin-otoole.md"),
+        (Kind.REMOVED, "China measures and Chinese content", "deals/canada-us/topics/china.md"),  # hidden now
+        (Kind.REMOVED, "Oil supply", "deals/canada-us/topics/oil.md"),
+    ]
+    assert outsider == ("- Also edited Erin O'Toole; removed China measures and Chinese content, Oil supply",)
     insider = diff(old, take_snapshot(after, after.deals["canada-us"], viewer="slack:T1:CSECRET")).lines
     assert insider[0] == "- **China measures and Chinese content**: open → **stalled** _(CBC News)_"
 
