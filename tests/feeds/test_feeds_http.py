@@ -238,3 +238,18 @@ async def test_restricted_parts_never_reach_a_feed_and_public_ones_do(tmp_path: 
         "/feeds/north-south.ics.\n"
     )
     assert "Its topics: fish." in hidden_topic.text
+
+
+@pytest.mark.parametrize("bad", ["briefbot.example.org", "ftp://example.org", "https://example.org/?a=1", "https:// x"])
+def test_a_public_url_must_be_an_http_address(bad: str) -> None:
+    from bot.config import load_settings
+    from bot.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="public_url"):
+        load_settings(http={"public_url": bad})
+
+
+async def test_a_public_url_may_end_with_a_slash(store_copy: Path) -> None:
+    async with serving(store_copy, public_url="https://example.org/") as client:
+        feed = await _feed(client)
+    assert "https://example.org/feeds/canada-us.atom" in {link.href for link in feed.feed.links}
