@@ -16,7 +16,9 @@ reloads and a new public URL. Nothing is restricted: see :mod:`bot.feeds.history
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 from feedgen.feed import FeedGenerator
 
@@ -71,15 +73,22 @@ def deal_feed(
     news = news_days(store, deal, today, topic)
     since = previous_days(news)
     changes = status_changes(store, deal, today, topic)
-    entries: list[tuple[dt.date, str, dict[str, object]]] = []
-    for day in news:
-        entries.append(
-            (briefing_day(day), "briefing", _briefing_entry(store, deal, day, since[day.day], topic, options))
+    # newest first, cut to MAX_ENTRIES before any briefing is composed (composing is the costly part)
+    dated: list[tuple[dt.date, str, str, Callable[[], dict[str, object]]]] = [
+        (
+            briefing_day(day),
+            "briefing",
+            day.day.isoformat(),
+            partial(_briefing_entry, store, deal, day, since[day.day], topic, options),
         )
-    for change in changes:
-        entries.append((change.day, "status", _status_entry(store, deal, change)))
-    entries.sort(key=lambda e: (e[0], e[1], str(e[2]["id"])), reverse=True)
-    entries = entries[:MAX_ENTRIES]
+        for day in news
+    ]
+    dated += [
+        (change.day, "status", f"{change.ref}/{change.after}", partial(_status_entry, store, deal, change))
+        for change in changes
+    ]
+    dated.sort(key=lambda item: item[:3], reverse=True)
+    entries = [(day, kind, build()) for day, kind, _, build in dated[:MAX_ENTRIES]]
 
     topic_title = deal.topics[topic].topic.title if topic is not None else None
     feed = FeedGenerator()

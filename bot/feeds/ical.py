@@ -84,6 +84,8 @@ def dated_items(store: Store, deal: DealEntry) -> list[Dated]:
     for event in events:
         source = store.sources.get(event.source)
         lines = [*((event.detail,) if event.detail else ()), _date_line(event.date)]
+        if event.date.start > deal.recorded_until.end:
+            lines.append(f"Still ahead when the record was last written ({deal.recorded_until.human()}).")
         if source is not None:
             lines.append(f"Source: {source.citation()}")
         items.append(

@@ -188,6 +188,8 @@ async def test_the_calendar_has_every_dated_event_and_milestone_as_all_day_event
 
     scheduled = events["Carney expected at the White House for his first meeting with Trump (scheduled)"]
     assert scheduled.decoded("DTSTART") == dt.date(2025, 5, 6)
+    assert "Still ahead when the record was last written (about 1 May 2025)." in str(scheduled["DESCRIPTION"])
+    assert "Still ahead" not in str(exact["DESCRIPTION"])
     target = events["Target: Early leader-level talks begin (sometime in May 2025)"]
     assert (target.decoded("DTSTART"), target.decoded("DTEND")) == (dt.date(2025, 5, 1), dt.date(2025, 6, 1))
     # the first meeting's target is the day of the scheduled meeting that moves it: one entry, not two
