@@ -51,3 +51,27 @@ def test_a_long_history_keeps_the_newest_entries(tmp_path: Path) -> None:
     # each round is reported once, in the briefing of the morning after, since the round before
     newest = feed.entries[4].content[0].value
     assert "Since 30 Mar 2025" in newest and "Negotiating round 89" in newest and "round 88" not in newest
+
+
+def test_hostile_store_text_stays_text(tmp_path: Path) -> None:
+    from icalendar import Calendar
+
+    from bot.feeds.ical import deal_calendar
+
+    log = FILES["deals/north-south/events.yaml"] + (
+        '  - id: hostile\n    date: 2025-04-29\n    title: "Round <script>alert(1)</script> held\\x07\\u202e"\n'
+        '    detail: "[click](javascript:alert(1))"\n    topics: [fish]\n    source: wire\n'
+    )
+    store = load_store(write_store(tmp_path, {"deals/north-south/events.yaml": log}))
+    assert not store.problems, store.problems
+    deal = store.deals["north-south"]
+    feed = feedparser.parse(deal_feed(store, deal, dt.date(2025, 5, 2), LINKS).body)
+    assert not feed.bozo
+    entry = next(e for e in feed.entries if "Round" in e.title)
+    assert entry.title == "30 Apr 2025 briefing: Round <script>alert(1)</script> held"  # a title is plain text
+    html = entry.content[0].value
+    assert "<script" not in html and "&lt;script&gt;" in html
+    calendar = Calendar.from_ical(deal_calendar(store, deal))
+    event = next(e for e in calendar.walk("VEVENT") if "Round" in str(e["SUMMARY"]))
+    assert str(event["SUMMARY"]) == "Round <script>alert(1)</script> held"
+    assert "javascript" in str(event["DESCRIPTION"])  # plain text in a calendar: shown, never a link
