@@ -23,6 +23,7 @@ from bot.clock import Clock
 from bot.config import Secrets, Settings
 from bot.context import Context, Ports
 from bot.delivery import Delivery
+from bot.feeds.routes import mount as mount_feeds
 from bot.health import Health
 from bot.metrics import Metrics
 from bot.posting import PostHooks
@@ -79,6 +80,7 @@ class App:
             self.http, self.live_store, self.git_sync, operator_token=self.secrets.operator_token, health=self.health
         )
         self.metrics.mount(self.http, self.live_store, self.health)  # GET /metrics, guarded by ops like /status
+        mount_feeds(self.http, self.live_store, self.clock.today, settings.http, self.briefing_options)  # public
         self.services: list[Service] = []
         self.state: State | None = None
         self.console = ConsoleAdapter(self.ask)

@@ -104,6 +104,10 @@ class HttpConfig(_Section):
     host: str = "127.0.0.1"
     port: int = 8080
     enabled: bool = True
+    # How readers reach this server (https://briefbot.example.org), for the absolute links in feeds and
+    # calendars; unset, each request's own scheme and host are used.
+    public_url: str | None = Field(None, pattern=r"^https?://[^\s/?#]+(/[^\s?#]*)?$")
+    feeds: bool = True  # serve /feeds/... (Atom and iCalendar of what every channel may see)
 
 
 class BriefingOptions(_Section):

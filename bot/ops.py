@@ -1,7 +1,8 @@
 """Operator endpoints on the app's one HTTP server: health, store status, reload and git sync.
 
 ``briefbot status`` and ``briefbot reload`` talk to these. The server is shared with Slack HTTP mode, which needs a
-public bind, so the public surface is exactly the platform routes and ``/healthz``: ``/status``, ``/reload``,
+public bind, so the public surface is exactly the platform routes, ``/healthz`` and the feeds (:mod:`bot.feeds`,
+which show only what every channel may see): ``/status``, ``/reload``,
 ``/git-sync`` and ``/metrics`` (mounted by :mod:`bot.metrics`) need ``Authorization: Bearer
 $BRIEFBOT_OPERATOR_TOKEN`` when a token is set, and are refused (403) off loopback when none is; any other path
 answers 404. A request that carries proxy headers (``Forwarded``,

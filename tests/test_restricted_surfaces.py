@@ -358,6 +358,30 @@ async def maintainers_alert(env: Env, target: str, case: str) -> str:
     return "\n".join(render_text(p.reply) + p.key for p in delivery.posts)
 
 
+async def http_feeds(env: Env, target: str, case: str) -> str:
+    """The Atom feeds and the calendar (bot.feeds), fetched over loopback: no viewer, like HTTP /status."""
+    import httpx
+    from aiohttp import web
+
+    from bot.feeds.routes import mount as mount_feeds
+
+    http = web.Application()
+    mount_feeds(http, LiveStore(env.tmp / "after"), lambda: AS_OF)
+    runner = web.AppRunner(http)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    deal_id = DEAL_OF[case]
+    paths = [f"/feeds/{deal_id}.atom", f"/feeds/{deal_id}.ics"]
+    paths += [f"/feeds/{deal_id}/{t}.atom" for t in ("fish", "levy", "quays")]
+    try:
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:
+            return "\n".join([(await client.get(path)).text for path in paths])
+    finally:
+        await runner.cleanup()
+
+
 SURFACES: dict[str, Surface] = {
     **{name: answer(name) for name in COMMANDS},
     "autocomplete": autocomplete,
@@ -367,13 +391,14 @@ SURFACES: dict[str, Surface] = {
     "/health": health,
     "HTTP /status": http_status,
     "maintainers' alert": maintainers_alert,
+    "HTTP feeds": http_feeds,
 }
 # /health and HTTP /status rows pass with the health work (bot/ops.py, handlers/health.py); were it reverted, mark
 # them pytest.mark.xfail(strict=True, reason=...) here.
 KNOWN_LEAKS: dict[tuple[str, str], pytest.MarkDecorator] = {}  # (surface, case) -> why it is expected to leak today
 # /deal shows the deal's tracks and milestones, not its topics or events: nothing of these cases to see anywhere
 NOTHING_TO_SEE = {("deal", "topic"), ("deal", "event")}
-NO_ALLOWED_VIEW = {"HTTP /status"}  # no target at all: only the "off the list" half applies
+NO_ALLOWED_VIEW = {"HTTP /status", "HTTP feeds"}  # no target at all: only the "off the list" half applies
 
 
 def rows(*, allowed: bool) -> list[object]:
