@@ -127,7 +127,7 @@ def _briefing_entry(
         deal,
         day,
         since=since or shift(day, -options.recent_days),
-        changes=list(news.lines),
+        changes=list(news.changes),
         options=options,
         viewer=None,
     )

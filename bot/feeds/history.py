@@ -20,15 +20,14 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from bot.briefing.changes import Change, Kind
 from bot.briefing.progress import milestone_on
-from bot.markup import escape
 from bot.store import DealEntry, Store
 from bot.store.asof import AsOf
 from bot.store.dates import ApproxDate, shift
 from bot.store.documents import Document
 from bot.store.index import EntityKind
 from bot.store.model import Deal, Event, MilestoneStatus, Person, Topic, TopicStatus, status_label
-from bot.textfmt import event_line
 
 MAX_LISTED_REVISIONS = 4  # like the briefing: more revisions on one day than this are one line
 _NAMESPACE = uuid.UUID("6f1d9a52-3c1e-5b8e-9a57-b81ef0d5e0a1")  # Briefbot's own; never change it (ids would)
@@ -43,7 +42,7 @@ def stable_id(*parts: str) -> str:
 @dataclass(frozen=True, slots=True)
 class NewsDay:
     day: dt.date  # the day the news is dated to; its briefing is the next morning's
-    lines: tuple[str, ...]  # markdown list items, as the briefing's "Since" section shows them
+    changes: tuple[Change, ...]  # what the briefing's "Since" section says, newest first
     headlines: tuple[str, ...]  # plain titles, for an entry title
     sources: tuple[str, ...]  # source ids cited by that day's events
 
@@ -97,7 +96,7 @@ def news_days(store: Store, deal: DealEntry, today: dt.date, topic: str | None =
     """Days before ``today`` with news of the deal (or of one ``topic``), oldest first."""
     events = public_events(store, deal)
     on = AsOf.of(deal, today, events)
-    lines: dict[dt.date, list[tuple[ApproxDate, str]]] = {}
+    changes: dict[dt.date, list[tuple[ApproxDate, Change]]] = {}
     headlines: dict[dt.date, list[str]] = {}
     sources: dict[dt.date, list[str]] = {}
     for event in events:
@@ -105,8 +104,9 @@ def news_days(store: Store, deal: DealEntry, today: dt.date, topic: str | None =
             continue
         if on.happened(event.date) and event.date.end < today:
             day = event.date.end
-            outlet = store.sources[event.source].outlet if event.source in store.sources else None
-            lines.setdefault(day, []).append((event.date, event_line(event.date.human(), event.title, outlet)))
+            about = next(iter(event.topics), None)
+            change = Change(Kind.EVENT, event.title, where=event.date.human(), topic=about, source=event.source)
+            changes.setdefault(day, []).append((event.date, change))
             headlines.setdefault(day, []).append(event.title)
             sources.setdefault(day, []).append(event.source)
     docs = deal_documents(store, deal)
@@ -121,19 +121,20 @@ def news_days(store: Store, deal: DealEntry, today: dt.date, topic: str | None =
         day = date.start
         if len(revised_docs) <= MAX_LISTED_REVISIONS:
             for doc in revised_docs:
-                lines.setdefault(day, []).append((date, f"- Updated {date.human()}: {escape(_title(doc))}"))
+                changes.setdefault(day, []).append((date, Change(Kind.EDITED, _title(doc), where=date.human())))
                 headlines.setdefault(day, []).append(f"{_title(doc)} revised")
         else:
-            lines.setdefault(day, []).append((date, f"- Updated {date.human()}: {len(revised_docs)} documents"))
+            edited = Change(Kind.EDITED, f"{len(revised_docs)} documents", where=date.human())
+            changes.setdefault(day, []).append((date, edited))
             headlines.setdefault(day, []).append(f"{len(revised_docs)} documents revised")
     return [
         NewsDay(
             day,
-            tuple(line for _, line in sorted(lines[day], key=lambda item: item[0], reverse=True)),
+            tuple(change for _, change in sorted(changes[day], key=lambda item: item[0], reverse=True)),
             tuple(headlines[day]),
             tuple(dict.fromkeys(sources.get(day, ()))),
         )
-        for day in sorted(lines)
+        for day in sorted(changes)
     ]
 
 
