@@ -82,7 +82,7 @@ def _logging(settings: Settings, secrets: Secrets) -> None:
     """JSON lines when stderr is not a terminal (BRIEFBOT_LOG_FORMAT=json|text overrides); secrets redacted."""
     from bot import logs
 
-    logs.configure(settings.log_level.upper(), sys.stderr, secrets=secrets.model_dump().values())
+    logs.configure(settings.log_level.upper(), sys.stderr, secrets=secrets.values())
 
 
 def _with_completion(app: App) -> App:
