@@ -16,6 +16,7 @@ import datetime as dt
 import hashlib
 import html
 import re
+import textwrap
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr
 from urllib.parse import quote
@@ -74,7 +75,7 @@ def subject(reply: Reply) -> str:
 
 
 def plain_part(reply: Reply, key: str) -> str:
-    return render_text(reply) + f"\n-- \n{WHY}\nBriefbot post key: {key}\n"
+    return render_text(reply) + f"\n-- \n{textwrap.fill(WHY, 72)}\nBriefbot post key: {key}\n"
 
 
 def html_part(reply: Reply, key: str) -> str:
