@@ -64,7 +64,7 @@ def build_message(reply: Reply, *, to: str, key: str, config: EmailConfig, now: 
     msg["List-Unsubscribe"] = unsubscribe_header(config, to)
     msg["Auto-Submitted"] = "auto-generated"
     msg[KEY_HEADER] = key
-    msg.set_content(plain_part(reply, key))
+    msg.set_content(plain_part(reply, key), cte="quoted-printable")  # readable as sent, safe on 7-bit relays
     msg.add_alternative(html_part(reply, key), subtype="html")
     return msg
 
