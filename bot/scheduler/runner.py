@@ -162,9 +162,9 @@ class BriefingRunner:
             tone=Tone.ERROR,
             sections=(
                 Section(
-                    text=f"The {day.isoformat()} briefing of **{sub.deal}** was sent, but no answer came back "
-                    f"({why}). It may have arrived or not; Briefbot cannot look there, so it does not send it "
-                    "again. Check the destination, and post it by hand with /brief if it is missing."
+                    text=f"The {day.isoformat()} briefing of **{sub.deal}** may or may not have arrived ({why}). "
+                    "Briefbot cannot look there, so it does not send it again: check the destination, and if it "
+                    f"is missing, run `briefbot brief --channel {sub.target}` to see what it was."
                 ),
             ),
         ).shared()

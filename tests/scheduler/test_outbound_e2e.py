@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 from collections.abc import AsyncIterator, Iterator, Sequence
+from typing import Any
 
 import pytest
 
@@ -22,7 +23,7 @@ from bot.store import Store
 from tests.fakes.smtp import Sink, smtp_server
 from tests.fakes.webhooks import FakeWebhooks, Fault
 from tests.scheduler.conftest import sub
-from tests.scheduler.helpers import ControlledClock, RecordingDelivery
+from tests.scheduler.helpers import ControlledClock, RecordingDelivery, crash_at, no_kill
 
 EIGHT = dt.datetime(2025, 5, 5, 8, 0, tzinfo=dt.UTC)  # a Monday
 SUBS = [sub("teams-webhook:ops", time="08:00"), sub("email:reader@example.org", time="08:00")]
@@ -51,7 +52,7 @@ class Replicas:
         self.states: list[State] = []
         self.schedulers: list[BriefingScheduler] = []
 
-    async def start(self, configured: Sequence[SubscriptionConfig]) -> None:
+    async def start(self, configured: Sequence[SubscriptionConfig], kill: Any = no_kill) -> BriefingScheduler:
         state = await open_state(self.url)
         self.states.append(state)
 
@@ -67,20 +68,23 @@ class Replicas:
             maintainers=MAINTAINERS,
             now=self.clock.now,
             sleep=self.clock.sleep,
+            kill=kill,
         )
         await scheduler.start()
         await scheduler.run_pending()
         self.schedulers.append(scheduler)
+        return scheduler
 
-    async def run_until(self, until: dt.datetime) -> None:
+    async def run_until(self, until: dt.datetime, *only: BriefingScheduler) -> None:
+        running = list(only or self.schedulers)
         while True:
-            step = min((t for t in (s.next_fire_time() for s in self.schedulers) if t is not None), default=None)
+            step = min((t for t in (s.next_fire_time() for s in running) if t is not None), default=None)
             if step is None or step > until:
                 break
             self.clock.set(max(step, self.clock.now()))
-            await asyncio.gather(*(s.run_pending() for s in self.schedulers))
+            await asyncio.gather(*(s.run_pending() for s in running))
         self.clock.set(max(until, self.clock.now()))
-        await asyncio.gather(*(s.run_pending() for s in self.schedulers))
+        await asyncio.gather(*(s.run_pending() for s in running))
 
     async def close(self) -> None:
         for scheduler in self.schedulers:
@@ -148,3 +152,42 @@ async def test_an_uncertain_webhook_post_is_not_resent_and_the_maintainers_are_t
     (post,) = [p for p in await claims.history(replicas.states[0], limit=10) if p.target == "teams-webhook:ops"]
     assert post.state is PostState.UNCERTAIN
     assert "S1GSECRET" not in (post.error or "")
+
+
+async def test_a_replica_killed_after_claiming_leaves_each_briefing_to_the_other_which_sends_it_once(
+    replicas: Replicas, receiver: FakeWebhooks, mailbox: tuple[Sink, int]
+) -> None:
+    kill = crash_at("after_claim")
+    doomed = await replicas.start(SUBS, kill=kill)
+    survivor = await replicas.start(SUBS)
+    await replicas.run_until(EIGHT, doomed)  # first to the minute: claims both, dies before sending
+    assert len(kill.hits) == 2 and receiver.received == [] and mailbox[0].messages == []
+    await doomed.stop()
+
+    await replicas.run_until(EIGHT + dt.timedelta(minutes=10), survivor)  # its lease runs out after 2 minutes
+
+    assert len(receiver.of("teams")) == 1 and len(mailbox[0].messages) == 1
+    assert {p.state for p in await claims.history(replicas.states[0], limit=10)} == {PostState.SENT}
+
+
+async def test_a_replica_killed_after_sending_is_not_resent_by_the_other_and_the_maintainers_are_told(
+    replicas: Replicas, receiver: FakeWebhooks, mailbox: tuple[Sink, int]
+) -> None:
+    kill = crash_at("after_deliver")
+    doomed = await replicas.start(SUBS, kill=kill)
+    survivor = await replicas.start(SUBS)
+    await replicas.run_until(EIGHT, doomed)  # both sent, neither recorded as sent
+    assert len(receiver.of("teams")) == 1 and len(mailbox[0].messages) == 1
+    await doomed.stop()
+
+    await replicas.run_until(EIGHT + dt.timedelta(minutes=10), survivor)
+
+    assert len(receiver.of("teams")) == 1 and len(mailbox[0].messages) == 1  # cannot look, so never resent
+    maintainers = replicas.deliveries["slack"]
+    assert isinstance(maintainers, RecordingDelivery)
+    assert sorted(p.reply.title for p in maintainers.posts) == [
+        "Daily briefing may be missing in email:reader@example.org",
+        "Daily briefing may be missing in teams-webhook:ops",
+    ]
+    briefings = [p for p in await claims.history(replicas.states[0], limit=10) if p.kind == "brief"]
+    assert {p.state for p in briefings} == {PostState.UNCERTAIN}
