@@ -186,3 +186,17 @@ async def test_a_connection_lost_after_handing_the_message_over_is_uncertain_and
     assert result.outcome is PostOutcome.UNCERTAIN and again.outcome is PostOutcome.DONE
     assert len(sink.messages) == 1
     assert post is not None and post.state is PostState.UNCERTAIN
+
+
+def test_the_readme_email_example_is_a_valid_config() -> None:
+    import re
+
+    import yaml
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### E-mail and webhooks", 1)[1]
+    example = re.search(r"```yaml\n(.*?)```", section, re.S)
+    assert example is not None
+    parsed = EmailConfig.model_validate(yaml.safe_load(example.group(1))["email"])
+
+    assert parsed.enabled and parsed.starttls and parsed.port == 587
