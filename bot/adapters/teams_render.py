@@ -20,8 +20,9 @@ from bot.textfmt import source_text
 
 CARD_VERSION = "1.4"  # what Teams renders in channels and chats
 MAX_BYTES = 28 * 1024 - 1024  # Teams' limit for a card message, with room for the envelope
-# What Adaptive Card markdown acts on (no HTML, tables or headings; a mention needs an explicit entity).
-_MD = re.compile(r"([\\`*_\[\]()])")
+# What Adaptive Card markdown acts on (no HTML, tables or headings; a mention needs an explicit entity). With the
+# brackets escaped no link can form, so parentheses stay as they are.
+_MD = re.compile(r"([\\`*_\[\]])")
 COLOURS = {
     StatusTone.GOOD: "Good",
     StatusTone.ACTIVE: "Accent",

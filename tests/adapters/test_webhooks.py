@@ -116,7 +116,7 @@ async def test_teams_webhook_posts_an_adaptive_card(receiver: FakeWebhooks) -> N
     assert texts[0] == "Canada–US: daily briefing"
     assert "**Dairy** moved to _in progress_." in "\n".join(texts)
     assert "[site](https://x.org)" in "\n".join(texts)  # the reply's own link is a link; store text stays text:
-    assert r"From the store: \*x\* \[y\]\(z\)" in "\n".join(texts)
+    assert r"From the store: \*x\* \[y\](z)" in "\n".join(texts)
     assert any(block["type"] == "FactSet" for block in card["body"])
     assert KEY in texts[-1]
 
@@ -159,13 +159,18 @@ def test_webhook_urls_are_read_from_secrets_and_files(tmp_path: object) -> None:
     secret = Path(str(tmp_path)) / "hook"
     secret.write_text("https://hooks.example/from-file\n", encoding="utf-8")
     secrets = Secrets.from_env(
-        {"BRIEFBOT_WEBHOOK_OPS_ROOM": "https://hooks.example/direct", "BRIEFBOT_WEBHOOK_FILED_FILE": str(secret)}
+        {
+            "BRIEFBOT_WEBHOOK_OPS_ROOM": "https://hooks.example/direct",
+            "BRIEFBOT_WEBHOOK_FILED_FILE": str(secret),
+            "BRIEFBOT_SMTP_PASSWORD": "smtp-pass-123",
+        }
     )
 
     assert secrets.webhook_url("ops-room") == "https://hooks.example/direct"
     assert secrets.webhook_url("filed") == "https://hooks.example/from-file"
     assert secrets.webhook_url("other") is None
-    assert "hooks.example" not in repr(secrets)
+    assert "hooks.example" not in repr(secrets) and "smtp-pass" not in repr(secrets)
+    assert {"https://hooks.example/direct", "/from-file", "smtp-pass-123"} <= set(secrets.values())  # redacted
 
 
 @pytest.fixture
@@ -318,3 +323,24 @@ async def test_killed_after_claiming_the_replica_that_takes_over_posts_once(
     assert result.outcome is PostOutcome.SENT
     assert again.outcome is PostOutcome.DONE
     assert len(receiver.of("teams")) == 1
+
+
+def test_a_card_too_big_for_teams_is_cut_with_a_note_and_stays_under_the_limit() -> None:
+    import json
+
+    from bot.adapters.teams_render import MAX_BYTES, message, render_card
+
+    long = Reply(
+        title="Everything",
+        sections=tuple(Section(heading=f"Part {i}", text="word " * 400) for i in range(40)),
+        more="/deal deal:canada-us",
+    )
+
+    card = render_card(long, key=KEY)
+
+    size = len(json.dumps(message(card)).encode())
+    assert size <= MAX_BYTES
+    texts = [block.get("text", "") for block in card["body"]]
+    assert "Part 0" in texts and "Part 39" not in texts
+    assert any("The rest did not fit: /deal deal:canada-us" in t for t in texts)
+    assert KEY in texts[-1]
