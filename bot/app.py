@@ -18,6 +18,7 @@ from aiohttp import web
 
 from bot import ops
 from bot.adapters.console import ConsoleAdapter
+from bot.adapters.outbound import outbound_deliveries
 from bot.alerts import MaintainerAlerts
 from bot.clock import Clock
 from bot.config import Secrets, Settings
@@ -86,6 +87,7 @@ class App:
         self.console = ConsoleAdapter(self.ask)
         # Delivery by platform name (a Target's ``platform``); adapters add themselves when built.
         self.deliveries: dict[str, Delivery] = {"console": self.console}
+        self.deliveries.update(outbound_deliveries(settings, self.secrets, now=self.clock.now))  # e-mail, webhooks
         # Everything a handler may use besides the store; the scheduler port is filled when it is built.
         self.ports = Ports(
             clock=self.clock,

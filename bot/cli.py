@@ -82,7 +82,7 @@ def _logging(settings: Settings, secrets: Secrets) -> None:
     """JSON lines when stderr is not a terminal (BRIEFBOT_LOG_FORMAT=json|text overrides); secrets redacted."""
     from bot import logs
 
-    logs.configure(settings.log_level.upper(), sys.stderr, secrets=secrets.model_dump().values())
+    logs.configure(settings.log_level.upper(), sys.stderr, secrets=secrets.values())
 
 
 def _with_completion(app: App) -> App:
@@ -200,10 +200,14 @@ def brief(
 
     app = _one_shot_app(config, store)
     options = {k: v for k, v in {"deal": deal, "date": date, "since": since}.items() if v}
-    reply = asyncio.run(
-        app.router.dispatch(Command("brief", "", options), app.context(_target(channel), today=_date(date)))
-    )
-    _print(for_stream(sys.stdout)(reply))
+    ctx = app.context(_target(channel), today=_date(date))
+    reply = asyncio.run(app.router.dispatch(Command("brief", "", options), ctx))
+    sent: str | None = None
+    if reply.tone is Tone.ANSWER:  # an e-mail or webhook target: the message or JSON body it would be sent
+        from bot.cli_outbound import outbound_text
+
+        sent = outbound_text(reply, Command("brief", "", options), ctx, app.settings.email)
+    _print(sent if sent is not None else for_stream(sys.stdout)(reply))
     if reply.tone is not Tone.ANSWER:
         raise typer.Exit(1)
 

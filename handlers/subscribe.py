@@ -16,7 +16,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
 
 from bot.commands import Command, CommandSpec, Param, ParamKind
-from bot.config import DAYS, SubscriptionConfig
+from bot.config import DAYS, WEBHOOK_PREFIX, SubscriptionConfig, webhook_env_name
 from bot.context import Context
 from bot.delivery import ChecksTargets
 from bot.errors import BadArgument, BriefbotError, PermanentDeliveryError, TransientDeliveryError
@@ -26,7 +26,7 @@ from bot.router import CommandDef
 from bot.schedule_plan import next_occurrence, trigger_for
 from bot.store.dates import parse_day
 from bot.store.index import EntityKind
-from bot.targets import Target
+from bot.targets import WEBHOOKS, Target
 from handlers.common import resolve_deal
 from handlers.running import apply_now, state_of
 from handlers.subscription_text import describe, local_time
@@ -34,7 +34,11 @@ from handlers.subscription_text import describe, local_time
 if TYPE_CHECKING:
     from bot.state import State
 
-CHANNEL = Param("channel", ParamKind.TARGET, "Another target, such as slack:T1:C2 (default: this channel)")
+CHANNEL = Param(  # 100 characters at most: Discord's limit for an option's description
+    "channel",
+    ParamKind.TARGET,
+    "Target (default: here): slack:T1:C2, email:you@example.org, or a webhook such as teams-webhook:NAME",
+)
 SPEC = CommandSpec(
     name="subscribe",
     description="Post the daily deal briefing in this channel at a local time (admins).",
@@ -46,6 +50,7 @@ SPEC = CommandSpec(
         Param("skip", ParamKind.TEXT, "Dates to skip, such as 2025-05-19,2025-07-01"),
         CHANNEL,
     ),
+    # No e-mail or webhook example: every example must answer on a bare install (tests/handlers/test_help_examples).
     examples=("/subscribe time:08:00 timezone:America/Toronto", "/subscribe canada-us days:mon,wed,fri"),
     admin=True,
     effects=True,
@@ -226,7 +231,7 @@ def _config(command: Command, target: str, deal: str, default_zone: str) -> Subs
 async def _cannot_post(ctx: Context, target: Target) -> Reply | None:
     delivery = ctx.ports.deliveries.get(target.platform)
     if delivery is None:
-        raise BadArgument(f"Briefbot is not connected to {target.platform}, so it cannot post in {target}.")
+        raise BadArgument(_not_set_up(target))
     if not isinstance(delivery, ChecksTargets):
         return None
     try:
@@ -241,6 +246,21 @@ async def _cannot_post(ctx: Context, target: Target) -> Reply | None:
     except TransientDeliveryError as exc:
         raise BriefbotError(f"Could not check {target} right now ({exc}); try again in a moment.") from exc
     return None
+
+
+def _not_set_up(target: Target) -> str:
+    """E-mail and webhooks need no connection, only configuration: say which."""
+    if target.platform == "email":
+        return (
+            f"E-mail is not set up, so Briefbot cannot send to {target}: add an email section with the SMTP host to "
+            'config/briefbot.yaml (README, "E-mail and webhooks").'
+        )
+    if target.platform in WEBHOOKS:
+        return (
+            f"No incoming webhook is set up, so Briefbot cannot post to {target}: set "
+            f'{WEBHOOK_PREFIX}{webhook_env_name(target.channel)} to its URL (README, "E-mail and webhooks").'
+        )
+    return f"Briefbot is not connected to {target.platform}, so it cannot post in {target}."
 
 
 def _answer(title: str, text: str) -> Reply:

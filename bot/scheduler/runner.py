@@ -147,7 +147,39 @@ class BriefingRunner:
             await self._pause(sub, day, result.refusal)
         elif result.outcome is PostOutcome.FAILED:
             log.error("briefing %s failed: %s", key, result.error)
+        elif result.outcome is PostOutcome.UNCERTAIN:
+            await self._report_uncertain(sub, day, key, result.error or "uncertain outcome")
         return OUTCOMES[result.outcome]
+
+    async def _report_uncertain(self, sub: Subscription, day: dt.date, key: str, why: str) -> None:
+        """A briefing that may or may not have gone out, to a target that cannot be searched (a webhook, a
+        mailbox): it is not sent again, and the maintainers are told once (the notice is claimed like a post)."""
+        log.error("briefing %s may not have been delivered, and is not sent again: %s", key, why)
+        if not self.maintainers or self.maintainers == sub.target:
+            return
+        notice = Reply(
+            title=f"Daily briefing may be missing in {sub.target}",
+            tone=Tone.ERROR,
+            sections=(
+                Section(
+                    text=f"The {day.isoformat()} briefing of **{sub.deal}** may or may not have arrived ({why}). "
+                    "Briefbot cannot look there, so it does not send it again: check the destination, and if it "
+                    f"is missing, run `briefbot brief --channel {sub.target}` to see what it was."
+                ),
+            ),
+        ).shared()
+        request = PostRequest(
+            kind=PostKind.PAUSE_NOTICE,
+            key=f"uncertain|{key}",
+            target=Target.parse(self.maintainers),
+            deal=sub.deal,
+            local_date=day,
+            deadline=self.now() + self.options.grace,
+            reply=notice,
+        )
+        result = await self.poster.post(request)
+        if not result.delivered and result.outcome is not PostOutcome.DONE:
+            log.error("could not tell the maintainers (%s): %s", self.maintainers, result.error or result.outcome)
 
     async def _skip(self, sub: Subscription, day: dt.date, occurrence: dt.datetime, reason: str) -> bool:
         return await claims.record_skipped(

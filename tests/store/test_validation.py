@@ -227,7 +227,7 @@ def test_restricted_to_takes_only_real_targets(tmp_path: Path) -> None:
     write_store(tmp_path, {"deals/north-south/topics/fish.md": text})
     assert problems(tmp_path) == [
         "deals/north-south/topics/fish.md:12: 'restricted_to[0]': 'slack-nope' is not a target: it must start with "
-        "one of slack, discord, console, slack-webhook",
+        "one of slack, discord, console, slack-webhook, discord-webhook, teams-webhook, email",
         "deals/north-south/topics/fish.md:12: 'restricted_to[1]': 'slack:T1' is not a target: write it as "
         "slack:TEAM:CHANNEL (or slack:TEAM:@USER)",
     ]
