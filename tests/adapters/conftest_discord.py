@@ -71,6 +71,9 @@ async def connected(app: App, fake: FakeDiscord) -> AsyncIterator[DiscordService
         await fake.wait_until(lambda: ("send", 0, "READY") in fake.gateway_log)
         async with asyncio.timeout(5):
             await service.connected.wait()
+            # and on_ready has run: stopped before it, discord.py's scheduled handler task would be dropped with the
+            # test's event loop ("coroutine 'Client._run_event' was never awaited", an error in a later test)
+            await service.ready.wait()
         yield service
     finally:
         await service.stop()
