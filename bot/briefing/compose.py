@@ -21,6 +21,7 @@ from bot.store.dates import ApproxDate, human_day, shift
 from bot.store.documents import Document
 from bot.store.index import EntityKind
 from bot.store.model import Deal, Event, EventLog, Person, Topic
+from bot.store.review import Reviewed, due_documents, people_of
 from bot.textfmt import event_line, source_ref
 
 MAX_LISTED_REVISIONS = 4  # more documents revised on one day than this are summed up in one line
@@ -37,6 +38,7 @@ def compose_briefing(
     options: BriefingOptions = BriefingOptions(),
     viewer: str | None = None,
     commit: str | None = None,
+    reviewed: Reviewed | None = None,
 ) -> Reply:
     """``viewer`` is the target the briefing goes to: documents restricted away from it are left out, and a deal
     restricted away from it is refused (``LookupError``), never composed, whoever asks."""
@@ -87,9 +89,9 @@ def compose_briefing(
                     text="\n".join([*lines, f"The record ends {deal.recorded_until.human()}."]),
                 )
             )
-    stale = stale_documents(documents, as_of, options.stale_after_days)
-    if stale:
-        lines = [f"- `{doc.path}`: {why}" for doc, why in stale]
+    stale = due_documents(documents, as_of, options.stale_after_days, people=people_of(store), reviewed=reviewed)
+    if stale:  # owners and review dates: bot.store.review
+        lines = [f"- `{due.path}`: {due.line()}" for due in stale]
         sections.append(Section(heading="Gone stale (maintainers)", text="\n".join(lines)))
 
     source_refs = tuple(source_ref(s) for s in store.cite(published_by(store, [*deal.deal.sources, *cited], as_of)))
