@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from bot.router import CommandDef
 from handlers import brief, deal, health, help, reload, schedule, search, status, subscribe, timeline, watch, who
+from handlers.preview import COMMAND as PREVIEW
 from handlers.verify import COMMAND as VERIFY
 
 CORE_COMMANDS: tuple[CommandDef, ...] = (
@@ -30,6 +31,7 @@ SCHEDULER_COMMANDS: tuple[CommandDef, ...] = (
     watch.COMMAND,
     watch.UNWATCH,
     VERIFY,
+    PREVIEW,
 )
 
 ALL_COMMANDS: tuple[CommandDef, ...] = CORE_COMMANDS + SCHEDULER_COMMANDS

@@ -8,6 +8,7 @@ section; ``/status`` shows it.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
 from bot.commands import Command, CommandSpec, Param, ParamKind
 from bot.context import Context
@@ -22,6 +23,7 @@ from bot.targets import Target
 from handlers.running import state_of
 from handlers.watch import exact_topic
 
+log = logging.getLogger(__name__)
 SPEC = CommandSpec(
     name="verify",
     description="Record that a topic was reviewed and is still right (its owner or an admin).",
@@ -88,6 +90,21 @@ async def review_note(ctx: Context, doc: Document) -> tuple[str, ...]:
         return (f"Not verified yet; {due}",)
     by = f" by {review.reviewed_by}" if review.reviewed_by else ""
     return (f"Verified {human_day(review.reviewed_on)}{by}; {due}",)
+
+
+async def reviewed_days(ctx: Context) -> dict[str, dt.date]:
+    """Reviews recorded with /verify, for the briefing's stale section, where the running bot has a state database
+    (a console or one-shot answer does not open one just for this)."""
+    if ctx.ports.state is None or ctx.target.platform == "console":
+        return {}
+    from bot.state import reviews
+
+    try:
+        async with ctx.ports.state() as state:
+            return await reviews.reviewed_days(state)
+    except Exception:  # a briefing that lists a reviewed document as stale beats no briefing
+        log.warning("could not read the recorded reviews", exc_info=True)
+        return {}
 
 
 COMMAND = CommandDef(SPEC, handle)

@@ -56,7 +56,7 @@ class Report:
     problems: list[Problem] = field(default_factory=list)
 
     def add(self, doc: Document, loc: Loc, message: str) -> None:
-        self.problems.append(Problem(doc.path, doc.line_of(*loc), message))
+        self.problems.append(Problem(doc.path, doc.line_of(*loc), message, doc.col_of(*loc)))
 
     def need(self, doc: Document, loc: Loc, ok: bool, message: str) -> None:
         if not ok:
