@@ -82,3 +82,16 @@ def test_without_an_interval_the_store_wide_staleness_applies(tmp_path: Path) ->
     assert due_documents([fish], dt.date(2025, 6, 15), 45) == []  # 45 days after 1 May
     (due,) = due_documents([fish], dt.date(2025, 6, 16), 45)
     assert (due.line(), due.owner, due.recipient) == ("last updated 1 May 2025", None, None)
+
+
+def test_the_briefing_names_the_owner_and_leaves_out_what_was_verified(tmp_path: Path) -> None:
+    from bot.briefing import compose_briefing
+    from bot.render_text import render_text
+
+    write_store(tmp_path, {FISH: _fish("owner: ada-lind\nreview_every: 30d\n"), ADA: _ada("contact: slack:T1:@U9\n")})
+    store = load_store(tmp_path)
+    deal = store.deals["north-south"]
+    text = render_text(compose_briefing(store, deal, dt.date(2025, 6, 2)))
+    assert f"• {FISH}: review every 30d was due 31 May 2025 (owner: Ada Lind)" in text.splitlines()
+    verified = render_text(compose_briefing(store, deal, dt.date(2025, 6, 2), reviewed={FISH: dt.date(2025, 6, 1)}))
+    assert "Gone stale" not in verified and FISH not in verified
