@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from bot.store import load_store
+from bot.state import State
+from bot.store import Store, load_store
 from bot.store.review import due_documents, people_of
 from bot.targets import Target
 from tests.store.minimal import FILES, write_store
@@ -95,3 +96,39 @@ def test_the_briefing_names_the_owner_and_leaves_out_what_was_verified(tmp_path:
     assert f"• {FISH}: review every 30d was due 31 May 2025 (owner: Ada Lind)" in text.splitlines()
     verified = render_text(compose_briefing(store, deal, dt.date(2025, 6, 2), reviewed={FISH: dt.date(2025, 6, 1)}))
     assert "Gone stale" not in verified and FISH not in verified
+
+
+async def test_a_reminder_goes_once_and_never_where_the_document_may_not_be_seen(tmp_path: Path) -> None:
+    from bot.alerts.review_due import ReviewReminders
+    from bot.state import open_state
+    from tests.scheduler.helpers import ControlledClock, RecordingDelivery
+
+    clock = ControlledClock(dt.datetime(2025, 6, 2, 12, 0, tzinfo=dt.UTC))
+    state = await open_state(f"sqlite+aiosqlite:///{tmp_path}/state.db")
+    delivery = RecordingDelivery(clock)
+    try:
+        for owner, sent in (("slack:T1:@U7", 1), ("slack:T1:@U8", 0)):
+            root = write_store(tmp_path / owner[-2:], {FISH: _fish(f"owner: {owner}\nreview_every: 30d\n"
+                                                                   "restricted_to: [slack:T1:@U7]\n")})  # fmt: skip
+            store = load_store(root)  # U8 may not see it: check reports that, and the reminder stays unsent
+
+            async def opened() -> State:
+                return state
+
+            def current(loaded: Store = store) -> Store:
+                return loaded
+
+            reminders = ReviewReminders(
+                open_state=opened,
+                store=current,
+                deliveries={"slack": delivery},
+                claimant="a",
+                now=clock.now,
+                today=lambda: clock.now().date(),
+                stale_after_days=45,
+                sleep=clock.sleep,
+            )
+            assert [await reminders.check(), await reminders.check()] == [sent, 0]
+        assert [p.target for p in delivery.posts] == ["slack:T1:@U7"]
+    finally:
+        await state.close()
