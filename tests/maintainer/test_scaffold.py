@@ -97,3 +97,10 @@ def test_a_yaml_syntax_error_has_its_column(root: Path) -> None:
         "deals/north-south/deal.yaml:1:8: YAML: did not find expected ',' or ']' parsing a flow sequence that starts "
         "on this line"
     )
+
+
+def test_the_new_commands_have_help_without_markup() -> None:
+    for args in (["new", "-h"], ["new", "topic", "-h"], ["preview", "-h"], ["check", "-h"]):
+        result = runner.invoke(cli, args)
+        assert result.exit_code == 0, result.output
+        assert "Usage:" in result.output and "``" not in result.output
