@@ -104,3 +104,35 @@ def test_the_new_commands_have_help_without_markup() -> None:
         result = runner.invoke(cli, args)
         assert result.exit_code == 0, result.output
         assert "Usage:" in result.output and "``" not in result.output
+
+
+def test_at_a_terminal_new_asks_for_what_the_flags_left_out(root: Path) -> None:
+    """A real pseudo-terminal: the prompts appear, Enter takes the suggested id, and the file is written."""
+    import os
+    import pty
+    import select
+    import sys
+
+    argv = [sys.executable, "-m", "bot.cli", "new", "topic", "--store", str(root), "--deal", "north-south",
+            "--track", "quotas", "--source", "wire"]  # fmt: skip
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: briefbot with its stdin on the terminal
+        os.execv(sys.executable, argv)
+    answers = [b"Cod quotas\r", b"\r", b"How much cod each side may catch.\r"]
+    seen = b""
+    while True:
+        ready, _, _ = select.select([fd], [], [], 30)
+        if not ready:
+            break
+        try:
+            chunk = os.read(fd, 1024)
+        except OSError:  # the child has exited
+            break
+        seen += chunk
+        if chunk.rstrip().endswith(b":") and answers:
+            os.write(fd, answers.pop(0))
+    os.waitpid(pid, 0)
+    shown = seen.decode()
+    assert "Title:" in shown and "Id [cod-quotas]:" in shown and "Summary:" in shown
+    assert "wrote deals/north-south/topics/cod-quotas.md" in shown
+    assert load_store(root).topic("north-south", "cod-quotas") is not None
