@@ -56,8 +56,7 @@ def print_stale(store: Store, root: Path, fmt: str, today: dt.date, stale_after_
     prefix = "" if str(root) in ("", ".") else f"{root.as_posix().rstrip('/')}/"
     for item in due:
         doc = store.documents[item.path]
-        key = next((k for k in ("review_by", "review_every", "updated") if getattr(doc.model, k, None)), "updated")
-        line, col = doc.raw.position_of((key,))
+        line, col = doc.raw.position_of((item.field,))
         message = f"due for review: {item.line()}"
         if fmt == "github":
             typer.echo(f"::warning file={prefix}{item.path},line={line},col={col}::{message}")

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from bot.store.dates import ApproxDate, human_day, shift
 from bot.store.documents import Document
@@ -65,6 +65,7 @@ class Due:
     owner: str | None  # as written in the file
     owner_name: str | None
     recipient: Target | None  # where the owner's direct message goes, when known
+    field: str = "updated"  # the key to point at: review_by, review_every or updated
 
     def line(self) -> str:
         """``why``, naming the owner when there is one."""
@@ -85,7 +86,13 @@ def _title(doc: Document) -> str:
     return doc.path
 
 
-def due_on(doc: Document, stale_after_days: int, reviewed: Reviewed) -> tuple[dt.date, str] | None:
+class DueOn(NamedTuple):
+    day: dt.date
+    why: str
+    field: str  # the front-matter key that set the day: review_by, review_every or updated
+
+
+def due_on(doc: Document, stale_after_days: int, reviewed: Reviewed) -> DueOn | None:
     """The day ``doc`` falls (or fell) due for review and why, or None for a document that is never due."""
     updated = _updated(doc)
     if updated is None:
@@ -94,14 +101,14 @@ def due_on(doc: Document, stale_after_days: int, reviewed: Reviewed) -> tuple[dt
     review_by: ApproxDate | None = getattr(doc.model, "review_by", None)
     every: str | None = getattr(doc.model, "review_every", None)
     if review_by is not None and not (last_review and last_review >= review_by.start):
-        return review_by.start, f"review was due {review_by.human()}"
+        return DueOn(review_by.start, f"review was due {review_by.human()}", "review_by")
     if every is not None:
         start = max(updated.end, last_review) if last_review else updated.end
         day = shift(start, interval_days(every))
-        return day, f"review every {every} was due {human_day(day)}"
+        return DueOn(day, f"review every {every} was due {human_day(day)}", "review_every")
     if last_review and last_review > updated.end:
-        return shift(last_review, stale_after_days + 1), f"last reviewed {human_day(last_review)}"
-    return shift(updated.end, stale_after_days + 1), f"last updated {updated.human()}"
+        return DueOn(shift(last_review, stale_after_days + 1), f"last reviewed {human_day(last_review)}", "updated")
+    return DueOn(shift(updated.end, stale_after_days + 1), f"last updated {updated.human()}", "updated")
 
 
 def due_documents(
@@ -118,15 +125,16 @@ def due_documents(
     out = []
     for doc in documents:
         found = due_on(doc, stale_after_days, reviewed)
-        if found is None or found[0] > as_of:
+        if found is None or found.day > as_of:
             continue
         owner: str | None = getattr(doc.model, "owner", None)
         out.append(
             Due(
                 path=doc.path,
                 title=_title(doc),
-                why=found[1],
-                due_on=found[0],
+                why=found.why,
+                due_on=found.day,
+                field=found.field,
                 owner=owner,
                 owner_name=owner_name(owner, people),
                 recipient=owner_target(owner, people),
