@@ -41,6 +41,7 @@ from handlers import ALL_COMMANDS
 
 if TYPE_CHECKING:
     from bot.alerts import WatchAlerts
+    from bot.alerts.review_due import ReviewReminders
     from bot.scheduler import BriefingScheduler
 
 log = logging.getLogger(__name__)
@@ -252,7 +253,11 @@ class App:
     def _background_services(self) -> list[Service]:
         """Started once per process (never on a platform's reconnect): the scheduler, store watchers."""
         scheduler = self.build_scheduler()  # once per process: never from a platform's ready event
-        return [scheduler, self.build_watch_alerts(claimant=scheduler.claimant)]
+        return [
+            scheduler,
+            self.build_watch_alerts(claimant=scheduler.claimant),
+            self.build_review_reminders(claimant=scheduler.claimant),
+        ]
 
     def build_scheduler(self, **overrides: Any) -> BriefingScheduler:
         """The daily briefing scheduler on this app's state, store, deliveries and clock; it becomes the
@@ -286,6 +291,22 @@ class App:
             store=lambda: self.live_store.current,
             deliveries=self.deliveries,
             claimant=claimant,
+            hooks=self.post_hooks,
+            **overrides,
+        )
+
+    def build_review_reminders(self, *, claimant: str, **overrides: Any) -> ReviewReminders:
+        """One direct message to a document's owner when it falls due for review (``overrides``: a test's clock)."""
+        from bot.alerts.review_due import ReviewReminders
+
+        overrides.setdefault("now", self.clock.now)
+        overrides.setdefault("today", self.clock.today)
+        return ReviewReminders(
+            open_state=self.open_state,
+            store=lambda: self.live_store.current,
+            deliveries=self.deliveries,
+            claimant=claimant,
+            stale_after_days=self.briefing_options.stale_after_days,
             hooks=self.post_hooks,
             **overrides,
         )

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from bot import cli_operator
+from bot import cli_maintainer, cli_operator
 from bot.cli_args import (
     ChannelOpt,
     ConfigOpt,
@@ -44,6 +44,8 @@ cli = typer.Typer(
 
 cli.command("status")(cli_operator.status)
 cli.command("reload")(cli_operator.reload)
+cli.command("preview")(cli_maintainer.preview)
+cli.add_typer(cli_maintainer.new_app, name="new")
 
 EXIT_UNKNOWN_COMMAND = 2
 log = logging.getLogger(__name__)
@@ -217,6 +219,11 @@ def check(
     path: Annotated[Path | None, typer.Argument(help="Store folder (default: the configured store).")] = None,
     store: StoreOpt = None,
     config: ConfigOpt = None,
+    fmt: Annotated[
+        str, typer.Option("--format", help="text (path:line: message), gnu (path:line:col: message) or github.")
+    ] = "text",
+    stale: Annotated[bool, typer.Option("--stale", help="Also list documents due for review (exit 1 if any).")] = False,
+    date: DateOpt = None,
 ) -> None:
     """Validate a store: exit 0 when clean, 1 with every problem listed as path:line: message."""
     from bot.cli_checks import not_a_store
@@ -229,9 +236,16 @@ def check(
         loaded = load_store(root)
     except FileNotFoundError as exc:
         _fail(str(exc))
-    for problem in loaded.problems:
-        typer.echo(str(problem))
+    cli_maintainer.print_problems(loaded.problems, root, fmt)
     count = len(loaded.documents)
+    if stale:  # owners and review dates (bot.store.review): for a content repo's scheduled CI
+        settings = _settings(config, None)
+        from bot.clock import Clock
+
+        today = _date(date) or Clock(as_of=settings.as_of, timezone=settings.timezone).today()
+        if due := cli_maintainer.print_stale(loaded, root, fmt, today, settings.briefing.stale_after_days):
+            typer.echo(f"{due} document(s) due for review in {root} on {today.isoformat()}", err=True)
+            raise typer.Exit(1)
     if loaded.problems:
         typer.echo(f"{len(loaded.problems)} problem(s) in {root} ({count} documents read)", err=True)
         raise typer.Exit(1)
@@ -244,6 +258,9 @@ def schema(
     out: Annotated[Path | None, typer.Option(help="Write one <kind>.schema.json per kind into this folder.")] = None,
     store: StoreOpt = None,
     config: ConfigOpt = None,
+    vscode: Annotated[
+        bool, typer.Option("--vscode", help="With --out: also point .vscode/settings.json (here) at the schemas.")
+    ] = False,
 ) -> None:
     """JSON Schema of every document kind, for editors with a YAML language server."""
     import json
@@ -260,6 +277,8 @@ def schema(
         for name, body in schemas.items():
             (out / f"{name}.schema.json").write_text(json.dumps(body, indent=2) + "\n", encoding="utf-8")
         typer.echo(f"wrote {len(schemas)} schema file(s) to {out}")
+        if vscode:
+            cli_maintainer.write_vscode_settings(out, store or _settings(config, None).store)
         return
     typer.echo(json.dumps(schemas[kind] if kind else schemas, indent=2))
 

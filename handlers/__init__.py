@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from bot.router import CommandDef
 from handlers import brief, deal, health, help, reload, schedule, search, status, subscribe, timeline, watch, who
+from handlers.preview import COMMAND as PREVIEW
+from handlers.verify import COMMAND as VERIFY
 
 CORE_COMMANDS: tuple[CommandDef, ...] = (
     status.COMMAND,
@@ -28,6 +30,8 @@ SCHEDULER_COMMANDS: tuple[CommandDef, ...] = (
     schedule.COMMAND,
     watch.COMMAND,
     watch.UNWATCH,
+    VERIFY,
+    PREVIEW,
 )
 
 ALL_COMMANDS: tuple[CommandDef, ...] = CORE_COMMANDS + SCHEDULER_COMMANDS

@@ -26,6 +26,7 @@ from bot.store import DealEntry
 from bot.store.dates import human_day
 from handlers.common import resolve_deal
 from handlers.running import state_of
+from handlers.verify import reviewed_days
 
 if TYPE_CHECKING:
     from bot.state import State
@@ -56,6 +57,7 @@ async def handle(command: Command, ctx: Context) -> Reply:
     options = ctx.ports.briefing or BriefingOptions()
     commit = ctx.ports.commit
     previous = await _channel_snapshot(ctx, deal, as_of) if since is None else None
+    reviewed = await reviewed_days(ctx)
     if previous is not None:
         reply, _ = channel_briefing(
             ctx.store,
@@ -66,9 +68,12 @@ async def handle(command: Command, ctx: Context) -> Reply:
             previous_date=previous.local_date,
             options=options,
             commit=commit,
+            reviewed=reviewed,
         )
         return reply  # read only: the snapshot moves when a briefing is posted, never here
-    return compose_briefing(ctx.store, deal, as_of, since=since, options=options, viewer=ctx.viewer, commit=commit)
+    return compose_briefing(
+        ctx.store, deal, as_of, since=since, options=options, viewer=ctx.viewer, commit=commit, reviewed=reviewed
+    )
 
 
 async def reissue(command: Command, ctx: Context) -> Reply:

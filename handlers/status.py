@@ -13,6 +13,7 @@ from bot.store.index import EntityKind
 from bot.store.model import status_label
 from bot.textfmt import clip
 from handlers.common import commit_note, event_line, found, fuzzy_note, latest, sources, topic_scope
+from handlers.verify import review_note
 
 LATEST_EVENTS = 3
 BACKGROUND_CHARS = 700
@@ -91,6 +92,7 @@ async def handle(command: Command, ctx: Context) -> Reply:
             f"As of {human_day(as_of)} · {entry.doc.path}",
             *record_notes(on, asked=command.option("date") is not None),
             *commit_note(ctx),
+            *await review_note(ctx, entry.doc),
         ),
         more=f"/timeline {entry.id} deal:{deal.id}",
     )

@@ -26,6 +26,7 @@ from bot.store.dates import ApproxDate, Precision, human_day, shift
 from bot.store.documents import Document
 from bot.store.index import EntityKind
 from bot.store.model import Deal, EventLog, Person, Topic, status_label
+from bot.store.review import Due, Reviewed, due_documents, people_of
 from bot.textfmt import clip, source_ref
 
 MAX_SHOWN = {Kind.EVENT: 5, Kind.NEW_EVENT: 5, Kind.QUOTE: 3}  # more than this are counted in one line
@@ -47,6 +48,7 @@ def compose_briefing(
     options: BriefingOptions = BriefingOptions(),
     viewer: str | None = None,
     commit: str | None = None,
+    reviewed: Reviewed | None = None,
 ) -> Reply:
     """``viewer`` is the target the briefing goes to: documents restricted away from it are left out, and a deal
     restricted away from it is refused (``LookupError``), never composed, whoever asks."""
@@ -61,7 +63,7 @@ def compose_briefing(
     ahead = dates_ahead(deal, as_of, days=options.horizon_days, events=events)
     # scheduled when the record was written and due since: neither news nor still coming
     unconfirmed = [e for e in events if on.unconfirmed(e.date) and since < e.date.start and e.date.end < as_of]
-    stale = stale_documents(documents, as_of, options.stale_after_days)
+    stale = due_documents(documents, as_of, options.stale_after_days, people=people_of(store), reviewed=reviewed)
     title, day = f"Daily briefing: {deal.deal.title}", human_day(as_of)
     if not changes and not unconfirmed:  # a quiet day is one line
         return Reply(
@@ -103,7 +105,7 @@ def compose_briefing(
             )
         )
     sections.append(Section(heading="Progress", progress=tuple(_progress(deal, on, previous))))
-    if stale:
+    if stale:  # owners and review dates: bot.store.review
         sections.append(Section(heading="Gone stale (maintainers)", text=_stale_lines(stale)))
 
     cited = [*(c.source for c in changes if c.source), *why_sources]
@@ -182,7 +184,7 @@ def _first_sentence(text: str) -> str:
 def _quiet_line(
     since: dt.date,
     ahead: Sequence[Ahead],
-    stale: Sequence[tuple[Document, str]],
+    stale: Sequence[Due],
     as_of: dt.date,
     options: BriefingOptions,
 ) -> str:
@@ -204,8 +206,8 @@ def _quiet_line(
     return line + "."
 
 
-def _stale_lines(stale: Sequence[tuple[Document, str]]) -> str:
-    lines = [f"- `{doc.path}`: {why}" for doc, why in stale[:MAX_STALE]]
+def _stale_lines(stale: Sequence[Due]) -> str:
+    lines = [f"- `{due.path}`: {escape(due.line())}" for due in stale[:MAX_STALE]]
     if len(stale) > MAX_STALE:
         lines.append(f"- and {len(stale) - MAX_STALE} more")
     return "\n".join(lines)
@@ -213,20 +215,6 @@ def _stale_lines(stale: Sequence[tuple[Document, str]]) -> str:
 
 def _plural(n: int, what: str) -> str:
     return f"1 {what}" if n == 1 else f"{n} {what}s"
-
-
-def stale_documents(documents: Sequence[Document], as_of: dt.date, days: int) -> list[tuple[Document, str]]:
-    """Documents due for review, or not updated within ``days`` of ``as_of``."""
-    cutoff = shift(as_of, -days)
-    out: list[tuple[Document, str]] = []
-    for doc in documents:
-        review_by: ApproxDate | None = getattr(doc.model, "review_by", None)
-        updated = _updated(doc)
-        if review_by and review_by.start <= as_of:
-            out.append((doc, f"review was due {review_by.human()}"))
-        elif updated.end < cutoff:
-            out.append((doc, f"last updated {updated.human()}"))
-    return out
 
 
 def _documents_of(store: Store, deal: DealEntry) -> list[Document]:

@@ -33,6 +33,7 @@ from bot.store import DealEntry, Store
 from bot.store.documents import Document
 from bot.store.index import EntityKind
 from bot.store.model import Deal, EventLog, MilestoneStatus, Person, Topic
+from bot.store.review import Reviewed
 
 __all__ = ["SNAPSHOT_VERSION", "Digest", "Snapshot", "channel_briefing", "diff", "take_snapshot"]
 
@@ -139,6 +140,7 @@ def channel_briefing(
     previous_date: dt.date | None = None,
     options: BriefingOptions = BriefingOptions(),
     commit: str | None = None,
+    reviewed: Reviewed | None = None,
 ) -> tuple[Reply, Snapshot]:
     """The briefing a channel gets on ``as_of``, and the snapshot to save if it is posted.
 
@@ -148,7 +150,8 @@ def channel_briefing(
     """
     current = take_snapshot(store, deal, viewer)  # not shown to anyone: compose_briefing refuses a hidden deal
     if previous is None or previous["v"] != SNAPSHOT_VERSION or previous["deal"] != deal.id:
-        return compose_briefing(store, deal, as_of, options=options, viewer=viewer, commit=commit), current
+        reply = compose_briefing(store, deal, as_of, options=options, viewer=viewer, commit=commit, reviewed=reviewed)
+        return reply, current
     digest = diff(previous, current)
     since = previous_date if previous_date and previous_date < as_of else None
     reply = compose_briefing(
@@ -161,6 +164,7 @@ def channel_briefing(
         options=options,
         viewer=viewer,
         commit=commit,
+        reviewed=reviewed,
     )
     return reply, current
 

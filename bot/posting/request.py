@@ -18,6 +18,7 @@ class PostKind(StrEnum):
     WATCH_ALERT = "alert"
     STORE_ALERT = "store-alert"
     PAUSE_NOTICE = "notice"
+    REVIEW_DUE = "review"  # one direct message to a document's owner when it falls due (bot.alerts.review_due)
 
 
 @dataclass(frozen=True, slots=True)

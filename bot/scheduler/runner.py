@@ -21,7 +21,7 @@ from bot.posting import Poster, PostHooks, PostKind, PostOutcome, PostRequest
 from bot.reply import Reply, Section, Tone
 from bot.schedule_plan import local_date, post_key
 from bot.scheduler.killpoints import kill_point
-from bot.state import State, claims, snapshots, subscriptions
+from bot.state import State, claims, reviews, snapshots, subscriptions
 from bot.state.subscriptions import Subscription
 from bot.store import Store
 from bot.store.index import EntityKind
@@ -113,6 +113,7 @@ class BriefingRunner:
             return Result.SKIPPED
         deal = store.deals.get(sub.deal)
         previous = await snapshots.previous(self.state, sub.target, sub.deal, before=day)
+        reviewed = await reviews.reviewed_days(self.state)  # /verify: reviewed documents are not stale
         snapshot: list[Snapshot] = []  # what compose() saw, saved once the post is out
 
         def compose() -> Reply:
@@ -127,6 +128,7 @@ class BriefingRunner:
                 previous_date=previous.local_date if previous else None,
                 options=self.briefing_options,
                 commit=self.commit(),
+                reviewed=reviewed,
             )
             snapshot.append(snap)
             return reply.shared()

@@ -121,3 +121,13 @@ watches = sa.Table(
     sa.Column("created_at", UTCDateTime, nullable=False),
     sa.UniqueConstraint("target", "deal", "topic", name="uq_watches_target_topic"),
 )
+
+# /verify: the last recorded review of each store document (by store-relative path), without editing the file.
+reviews = sa.Table(
+    "reviews",
+    metadata,
+    sa.Column("path", sa.String(400), primary_key=True),
+    sa.Column("reviewed_on", sa.Date, nullable=False),  # the reviewer's day, as the briefing counts days
+    sa.Column("reviewed_by", sa.String(200), nullable=True),
+    sa.Column("reviewed_at", UTCDateTime, nullable=False),
+)

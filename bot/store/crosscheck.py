@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from bot.store.checks.base import AllNames, Known, Report
 from bot.store.checks.deal import check_deal
 from bot.store.checks.events import check_events
+from bot.store.checks.owner import check_owner
 from bot.store.checks.person import check_person
 from bot.store.checks.sources import check_sources
 from bot.store.checks.topic import check_topic
@@ -37,5 +38,6 @@ def crosscheck(docs: Iterable[Document], sources: dict[str, Source], broken: Ite
             check_topic(doc, report, names)
         elif doc.kind is Kind.EVENTS:
             check_events(doc, report)
+        check_owner(doc, report)
     names.resolve(report.problems)
     return report.problems

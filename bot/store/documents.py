@@ -61,6 +61,9 @@ class Document:
     def line_of(self, *loc: int | str) -> int:
         return self.raw.line_of(tuple(loc) if loc else ())
 
+    def col_of(self, *loc: int | str) -> int:
+        return self.raw.position_of(tuple(loc))[1]
+
     def at(self, loc: Loc) -> str:
         """``path:line`` of a key path, for messages that point at another file."""
         return f"{self.path}:{self.raw.line_of(loc)}"

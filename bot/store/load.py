@@ -20,7 +20,7 @@ from rapidfuzz import process
 
 from bot.store.documents import MODEL_OF_KIND, Document, place
 from bot.store.problems import Problem
-from bot.store.yamlsafe import MAX_FILE_BYTES, ReadError, read_document
+from bot.store.yamlsafe import MAX_FILE_BYTES, RawDocument, ReadError, read_document
 
 IGNORED_NAMES = {"README.md"}
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -69,14 +69,19 @@ def read_file(root: Path, relative: str, *, max_bytes: int = MAX_FILE_BYTES) -> 
     try:
         raw = read_document(data, markdown=relative.endswith(".md"), max_bytes=max_bytes)
     except ReadError as exc:
-        return [Problem(relative, exc.line, exc.message)]
+        return [Problem(relative, exc.line, exc.message, exc.col)]
     model_type = MODEL_OF_KIND[placement.kind]
     try:
         model = model_type.model_validate(raw.data)
     except ValidationError as exc:
         errors = _without_typo_echoes(exc.errors(include_url=False), model_type)
-        return sorted(Problem(relative, raw.line_of(tuple(e["loc"])), describe(e, model_type)) for e in errors)
+        return sorted(_problem(relative, raw, e, model_type) for e in errors)
     return Document(relative, placement, model, raw.body, raw, mtime_ns)
+
+
+def _problem(relative: str, raw: RawDocument, error: ErrorDetails, model_type: type[BaseModel]) -> Problem:
+    line, col = raw.position_of(tuple(error["loc"]))
+    return Problem(relative, line, describe(error, model_type), col)
 
 
 def twin(relative: str) -> str | None:

@@ -14,6 +14,7 @@ Layout of a store (kinds come from where a file lives; a document's id is its fi
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 from typing import Annotated
 
@@ -37,6 +38,38 @@ def _target(value: str) -> str:
 
 TargetText = Annotated[
     str, AfterValidator(_target), Field(description="A target such as slack:T123:C456 or discord:G1:C2.")
+]
+
+# Owners and review intervals (``owner:``, ``review_every:``, a person's ``contact:``): see bot.store.review.
+INTERVAL_PATTERN = r"^[1-9][0-9]{0,3}[dw]$"
+_ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
+
+
+def _owner(value: str) -> str:
+    if ":" in value:
+        return _target(value)
+    if not re.match(_ID_PATTERN, value):
+        raise ValueError(f"'{value}' is not an owner: write a people id (ada-lind) or a target (slack:T1:@U2)")
+    return value
+
+
+def _interval(value: str) -> str:
+    if not re.match(INTERVAL_PATTERN, value):
+        raise ValueError(f"'{value}' is not an interval: write days or weeks, such as 30d or 6w")
+    return value
+
+
+OwnerText = Annotated[
+    str,
+    AfterValidator(_owner),
+    Field(description="Who reviews this document: a people id with a contact, or a target such as slack:T1:@U2."),
+]
+Interval = Annotated[
+    str,
+    AfterValidator(_interval),
+    Field(
+        description="How often to review, in days or weeks: 30d, 6w.", json_schema_extra={"pattern": INTERVAL_PATTERN}
+    ),
 ]
 
 
@@ -143,6 +176,8 @@ class Deal(_Strict):
     tracks: list[Track] = Field(min_length=1)
     updated: ApproxDate
     review_by: ApproxDate | None = None
+    owner: OwnerText | None = None
+    review_every: Interval | None = None
     sources: list[Id] = Field(default_factory=list)
     restricted_to: list[TargetText] = Field(default_factory=list, description="Targets that alone may see this deal.")
 
@@ -171,6 +206,9 @@ class Person(_Strict):
     quotes: list[Quote] = Field(default_factory=list)
     updated: ApproxDate
     review_by: ApproxDate | None = None
+    owner: OwnerText | None = None
+    review_every: Interval | None = None
+    contact: TargetText | None = Field(default=None, description="Where this person gets direct messages.")
     sources: list[Id] = Field(default_factory=list)
     restricted_to: list[TargetText] = Field(default_factory=list)
 
@@ -188,6 +226,8 @@ class Topic(_Strict):
     people: list[Id] = Field(default_factory=list)
     updated: ApproxDate
     review_by: ApproxDate | None = None
+    owner: OwnerText | None = None
+    review_every: Interval | None = None
     sources: list[Id] = Field(min_length=1)
     restricted_to: list[TargetText] = Field(default_factory=list)
 

@@ -51,10 +51,11 @@ Loc = tuple[int | str, ...]
 class ReadError(Exception):
     """A file that cannot be read as a store document; ``line`` is 1-based."""
 
-    def __init__(self, line: int, message: str) -> None:
+    def __init__(self, line: int, message: str, col: int | None = None) -> None:
         super().__init__(message)
         self.line = line
         self.message = message
+        self.col = col
 
 
 @dataclass
@@ -65,17 +66,21 @@ class RawDocument:
     body: str
     yaml_text: str
     line_offset: int  # lines before the YAML starts (1 for front matter after '---')
-    _lines: dict[Loc, int] | None = field(default=None, repr=False)
+    _lines: dict[Loc, tuple[int, int]] | None = field(default=None, repr=False)
 
     def line_of(self, loc: Loc) -> int:
         """The line of the deepest key or item of ``loc`` that exists in the file."""
+        return self.position_of(loc)[0]
+
+    def position_of(self, loc: Loc) -> tuple[int, int]:
+        """1-based line and column of the deepest key or item of ``loc`` that exists in the file."""
         if self._lines is None:
             self._lines = _line_map(self.yaml_text)
         for end in range(len(loc), -1, -1):
-            line = self._lines.get(tuple(loc[:end]))
-            if line is not None:
-                return line + 1 + self.line_offset
-        return 1 + self.line_offset
+            found = self._lines.get(tuple(loc[:end]))
+            if found is not None:
+                return found[0] + 1 + self.line_offset, found[1] + 1
+        return 1 + self.line_offset, 1
 
 
 def read_document(raw: bytes, *, markdown: bool, max_bytes: int = MAX_FILE_BYTES) -> RawDocument:
@@ -116,18 +121,20 @@ def _safe_load(yaml_text: str, offset: int) -> dict[str, Any]:
         data = yaml.load(yaml_text, Loader=_StoreLoader)
     except _DuplicateKey as exc:
         line = (exc.problem_mark.line + 1 if exc.problem_mark else 1) + offset
-        raise ReadError(line, f"{exc.problem} (first at line {exc.first_line + 1 + offset}); keep one") from None
+        col = exc.problem_mark.column + 1 if exc.problem_mark else None
+        raise ReadError(line, f"{exc.problem} (first at line {exc.first_line + 1 + offset}); keep one", col) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = (mark.line + 1 if mark else 1) + offset
+        col = mark.column + 1 if mark else None
         problem = exc.problem or "invalid YAML"
         if isinstance(exc, yaml.constructor.ConstructorError) and "tag" in problem:
             problem = f"YAML tag not allowed in a store file ({problem.split('tag')[-1].strip(' :')})"
         elif exc.context_mark and (exc.context or "").startswith(_UNCLOSED):
             # an unclosed [ { or quote is noticed lines later; point at where it was opened
-            line = exc.context_mark.line + 1 + offset
+            line, col = exc.context_mark.line + 1 + offset, exc.context_mark.column + 1
             problem = f"{problem} {exc.context.removeprefix('while ')} that starts on this line"  # type: ignore[union-attr]
-        raise ReadError(line, f"YAML: {problem}") from None
+        raise ReadError(line, f"YAML: {problem}", col) from None
     except yaml.reader.ReaderError as exc:
         line = yaml_text[: max(exc.position, 0)].count("\n") + 1 + offset
         raise ReadError(line, f"character {exc.character!r} is not allowed in YAML; remove it") from None
@@ -168,9 +175,9 @@ def _refuse_aliases_and_tags(yaml_text: str, offset: int) -> None:
         return  # the loader reports the syntax error with its line
 
 
-def _line_map(yaml_text: str) -> dict[Loc, int]:
-    """Map every key path (('tracks', 0, 'status')) to the 0-based line of its key or item."""
-    lines: dict[Loc, int] = {}
+def _line_map(yaml_text: str) -> dict[Loc, tuple[int, int]]:
+    """Map every key path (('tracks', 0, 'status')) to the 0-based line and column of its key or item."""
+    lines: dict[Loc, tuple[int, int]] = {}
     try:
         root = yaml.compose(yaml_text, Loader=_Loader)
     except yaml.YAMLError:
@@ -178,11 +185,11 @@ def _line_map(yaml_text: str) -> dict[Loc, int]:
     stack: list[tuple[Loc, yaml.Node]] = [((), root)] if root is not None else []
     while stack:
         loc, node = stack.pop()
-        lines.setdefault(loc, node.start_mark.line)  # a key's own line, set below, wins over its value's
+        lines.setdefault(loc, (node.start_mark.line, node.start_mark.column))  # a key's own place, set below, wins
         if isinstance(node, yaml.MappingNode):
             for key_node, value_node in node.value:
                 child = (*loc, key_node.value)
-                lines[child] = key_node.start_mark.line
+                lines[child] = (key_node.start_mark.line, key_node.start_mark.column)
                 stack.append((child, value_node))
         elif isinstance(node, yaml.SequenceNode):
             stack.extend(((*loc, i), item) for i, item in enumerate(node.value))

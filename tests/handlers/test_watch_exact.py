@@ -112,4 +112,4 @@ async def test_read_only_commands_stay_forgiving(bot: Watcher) -> None:
 
 def test_only_the_state_changing_commands_declare_effects() -> None:
     effects = {c.spec.name for c in ALL_COMMANDS if c.spec.effects}
-    assert effects == {"subscribe", "unsubscribe", "reload", "watch", "unwatch"}
+    assert effects == {"subscribe", "unsubscribe", "reload", "watch", "unwatch", "verify"}

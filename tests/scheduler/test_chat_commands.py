@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot.alerts import WatchAlerts
+from bot.alerts.review_due import ReviewReminders
 from bot.app import App
 from bot.clock import Clock
 from bot.config import BUNDLED_STORE, HttpConfig, Settings, SubscriptionConfig
@@ -227,7 +228,7 @@ async def test_watch_alerts_by_direct_message_once_across_replicas(bot: Bot) -> 
 def test_the_app_starts_one_scheduler_and_the_watch_alerts_as_background_services(tmp_path: Path) -> None:
     app = make_bot(tmp_path, ControlledClock(MONDAY_0755)).app
     services = app._background_services()
-    assert [type(s) for s in services] == [BriefingScheduler, WatchAlerts]
+    assert [type(s) for s in services] == [BriefingScheduler, WatchAlerts, ReviewReminders]
     assert {"subscribe", "unsubscribe", "schedule", "watch", "unwatch"} <= set(app.router.specs)
     assert app.router.specs["subscribe"].admin and not app.router.specs["watch"].admin
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import cast
 
 from bot.store.documents import Document, Kind, Placement
-from bot.store.model import Deal, Source
+from bot.store.model import Deal, Person, Source
 from bot.store.problems import Problem
 from bot.store.text import compact
 from bot.store.yamlsafe import Loc
@@ -25,6 +25,7 @@ class Known:
     topics: dict[str, set[str]]  # deal id -> topic ids
     sources: dict[str, Source]
     sources_broken: bool  # sources.yaml failed to load: its own problem says why; unknown sources don't cascade
+    contacts: dict[str, str | None] = field(default_factory=dict)  # loaded person id -> its contact: target
 
     @classmethod
     def of(cls, docs: list[Document], sources: dict[str, Source], broken: list[Placement]) -> Known:
@@ -39,6 +40,7 @@ class Known:
             topics=dict(topics),
             sources=sources,
             sources_broken=any(b.kind is Kind.SOURCES for b in broken),
+            contacts={d.id: cast(Person, d.model).contact for d in docs if d.kind is Kind.PERSON},
         )
 
     @property
@@ -54,7 +56,7 @@ class Report:
     problems: list[Problem] = field(default_factory=list)
 
     def add(self, doc: Document, loc: Loc, message: str) -> None:
-        self.problems.append(Problem(doc.path, doc.line_of(*loc), message))
+        self.problems.append(Problem(doc.path, doc.line_of(*loc), message, doc.col_of(*loc)))
 
     def need(self, doc: Document, loc: Loc, ok: bool, message: str) -> None:
         if not ok:
