@@ -87,15 +87,20 @@ def test_without_an_interval_the_store_wide_staleness_applies(tmp_path: Path) ->
 
 def test_the_briefing_names_the_owner_and_leaves_out_what_was_verified(tmp_path: Path) -> None:
     from bot.briefing import compose_briefing
+    from bot.briefing.changes import Change, Kind
     from bot.render_text import render_text
 
     write_store(tmp_path, {FISH: _fish("owner: ada-lind\nreview_every: 30d\n"), ADA: _ada("contact: slack:T1:@U9\n")})
     store = load_store(tmp_path)
     deal = store.deals["north-south"]
-    text = render_text(compose_briefing(store, deal, dt.date(2025, 6, 2)))
+    news = [Change(Kind.EVENT, "Talks resume", where="1 Jun 2025")]  # not a quiet day, which is one line
+    text = render_text(compose_briefing(store, deal, dt.date(2025, 6, 2), changes=news))
     assert f"• {FISH}: review every 30d was due 31 May 2025 (owner: Ada Lind)" in text.splitlines()
-    verified = render_text(compose_briefing(store, deal, dt.date(2025, 6, 2), reviewed={FISH: dt.date(2025, 6, 1)}))
+    reviewed = {FISH: dt.date(2025, 6, 1)}
+    verified = render_text(compose_briefing(store, deal, dt.date(2025, 6, 2), changes=news, reviewed=reviewed))
     assert "Gone stale" not in verified and FISH not in verified
+    quiet = render_text(compose_briefing(store, deal, dt.date(2025, 6, 2)))
+    assert quiet.rstrip().endswith("1 document has gone stale.")
 
 
 async def test_a_reminder_goes_once_and_never_where_the_document_may_not_be_seen(tmp_path: Path) -> None:
