@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from bot.router import CommandDef
 from handlers import brief, deal, health, help, reload, schedule, search, status, subscribe, timeline, watch, who
+from handlers.changes import COMMAND as CHANGES
 
 CORE_COMMANDS: tuple[CommandDef, ...] = (
     status.COMMAND,
@@ -19,6 +20,7 @@ CORE_COMMANDS: tuple[CommandDef, ...] = (
     help.COMMAND,
     health.COMMAND,
     reload.COMMAND,
+    CHANGES,
 )
 
 # The daily briefing: subscriptions (admins), the schedule, watches.

@@ -22,6 +22,7 @@ SPEC = CommandSpec(
         Param("date", ParamKind.DATE, "Answer as of this date (YYYY-MM-DD)"),
     ),
     examples=("/deal", "/deal canada-us"),
+    dated_store=True,
 )
 
 
