@@ -130,9 +130,11 @@ def body_change(old: str, new: str) -> str | None:
     if old.strip() == new.strip():
         return None
     added = removed = 0
-    for line in difflib.ndiff(old.strip().splitlines(), new.strip().splitlines()):
-        added += line.startswith("+ ")
-        removed += line.startswith("- ")
+    matcher = difflib.SequenceMatcher(None, old.strip().splitlines(), new.strip().splitlines(), autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():  # line by line, as git counts them (ndiff is far slower)
+        if tag != "equal":
+            removed += i2 - i1
+            added += j2 - j1
     return f"text edited: {added} line{'s' * (added != 1)} added, {removed} removed"
 
 
