@@ -1,0 +1,72 @@
+"""``/deal chart``: a PNG of each track's progress over the deal file's git history."""
+
+from __future__ import annotations
+
+import datetime as dt
+import struct
+from pathlib import Path
+
+import pytest
+
+from bot.charts import progress_series
+from bot.context import Context, Ports
+from bot.reply import Reply
+from bot.router import Router
+from bot.store import load_store
+from bot.store.history import GitHistory
+from handlers import ALL_COMMANDS
+from tests.history.gitstore import commit, deal, make_history, write
+
+TODAY = dt.date(2025, 3, 20)
+
+
+@pytest.fixture
+def root(tmp_path: Path) -> Path:
+    root = make_history(tmp_path / "repo")
+    write(root, "deals/cu/deal.yaml", deal("done"))
+    commit(root, "Dairy offer tabled", who="carol", when="2025-03-18T12:00:00+00:00")
+    return root
+
+
+async def ask(root: Path, text: str, *, history: bool = True) -> Reply:
+    router = Router(ALL_COMMANDS)
+    ports = Ports(history=GitHistory(root) if history else None)
+    ctx = Context(store=load_store(root), today=TODAY, specs=router.specs, ports=ports)
+    return await router.handle_text(text, ctx)
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = struct.unpack(">II", data[16:24])
+    return width, height
+
+
+async def test_deal_chart_attaches_a_png_of_progress_over_time(root: Path) -> None:
+    reply = await ask(root, "/deal cu chart")
+    assert reply.title == "Canada–US trade talks"
+    [chart] = reply.attachments
+    assert chart.filename == "cu-progress.png"
+    assert png_size(chart.data) == (800, 420)
+    assert "Market access 0/2 → 1/2" in chart.alt
+    assert "1 Feb 2025 to 20 Mar 2025" in chart.alt
+    alone = await ask(root, "/deal chart")  # the only deal: the word alone is enough
+    assert [a.filename for a in alone.attachments] == ["cu-progress.png"]
+    assert alone.command == "/deal chart"
+
+
+async def test_deal_without_chart_attaches_nothing_and_without_git_says_why(root: Path) -> None:
+    assert (await ask(root, "/deal cu")).attachments == ()
+    reply = await ask(root, "/deal chart", history=False)
+    assert reply.title == "Canada–US trade talks"
+    assert reply.attachments == ()
+    assert any("No chart" in line for line in reply.footer)
+
+
+async def test_the_series_steps_where_the_count_moved(root: Path) -> None:
+    history = GitHistory(root)
+    revisions = await history.revisions("deals/cu/deal.yaml")
+    [series] = progress_series((r.commit.when, r.document.model) for r in revisions)  # type: ignore[union-attr,misc]
+    assert [(p.when.date().isoformat(), p.done, p.total) for p in series.points] == [
+        ("2025-02-01", 0, 2),
+        ("2025-03-18", 1, 2),
+    ]
