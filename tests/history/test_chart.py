@@ -70,3 +70,25 @@ async def test_the_series_steps_where_the_count_moved(root: Path) -> None:
         ("2025-02-01", 0, 2),
         ("2025-03-18", 1, 2),
     ]
+
+
+async def test_discord_sends_the_chart_as_a_file_shown_in_the_embed(root: Path, tmp_path: Path) -> None:
+    from tests.adapters.conftest_discord import connected, discord_app, running_fake
+    from tests.fakes.discord_api import CHANNEL_ID
+
+    async with running_fake() as fake:
+        app = discord_app(tmp_path, fake, commands=ALL_COMMANDS, store=root)
+        async with connected(app, fake):
+            body = await fake.callback(fake.command("deal", {"deal": "cu chart"}))
+            embed = body["data"]["embeds"][0]
+            assert embed["title"] == "Canada–US trade talks"
+            assert embed["image"]["url"] == "attachment://cu-progress.png"
+            [upload] = [r for r in fake.requests if r.path.endswith("/callback") and r.files]
+            [(name, data)] = upload.files
+            assert name == "cu-progress.png"
+            assert png_size(data) == (800, 420)
+            [attached] = body["data"]["attachments"]
+            assert attached["filename"] == "cu-progress.png"
+            assert "Market access 0/2 → 1/2" in attached["description"]
+            plain = await fake.callback(fake.command("deal", {"deal": "cu"}, channel_id=CHANNEL_ID))
+            assert "image" not in plain["data"]["embeds"][0]
