@@ -92,3 +92,31 @@ async def test_discord_sends_the_chart_as_a_file_shown_in_the_embed(root: Path, 
             assert "Market access 0/2 → 1/2" in attached["description"]
             plain = await fake.callback(fake.command("deal", {"deal": "cu"}, channel_id=CHANNEL_ID))
             assert "image" not in plain["data"]["embeds"][0]
+
+
+async def test_slack_uploads_the_chart_of_a_private_answer_to_the_askers_dm(root: Path, tmp_path: Path) -> None:
+    from bot.app import App
+    from bot.config import Secrets
+    from tests.adapters.conftest import APP_TOKEN, BOT_TOKEN, slack_settings, started
+    from tests.fakes.slack_api import FakeSlack
+
+    fake = await FakeSlack().start()
+    try:
+        settings = slack_settings(tmp_path, fake).model_copy(update={"store": root})
+        app = App(settings, Secrets(slack_bot_token=BOT_TOKEN, slack_app_token=APP_TOKEN), commands=ALL_COMMANDS)
+        service = await started(app, fake)
+        try:
+            ack = await fake.slash_command("/deal", "cu chart", user="U0ASKER", channel="C0TALKS")
+            assert ack["response_type"] == "ephemeral"
+            assert "Canada–US trade talks" in str(ack["blocks"])
+            shared = await fake.next_shared_file()
+            assert shared["channel_id"] == "D0ASKER"  # private answer, private chart: not the channel
+            [entry] = shared["files"]
+            assert png_size(fake.uploads[entry["id"]]) == (800, 420)
+            [asked] = [c.args for c in fake.calls_to("files.getUploadURLExternal")]
+            assert asked["filename"] == "cu-progress.png"
+            assert "Market access 0/2 → 1/2" in asked["alt_txt"]
+        finally:
+            await service.stop()
+    finally:
+        await fake.close()
