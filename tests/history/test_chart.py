@@ -120,3 +120,18 @@ async def test_slack_uploads_the_chart_of_a_private_answer_to_the_askers_dm(root
             await service.stop()
     finally:
         await fake.close()
+
+
+def test_briefbot_ask_writes_the_chart_to_a_file_and_names_it(root: Path) -> None:
+    from typer.testing import CliRunner
+
+    from bot.cli import cli
+
+    result = CliRunner().invoke(cli, ["ask", "/deal chart", "--store", str(root), "--date", "2025-03-20"])
+    assert result.exit_code == 0, result.output
+    assert "Canada–US trade talks" in result.output
+    [line] = [line for line in result.output.splitlines() if line.startswith("Chart saved to ")]
+    path = Path(line.removeprefix("Chart saved to ").split(": ", 1)[0])
+    assert path.name == "cu-progress.png"
+    assert png_size(path.read_bytes()) == (800, 420)
+    assert "Market access 0/2 → 1/2" in line
