@@ -1,8 +1,9 @@
-"""/changes <topic or deal> [since:DATE]: what changed in a document, field by field, commit by commit (git)."""
+"""/changes <topic, deal or person> [since:DATE]: what changed in a document, field by field, commit by commit (git)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 
 from bot.commands import Command, CommandSpec, Param, ParamKind
 from bot.context import Context
@@ -15,6 +16,7 @@ from bot.store.dates import human_day
 from bot.store.documents import Document
 from bot.store.history import Commit, Revision
 from bot.store.index import EntityKind, Outcome
+from bot.store.model import Event, EventLog
 from handlers.common import found, fuzzy_note, topic_scope
 
 SHOWN = 15  # commits in one answer; since: reaches further back
@@ -44,9 +46,15 @@ async def handle(command: Command, ctx: Context) -> Reply:
     if history is None:
         raise UserError("/changes reads the store's git history, and this store is not served from a git checkout.")
     since = command.date_option("since")
+    index, deal_id, viewer = ctx.store.index, _deal_of(paths), ctx.viewer
+
+    def seen(event: Event) -> bool:
+        """As ``Store.visible_events``: an event about topics this viewer may not see stays out of the list."""
+        return not event.topics or any(index.visible(EntityKind.TOPIC, t, deal_id, viewer) for t in event.topics)
+
     changes: list[Change] = []
     for path in paths:
-        changes += _changes(await history.revisions(path), party_name)
+        changes += _changes([_visible(r, seen) for r in await history.revisions(path)], party_name)
     if since:
         changes = [c for c in changes if c.commit.day >= since]
     changes = _by_commit(changes)
@@ -75,11 +83,16 @@ async def handle(command: Command, ctx: Context) -> Reply:
 
 
 def _subject(command: Command, ctx: Context) -> tuple[str, list[str], dict[str, str], tuple[str, ...]]:
-    """The title, store paths and party names of the topic or deal asked about."""
+    """The title, store paths and party names of the topic, deal or person asked about."""
     store = ctx.store
     lookup = store.index.lookup(EntityKind.TOPIC, command.arg, deal_id=topic_scope(command, ctx), viewer=ctx.viewer)
     deal_lookup = store.index.lookup(EntityKind.DEAL, command.arg, viewer=ctx.viewer)
     exact_topic = lookup.outcome is Outcome.FOUND and not lookup.fuzzy
+    if lookup.outcome is not Outcome.FOUND and deal_lookup.outcome is not Outcome.FOUND:
+        person = store.index.lookup(EntityKind.PERSON, command.arg, viewer=ctx.viewer)
+        if person.outcome is Outcome.FOUND and person.entity is not None:  # quotes, stance, role
+            entry = store.people[person.entity.id]
+            return entry.person.name, [entry.doc.path], {}, fuzzy_note(person, person.entity)
     if deal_lookup.entity is not None and deal_lookup.outcome is Outcome.FOUND and not exact_topic:
         deal = store.deals[deal_lookup.entity.id]
         parties = {p.id: p.name for p in deal.deal.parties}
@@ -91,6 +104,21 @@ def _subject(command: Command, ctx: Context) -> tuple[str, list[str], dict[str, 
     topic = deal.topics[entity.id]
     parties = {p.id: p.name for p in deal.deal.parties}
     return topic.topic.title, [topic.doc.path], parties, fuzzy_note(lookup, entity)
+
+
+def _deal_of(paths: list[str]) -> str | None:
+    parts = paths[0].split("/")
+    return parts[1] if parts[0] == "deals" and len(parts) > 2 else None
+
+
+def _visible(revision: Revision, shown: Callable[[Event], bool]) -> Revision:
+    """An events log as this viewer may see it."""
+    doc = revision.document
+    if not isinstance(doc, Document) or not isinstance(doc.model, EventLog):
+        return revision
+    log = doc.model
+    kept = log.model_copy(update={"events": [e for e in log.events if shown(e)]})
+    return replace(revision, document=replace(doc, model=kept))
 
 
 def _changes(revisions: list[Revision], parties: dict[str, str]) -> list[Change]:

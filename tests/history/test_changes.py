@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -159,3 +160,33 @@ def test_history_parses_each_blob_once(root: Path) -> None:
     again = asyncio.run(history.revisions(path))  # a new HEAD: the log is read again, the old blobs are not
     assert len(again) == len(first) + 1
     assert all(a.document is b.document for a, b in zip(first, again, strict=False))
+
+
+async def test_events_about_a_restricted_topic_stay_out_for_other_viewers(root: Path) -> None:
+    from bot.targets import Target
+    from tests.history.gitstore import events
+
+    secret = {**topic(), "title": "Softwood lumber", "restricted_to": ["slack:T1:C9"]}
+    write(root, "deals/cu/topics/lumber.md", secret, "Closed talks.")
+    lumber = {"id": "call", "date": "2025-03-12", "title": "Softwood call", "source": "gazette", "topics": ["lumber"]}
+    dairy = {"id": "dairy-round", "date": "2025-03-04", "title": "Dairy round in Ottawa", "source": "gazette"}
+    write(root, "deals/cu/events.yaml", events(dairy, lumber))
+    commit(root, "Events: one more", who="carol", when="2025-03-12T12:00:00+00:00")
+    router, ctx = ask_in(root)
+    elsewhere = text_of(await router.handle_text("/changes cu", ctx))
+    assert "Dairy round in Ottawa" in elsewhere
+    assert "Softwood" not in elsewhere and "one more" not in elsewhere  # nothing this viewer may see changed then
+    inside = replace(ctx, target=Target.parse("slack:T1:C9"))
+    assert "new event: Softwood call (12 Mar 2025)" in text_of(await router.handle_text("/changes cu", inside))
+
+
+async def test_changes_of_a_person_show_a_new_quote(root: Path) -> None:
+    person = {"name": "Ana Ruiz", "role": "Negotiator", "affiliation": "Global Affairs Canada", "updated": "2025-03-01"}
+    write(root, "people/ana-ruiz.md", person, "Leads for Canada.")
+    commit(root, "Add Ana Ruiz", who="alice", when="2025-03-11T09:00:00+00:00")
+    quote = {"text": "Dairy is not on the table.", "date": "2025-03-12", "source": "gazette"}
+    write(root, "people/ana-ruiz.md", {**person, "quotes": [quote]}, "Leads for Canada.")
+    commit(root, "Ana Ruiz on dairy", who="bob", when="2025-03-12T09:00:00+00:00")
+    reply = await ask(root, "/changes ruiz")
+    assert reply.title == "Changes to Ana Ruiz"
+    assert "new quote: “Dairy is not on the table.” (12 Mar 2025)" in section_of(reply, "Ana Ruiz on dairy")
