@@ -190,3 +190,33 @@ async def test_changes_of_a_person_show_a_new_quote(root: Path) -> None:
     reply = await ask(root, "/changes ruiz")
     assert reply.title == "Changes to Ana Ruiz"
     assert "new quote: “Dairy is not on the table.” (12 Mar 2025)" in section_of(reply, "Ana Ruiz on dairy")
+
+
+def test_the_app_and_briefbot_ask_read_history_unless_turned_off(root: Path, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from bot.cli import cli
+
+    runner = CliRunner()
+    asked = runner.invoke(cli, ["ask", "/status dairy date:2025-02-12", "--store", str(root), "--date", "2025-03-20"])
+    assert asked.exit_code == 0, asked.output
+    assert "in talks" in asked.output and "The store as committed on 10 Feb 2025" in asked.output
+    changes = runner.invoke(cli, ["ask", "/changes dairy since:2025-03-01", "--store", str(root)])
+    assert changes.exit_code == 0, changes.output
+    assert "status: in talks → stalled" in changes.output
+    config = tmp_path / "briefbot.yaml"
+    config.write_text("git_history: false\n", encoding="utf-8")
+    off = runner.invoke(cli, ["ask", "/changes dairy", "--store", str(root), "--config", str(config)])
+    assert off.exit_code == 1
+    assert "not served from a git checkout" in off.output
+
+
+async def test_the_app_answers_changes_through_its_history_port(root: Path, tmp_path: Path) -> None:
+    from bot.app import App
+    from bot.config import Settings
+
+    app = App(Settings(store=root, as_of=TODAY, state_url=f"sqlite+aiosqlite:///{tmp_path}/state.db", watch=False))
+    reply = await app.ask("/changes dairy")
+    assert reply.sections[0].heading == "10 Mar 2025 · Bob Singh · Rename dairy to dairy-quotas"
+    dated = await app.ask("/timeline dairy date:2025-02-12")
+    assert "The store as committed on 10 Feb 2025" in " ".join(dated.footer)
