@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
@@ -28,6 +29,7 @@ SPEC = CommandSpec(
         Param("subject", ParamKind.TOPIC_OR_DEAL, "A topic or a deal", required=True, positional=True),
         Param("deal", ParamKind.DEAL, "Which deal, when the store follows several"),
         Param("since", ParamKind.DATE, "Only changes on or after this date (YYYY-MM-DD)"),
+        Param("until", ParamKind.DATE, "Only changes on or before this date (YYYY-MM-DD), to page back"),
     ),
     examples=("/changes tariffs", "/changes dairy since:2025-03-01", "/changes canada-us"),
 )
@@ -45,38 +47,47 @@ async def handle(command: Command, ctx: Context) -> Reply:
     history = ctx.ports.history
     if history is None:
         raise UserError("/changes reads the store's git history, and this store is not served from a git checkout.")
-    since = command.date_option("since")
+    since, until = command.date_option("since"), command.date_option("until")
     index, deal_id, viewer = ctx.store.index, _deal_of(paths), ctx.viewer
 
     def seen(event: Event) -> bool:
         """As ``Store.visible_events``: an event about topics this viewer may not see stays out of the list."""
         return not event.topics or any(index.visible(EntityKind.TOPIC, t, deal_id, viewer) for t in event.topics)
 
+    steps = [step for path in paths for step in _steps(await history.revisions(path))]
+    steps = [s for s in steps if (not since or s.day >= since) and (not until or s.day <= until)]
+    groups: dict[str, list[Step]] = {}  # by commit, newest first (a deal's two files may change in one commit)
+    for step in sorted(steps, key=lambda s: s.revision.commit.when, reverse=True):
+        groups.setdefault(step.revision.commit.sha, []).append(step)
+    # Only what is shown is compared: a long history costs its log and a page of comparisons, not all of them.
     changes: list[Change] = []
-    for path in paths:
-        changes += _changes([_visible(r, seen) for r in await history.revisions(path)], party_name)
-    if since:
-        changes = [c for c in changes if c.commit.day >= since]
-    changes = _by_commit(changes)
+    read = 0
+    for group in groups.values():
+        if len(changes) == SHOWN:
+            break
+        read += 1
+        lines = tuple(line for step in group for line in _lines(step, party_name, seen))
+        if lines:
+            where = ", ".join(dict.fromkeys(s.revision.path for s in group))
+            changes.append(Change(group[0].revision.commit, where, lines))
     if not changes:
-        after = f" since {human_day(since)}" if since else ""
+        window = "".join([f" since {human_day(since)}" if since else "", f" up to {human_day(until)}" if until else ""])
         return Reply(
-            title=f"No recorded changes to {title}{after}",
+            title=f"No recorded changes to {title}{window}",
             tone=Tone.NOT_FOUND,
-            sections=(Section(text=f"No commit{after} touched {', '.join(escape(p) for p in paths)}."),),
+            sections=(Section(text=f"No commit{window} changed {', '.join(escape(p) for p in paths)}."),),
             footer=footer,
         )
-    shown = changes[:SHOWN]
-    sections = tuple(_section(c) for c in shown)
     more = None
-    if len(changes) > SHOWN:
-        oldest = shown[-1].commit.day
-        footer = (*footer, f"{len(changes) - SHOWN} older change(s) not shown; since: picks a starting date.")
-        more = Command("changes", command.arg, {**command.options, "since": oldest.isoformat()}).text()
+    left = len(groups) - read
+    if left:
+        oldest = changes[-1].commit.day.isoformat()
+        footer = (*footer, f"{left} older commit(s) not shown: until:{oldest} goes further back.")
+        more = Command("changes", command.arg, {**command.options, "until": oldest}).text()
     return Reply(
         title=f"Changes to {title}",
         subtitle=", ".join(paths),
-        sections=sections,
+        sections=tuple(_section(c) for c in changes),
         footer=footer,
         more=more,
     )
@@ -111,53 +122,51 @@ def _deal_of(paths: list[str]) -> str | None:
     return parts[1] if parts[0] == "deals" and len(parts) > 2 else None
 
 
-def _visible(revision: Revision, shown: Callable[[Event], bool]) -> Revision:
-    """An events log as this viewer may see it."""
-    doc = revision.document
-    if not isinstance(doc, Document) or not isinstance(doc.model, EventLog):
-        return revision
-    log = doc.model
-    kept = log.model_copy(update={"events": [e for e in log.events if shown(e)]})
-    return replace(revision, document=replace(doc, model=kept))
+@dataclass(frozen=True, slots=True)
+class Step:
+    """A revision and the last revision before it that loaded: what it is compared with."""
+
+    revision: Revision
+    base: Document | None
+
+    @property
+    def day(self) -> dt.date:
+        return self.revision.commit.day
 
 
-def _changes(revisions: list[Revision], parties: dict[str, str]) -> list[Change]:
-    """Each revision against the last one that loaded; one that did not load is reported as skipped."""
-    out: list[Change] = []
+def _steps(revisions: list[Revision]) -> list[Step]:
+    steps: list[Step] = []
     last: Document | None = None
     for rev in revisions:
-        if rev.document is None:
-            out.append(Change(rev.commit, rev.path, ("removed from the store",)))
-            last = None
-            continue
-        if not isinstance(rev.document, Document):
-            first = rev.document[0] if rev.document else None
-            why = f": {first.path}:{first.line}: {first.message}" if first else ""
-            out.append(Change(rev.commit, rev.path, (f"skipped: this revision did not load{why}",)))
-            continue
-        if last is None:
-            lines = ["added to the store"]
-        else:
-            lines = diff_documents(last, rev.document, party_name=lambda p: parties.get(p, p))
-            if last.path != rev.path:
-                lines.insert(0, f"renamed: {last.path} → {rev.path}")
-        if lines:
-            out.append(Change(rev.commit, rev.path, tuple(lines)))
-        last = rev.document
-    return out
+        steps.append(Step(rev, last))
+        if rev.document is None or isinstance(rev.document, Document):
+            last = rev.document  # a revision that did not load is skipped: the next is compared with the last good
+    return steps
 
 
-def _by_commit(changes: list[Change]) -> list[Change]:
-    """One entry per commit, newest first (a deal's file and its events log may change in the same commit)."""
-    merged: dict[str, Change] = {}
-    for change in changes:
-        seen = merged.get(change.commit.sha)
-        if seen is None:
-            merged[change.commit.sha] = change
-        else:
-            paths = seen.path if change.path in seen.path.split(", ") else f"{seen.path}, {change.path}"
-            merged[change.commit.sha] = Change(seen.commit, paths, seen.lines + change.lines)
-    return sorted(merged.values(), key=lambda c: c.commit.when, reverse=True)
+def _visible(doc: Document, seen: Callable[[Event], bool]) -> Document:
+    """An events log as this viewer may see it."""
+    if not isinstance(doc.model, EventLog):
+        return doc
+    kept = doc.model.model_copy(update={"events": [e for e in doc.model.events if seen(e)]})
+    return replace(doc, model=kept)
+
+
+def _lines(step: Step, parties: dict[str, str], seen: Callable[[Event], bool]) -> list[str]:
+    """What a revision changed, field by field; a revision that did not load is reported as skipped."""
+    rev, base = step.revision, step.base
+    if rev.document is None:
+        return ["removed from the store"]
+    if not isinstance(rev.document, Document):
+        first = rev.document[0] if rev.document else None
+        why = f": {first.path}:{first.line}: {first.message}" if first else ""
+        return [f"skipped: this revision did not load{why}"]
+    if base is None:
+        return ["added to the store"]
+    lines = diff_documents(_visible(base, seen), _visible(rev.document, seen), party_name=lambda p: parties.get(p, p))
+    if base.path != rev.path:
+        lines.insert(0, f"renamed: {base.path} → {rev.path}")
+    return lines
 
 
 def _section(change: Change) -> Section:

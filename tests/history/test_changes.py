@@ -220,3 +220,17 @@ async def test_the_app_answers_changes_through_its_history_port(root: Path, tmp_
     assert reply.sections[0].heading == "10 Mar 2025 · Bob Singh · Rename dairy to dairy-quotas"
     dated = await app.ask("/timeline dairy date:2025-02-12")
     assert "The store as committed on 10 Feb 2025" in " ".join(dated.footer)
+
+
+async def test_a_long_history_pages_back_with_until(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import handlers.changes
+
+    monkeypatch.setattr(handlers.changes, "SHOWN", 2)
+    first = await ask(root, "/changes dairy")
+    assert [s.heading.split(" · ")[0] for s in first.sections if s.heading] == ["10 Mar 2025", "5 Mar 2025"]
+    assert "3 older commit(s) not shown: until:2025-03-05 goes further back." in first.footer
+    assert first.more == "/changes dairy until:2025-03-05"
+    older = await ask(root, "/changes dairy until:2025-03-04")
+    assert [s.heading.split(" · ")[0] for s in older.sections if s.heading] == ["20 Feb 2025", "10 Feb 2025"]
+    window = await ask(root, "/changes dairy since:2025-02-05 until:2025-02-15")
+    assert [s.heading.split(" · ")[2] for s in window.sections if s.heading] == ["Dairy: talks have started"]
