@@ -215,8 +215,8 @@ class GitHistory:
         for entry in out.decode(errors="replace").split("\x00"):
             meta, _, name = entry.partition("\t")
             fields = meta.split()
-            if len(fields) != 3 or fields[1] != "blob" or not _listed(name):
-                continue
+            if len(fields) != 3 or fields[1] != "blob" or fields[0] == "120000" or not _listed(name):
+                continue  # a symlink's blob is its target's name, not a document
             if place(name) is None:
                 problems.append(Problem(name, 1, "not a place for a store document"))
             else:
