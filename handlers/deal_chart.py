@@ -7,7 +7,6 @@ import datetime as dt
 from dataclasses import replace
 from typing import cast
 
-from bot.charts import describe, progress_series, render_png
 from bot.context import Context
 from bot.reply import Attachment, Reply
 from bot.store import DealEntry
@@ -27,6 +26,8 @@ def wants_chart(arg: str) -> tuple[str, bool]:
 
 
 async def with_chart(reply: Reply, deal: DealEntry, ctx: Context, as_of: dt.date) -> Reply:
+    from bot.charts import describe, progress_series, render_png  # only when a chart is asked for
+
     history = ctx.ports.history
     revisions = await history.revisions(deal.doc.path) if history is not None else []
     until = dt.datetime.combine(as_of, dt.time(23, 59), tzinfo=dt.UTC)
