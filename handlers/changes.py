@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from bot.commands import Command, CommandSpec, Param, ParamKind
 from bot.context import Context
@@ -12,13 +13,14 @@ from bot.errors import UserError
 from bot.markup import escape
 from bot.reply import Reply, Section, Tone
 from bot.router import CommandDef
-from bot.store.changes import diff_documents
 from bot.store.dates import human_day
 from bot.store.documents import Document
-from bot.store.history import Commit, Revision
 from bot.store.index import EntityKind, Outcome
 from bot.store.model import Event, EventLog
 from handlers.common import found, fuzzy_note, topic_scope
+
+if TYPE_CHECKING:
+    from bot.store.history import Commit, Revision
 
 SHOWN = 15  # commits in one answer; since: reaches further back
 
@@ -154,6 +156,8 @@ def _visible(doc: Document, seen: Callable[[Event], bool]) -> Document:
 
 def _lines(step: Step, parties: dict[str, str], seen: Callable[[Event], bool]) -> list[str]:
     """What a revision changed, field by field; a revision that did not load is reported as skipped."""
+    from bot.store.changes import diff_documents  # kept out of every other command's start-up
+
     rev, base = step.revision, step.base
     if rev.document is None:
         return ["removed from the store"]
