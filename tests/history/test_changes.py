@@ -234,3 +234,24 @@ async def test_a_long_history_pages_back_with_until(root: Path, monkeypatch: pyt
     assert [s.heading.split(" · ")[0] for s in older.sections if s.heading] == ["20 Feb 2025", "10 Feb 2025"]
     window = await ask(root, "/changes dairy since:2025-02-05 until:2025-02-15")
     assert [s.heading.split(" · ")[2] for s in window.sections if s.heading] == ["Dairy: talks have started"]
+
+
+def test_maintainer_flow_edit_check_commit_then_changes(root: Path) -> None:
+    """A maintainer breaks a file, `briefbot check` says where, they fix it, commit, and /changes shows the edit."""
+    from typer.testing import CliRunner
+
+    from bot.cli import cli
+
+    runner = CliRunner()
+    path = root / "deals/cu/topics/dairy-quotas.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("status: stalled", "status: stuck"), encoding="utf-8")
+    broken = runner.invoke(cli, ["check", str(root)])
+    assert broken.exit_code == 1
+    assert "deals/cu/topics/dairy-quotas.md:4:" in broken.output and "'stuck' is not allowed" in broken.output
+    path.write_text(path.read_text(encoding="utf-8").replace("status: stuck", "status: agreed"), encoding="utf-8")
+    assert runner.invoke(cli, ["check", str(root)]).exit_code == 0
+    commit(root, "Dairy agreed in principle", who="carol", when="2025-03-19T16:00:00+00:00")
+    shown = runner.invoke(cli, ["ask", "/changes dairy since:2025-03-19", "--store", str(root)])
+    assert shown.exit_code == 0, shown.output
+    assert "19 Mar 2025 · Carol Roy · Dairy agreed in principle" in shown.output
+    assert "status: stalled → agreed" in shown.output
