@@ -34,6 +34,7 @@ from bot.runtime import PlatformService, Service, on_signals, probe_state, start
 from bot.state import State, open_state
 from bot.store.file_scope import file_scope
 from bot.store.gitsync import GitSync
+from bot.store.history import GitHistory
 from bot.store.live import LiveStore
 from bot.store.reloader import StoreWatcher
 from bot.targets import CONSOLE, Target
@@ -98,6 +99,7 @@ class App:
             briefing=self.briefing_options,
             configured_subscriptions=tuple(settings.subscriptions),
             timezone=settings.timezone,
+            history=GitHistory(self.live_store.root) if settings.git_history else None,  # git mode or not
         )
 
     def context(

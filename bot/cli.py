@@ -170,6 +170,7 @@ def ask(
     from bot.cli_oneshot import answer
     from bot.errors import UnknownCommand
     from bot.reply import Tone
+    from bot.terminal.attachments import save_attachments
     from bot.terminal.output import for_stream
 
     settings = _settings(config, store)
@@ -180,6 +181,8 @@ def ask(
     except UnknownCommand as exc:
         _fail(str(exc), EXIT_UNKNOWN_COMMAND)
     _print(for_stream(sys.stdout)(reply))
+    for line in save_attachments(reply):  # a chart: written to a file, its path printed
+        typer.echo(line)
     if reply.tone in (Tone.ERROR, Tone.INTERNAL, Tone.NOT_FOUND):
         raise typer.Exit(1)
 

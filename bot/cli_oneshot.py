@@ -14,13 +14,14 @@ import datetime as dt
 from bot.clock import Clock
 from bot.commands import Command
 from bot.config import Settings
-from bot.context import Context
+from bot.context import Context, Ports
 from bot.errors import BriefbotError, UnknownCommand
 from bot.reply import Reply
 from bot.router import Router
 from bot.targets import Target
 
-STORE_ONLY = frozenset({"status", "who", "deal", "timeline", "search", "help"})  # read the store, nothing else
+# read the store (and its git history), nothing else
+STORE_ONLY = frozenset({"status", "who", "deal", "timeline", "search", "help", "changes"})
 
 
 def answer(settings: Settings, text: str, target: Target, today: dt.date | None) -> Reply:
@@ -43,9 +44,12 @@ def answer(settings: Settings, text: str, target: Target, today: dt.date | None)
 
 
 def _context(settings: Settings, router: Router, target: Target, today: dt.date | None) -> Context:
+    from bot.store.history import GitHistory
     from bot.store.live import LiveStore
 
-    store = LiveStore(settings.store, max_bytes=settings.max_file_bytes).current
+    live = LiveStore(settings.store, max_bytes=settings.max_file_bytes)
+    store = live.current
+    history = GitHistory(live.root, max_bytes=settings.max_file_bytes) if settings.git_history else None
     return Context(
         store=store,
         today=today or Clock(as_of=settings.as_of, timezone=settings.timezone).today(),  # App's one clock
@@ -54,4 +58,5 @@ def _context(settings: Settings, router: Router, target: Target, today: dt.date 
         is_admin=target.platform == "console",  # as App.context: the local terminal is its operator
         specs=router.specs,
         prefix=router.prefix,
+        ports=Ports(history=history),
     )

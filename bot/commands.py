@@ -55,6 +55,8 @@ class CommandSpec:
     # It changes state (subscriptions, watches, the loaded store): its answer is never shared (sharing would run it
     # again), and it acts only on an exact id or alias, never on a guess.
     effects: bool = False
+    # Its ``date:`` is answered from the store as it was that day when git history has it (Context.dated).
+    dated_store: bool = False
 
     @property
     def positional(self) -> Param | None:

@@ -200,6 +200,7 @@ class Settings(BaseSettings):
     max_file_bytes: int = Field(256 * 1024, ge=1024)
     watch: bool = True  # reload store files live as they change
     git_pull_seconds: int | None = Field(None, ge=5)  # git mode: the store is a checkout; pull this often
+    git_history: bool = True  # when the store is a git checkout: /changes, and date: answers from the store as then
     admins: list[str] = Field(default_factory=list)  # Slack user ids, Discord role or user ids
     maintainers_channel: str | None = None  # a target for store errors and delivery failures
     default_deals: dict[str, str] = Field(default_factory=dict)  # target -> deal id

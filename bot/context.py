@@ -7,9 +7,10 @@ Handlers never see the App: everything they may touch beyond the store comes thr
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Protocol
 
 from bot.clock import Clock
@@ -22,13 +23,24 @@ if TYPE_CHECKING:  # kept out of one-shot commands' imports: SQLAlchemy and the 
     from bot.delivery import Delivery
     from bot.state import State
     from bot.store import Store
+    from bot.store.history import DatedStore, Revision
     from bot.store.live import LiveStore
+
+log = logging.getLogger(__name__)
 
 
 class SchedulerControl(Protocol):
     """What a handler may ask of the running scheduler: apply a subscription change on this replica now."""
 
     async def reload(self) -> None: ...
+
+
+class StoreHistory(Protocol):
+    """The store's git history (``bot.store.history.GitHistory``): a document's revisions, the store at a day."""
+
+    async def revisions(self, path: str) -> list[Revision]: ...
+
+    async def store_at(self, day: dt.date, *, live: Store | None = None) -> DatedStore | None: ...
 
 
 # The state database for the length of a command: the running bot's own, or one opened and closed around it.
@@ -47,10 +59,14 @@ class Ports:
     briefing: BriefingOptions | None = None
     configured_subscriptions: Sequence[SubscriptionConfig] = ()  # read-only from chat
     timezone: str = "UTC"  # for subscriptions made without one
+    history: StoreHistory | None = None  # the store's git history, when it is a git checkout
+    pinned_commit: str | None = None  # an answer as of a day: the commit its store was read at
 
     @property
     def commit(self) -> str | None:
         """The store's git commit, when it is a git checkout."""
+        if self.pinned_commit:
+            return self.pinned_commit
         return self.live_store.commit if self.live_store is not None else None
 
 
@@ -65,9 +81,29 @@ class Context:
     specs: dict[str, CommandSpec] = field(default_factory=dict)  # every command, for /help
     prefix: str = ""  # the configured command prefix ("trade-" makes /status into /trade-status)
     ports: Ports = field(default_factory=Ports)
+    store_note: str | None = None  # set when the store is the one of a past day: the footer says which
 
     def as_of(self, command: Command) -> dt.date:
         return command.date_option("date") or self.today
+
+    async def dated(self, command: Command) -> Context:
+        """This context with the store as it was on the command's ``date:``, so "as of 1 March" answers with what
+        the team knew then; unchanged without ``date:``, without git history, or before the first commit."""
+        day = command.date_option("date")
+        history = self.ports.history
+        if day is None or history is None:
+            return self
+        try:
+            dated = await history.store_at(day, live=self.store)
+        except Exception:  # history is a bonus: today's store still answers
+            log.warning("could not read the store as of %s from git; answering from today's", day, exc_info=True)
+            return self
+        if dated is None or dated.live:
+            return self
+        note = f"The store as committed on {dated.commit.day:%d %b %Y} ({dated.commit.sha[:12]})"
+        return replace(
+            self, store=dated.store, ports=replace(self.ports, pinned_commit=dated.commit.sha), store_note=note
+        )
 
     @property
     def viewer(self) -> str:

@@ -71,6 +71,16 @@ class SourceRef:
     link: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    """A file that goes with an answer (a chart): uploaded on Slack and Discord, saved to a file on the console."""
+
+    filename: str  # such as deal-progress.png
+    data: bytes
+    alt: str  # what the picture shows, for screen readers and for platforms that show no image
+    media_type: str = "image/png"
+
+
 @dataclass(frozen=True)
 class Reply:
     title: str
@@ -85,9 +95,10 @@ class Reply:
     footer: tuple[str, ...] = ()  # plain context lines (commit, "as of" date, idempotency key)
     subtitle: str | None = None
     command: str | None = None  # the command that produced it, for "Share in channel" and paging
+    attachments: tuple[Attachment, ...] = ()
 
     def shared(self) -> Reply:
         return replace(self, visibility=Visibility.SHARED)
 
 
-__all__ = ["Choice", "Field", "Progress", "Reply", "Section", "SourceRef", "Tone", "Visibility"]
+__all__ = ["Attachment", "Choice", "Field", "Progress", "Reply", "Section", "SourceRef", "Tone", "Visibility"]

@@ -117,7 +117,11 @@ class Router:
                 raise AssertionError("unreachable")
             if definition.spec.admin and not ctx.is_admin:
                 raise UserError(f"/{command.name} is for Briefbot admins; ask one of them, or your workspace admin.")
+            if definition.spec.dated_store:
+                ctx = await ctx.dated(command)
             reply = await definition.handle(command, ctx)
+            if ctx.store_note:
+                reply = replace(reply, footer=(*reply.footer, ctx.store_note))
         except Exception as exc:  # the error boundary: every failure becomes a reply
             if not isinstance(exc, BriefbotError):
                 log.exception("handler for %s failed", command.text()[:200])

@@ -10,6 +10,7 @@ from bot.router import CommandDef
 from handlers import brief, deal, health, help, reload, schedule, search, status, subscribe, timeline, watch, who
 from handlers.preview import COMMAND as PREVIEW
 from handlers.verify import COMMAND as VERIFY
+from handlers.changes import COMMAND as CHANGES
 
 CORE_COMMANDS: tuple[CommandDef, ...] = (
     status.COMMAND,
@@ -21,6 +22,7 @@ CORE_COMMANDS: tuple[CommandDef, ...] = (
     help.COMMAND,
     health.COMMAND,
     reload.COMMAND,
+    CHANGES,
 )
 
 # The daily briefing: subscriptions (admins), the schedule, watches.

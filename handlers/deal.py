@@ -1,6 +1,8 @@
-"""/deal [deal]: progress per track, milestone statuses, and the next dates."""
+"""/deal [deal] [chart]: progress per track, milestone statuses, and the next dates (with a chart, on request)."""
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 from bot.briefing.progress import ahead_line, dates_ahead, milestone_lines, track_progress
 from bot.commands import Command, CommandSpec, Param, ParamKind
@@ -11,6 +13,7 @@ from bot.router import CommandDef
 from bot.store.asof import AsOf, published_by, record_notes
 from bot.store.dates import human_day
 from handlers.common import latest, resolve_deal, sources
+from handlers.deal_chart import wants_chart, with_chart
 
 NEXT_DATES = 5
 
@@ -21,11 +24,21 @@ SPEC = CommandSpec(
         Param("deal", ParamKind.DEAL, "Which deal (optional when there is one, or a channel default)", positional=True),
         Param("date", ParamKind.DATE, "Answer as of this date (YYYY-MM-DD)"),
     ),
-    examples=("/deal", "/deal canada-us"),
+    examples=("/deal", "/deal canada-us", "/deal chart"),
+    dated_store=True,
 )
 
 
 async def handle(command: Command, ctx: Context) -> Reply:
+    arg, chart = wants_chart(command.arg)
+    plain = replace(command, arg=arg)
+    reply = await _handle(plain, ctx)
+    if not chart:
+        return reply
+    return await with_chart(reply, resolve_deal(plain, ctx, arg or None), ctx, ctx.as_of(command))
+
+
+async def _handle(command: Command, ctx: Context) -> Reply:
     deal = resolve_deal(command, ctx, command.arg or None)
     as_of = ctx.as_of(command)
     events = ctx.store.visible_events(deal.id, ctx.viewer)

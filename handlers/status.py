@@ -29,6 +29,7 @@ SPEC = CommandSpec(
         Param("date", ParamKind.DATE, "Answer as of this date (YYYY-MM-DD)"),
     ),
     examples=("/status tariffs", "/status steel", "/status dairy date:2025-05-02"),
+    dated_store=True,
 )
 
 

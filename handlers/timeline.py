@@ -25,6 +25,7 @@ SPEC = CommandSpec(
         Param("page", ParamKind.TEXT, "Page of older events (2, 3, ...)"),
     ),
     examples=("/timeline", "/timeline tariffs", "/timeline canada-us date:2025-03-15"),
+    dated_store=True,
 )
 
 

@@ -27,6 +27,7 @@ SPEC = CommandSpec(
         Param("date", ParamKind.DATE, "Answer as of this date (YYYY-MM-DD)"),
     ),
     examples=("/who clow", "/who o'toole", "/who lighthizer"),
+    dated_store=True,
 )
 
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from bot.reply import Reply
 from bot.targets import Target
+from bot.terminal.attachments import save_attachments
 from bot.terminal.output import for_stream, isatty
 
 if TYPE_CHECKING:
@@ -101,7 +102,8 @@ class ConsoleAdapter:
         return True
 
     def _show(self, reply: Reply, *, gap: bool = False) -> None:
-        self._write(for_stream(self.out)(reply) + ("\n" if gap else ""))
+        saved = "".join(f"{line}\n" for line in save_attachments(reply))  # a chart: to a file, named here
+        self._write(for_stream(self.out)(reply) + saved + ("\n" if gap else ""))
 
     def _write(self, text: str) -> None:
         if self._session is not None:

@@ -17,6 +17,7 @@ interactions arrive regardless, and no privileged intent is needed.
 from __future__ import annotations
 
 import asyncio
+import io
 import logging
 from collections.abc import Awaitable
 from typing import Any
@@ -26,6 +27,7 @@ import yarl
 from discord import app_commands
 from discord.gateway import DiscordWebSocket
 from discord.http import Route
+from discord.utils import MISSING
 
 from bot.adapters.discord_autocomplete import autocomplete
 from bot.adapters.discord_client import FATAL_CLOSES, HEALTH_PART, BriefbotClient
@@ -225,7 +227,7 @@ class DiscordService:
                 await interaction.response.defer(ephemeral=not public, thinking=True)
             reply = await task
             embed, view, _private = self._message(reply, public=public)
-            await interaction.edit_original_response(embed=embed, view=view)
+            await interaction.edit_original_response(embed=embed, view=view, attachments=_files(reply) or MISSING)
         except discord.HTTPException as exc:  # expired interaction (10062) or a refused payload: log, never raise
             log.warning("could not answer a Discord interaction: %s %s", exc.status, exc.text)
         finally:
@@ -234,19 +236,28 @@ class DiscordService:
 
     async def _respond(self, interaction: discord.Interaction[Any], reply: Reply, *, public: bool, edit: bool) -> None:
         embed, view, private = self._message(reply, public=public)
+        files = _files(reply) or MISSING
         if edit:
-            await interaction.response.edit_message(embed=embed, view=view)
+            await interaction.response.edit_message(embed=embed, view=view, attachments=files)
         elif view is not None:
-            await interaction.response.send_message(embed=embed, view=view, ephemeral=private)
+            await interaction.response.send_message(embed=embed, view=view, ephemeral=private, files=files)
         else:
-            await interaction.response.send_message(embed=embed, ephemeral=private)
+            await interaction.response.send_message(embed=embed, ephemeral=private, files=files)
 
     def _message(self, reply: Reply, *, public: bool) -> tuple[discord.Embed, discord.ui.View | None, bool]:
         if public and reply.tone is Tone.ANSWER:
             reply = reply.shared()
         private = reply.visibility is Visibility.PRIVATE
         share = reply.command if private and reply.tone is Tone.ANSWER else None
-        return render_embed(reply), reply_view(reply, self.refs, share=share, specs=self.parts.router.specs), private
+        embed = render_embed(reply)
+        if reply.attachments:  # a chart: shown inside the embed, from the file sent with it
+            embed.set_image(url=f"attachment://{reply.attachments[0].filename}")
+        return embed, reply_view(reply, self.refs, share=share, specs=self.parts.router.specs), private
+
+
+def _files(reply: Reply) -> list[discord.File]:
+    """The reply's attachments as files to upload with the message (new ones per send: a File is read once)."""
+    return [discord.File(io.BytesIO(a.data), filename=a.filename, description=a.alt[:1024]) for a in reply.attachments]
 
 
 async def _done(reply: Reply) -> Reply:

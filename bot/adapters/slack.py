@@ -28,6 +28,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.adapters.parts import PlatformParts
 from bot.adapters.slack_delivery import SlackDelivery, make_web_client
+from bot.adapters.slack_files import upload_attachments
 from bot.adapters.slack_http_guard import guard
 from bot.adapters.slack_render import RUN_ACTION, SHARE_ACTION, render_message
 from bot.adapters.slack_socket import ReportingSocketModeClient, ReportingSocketModeHandler
@@ -196,14 +197,20 @@ class SlackService:
         text = slack_decode(str(body.get("text") or ""))
         answer = asyncio.ensure_future(self.parts.router.handle_args(name, text, ctx))
         done, _ = await asyncio.wait({answer}, timeout=self.ack_budget)
+        channel, user = body.get("channel_id"), body.get("user_id")
         if answer in done:
             await ack(**self._payload(answer.result()))
+            self._spawn(upload_attachments(self.client, answer.result(), channel=channel, user=user))
             return
         await ack(text=WORKING, response_type="ephemeral")  # slow: answer through the response_url
-        self._spawn(self._follow_up(answer, respond))
+        self._spawn(self._follow_up(answer, respond, channel, user))
 
-    async def _follow_up(self, answer: Awaitable[Reply], respond: AsyncRespond) -> None:
-        await respond(**self._payload(await answer), replace_original=True)
+    async def _follow_up(
+        self, answer: Awaitable[Reply], respond: AsyncRespond, channel: str | None = None, user: str | None = None
+    ) -> None:
+        reply = await answer
+        await respond(**self._payload(reply), replace_original=True)
+        await upload_attachments(self.client, reply, channel=channel, user=user)
 
     async def _on_unknown_action(self, ack: AsyncAck, respond: AsyncRespond) -> None:
         """A button from an older version (or one we never made): every click gets an answer."""
@@ -230,6 +237,8 @@ class SlackService:
         message = render_message(reply.shared(), prefix=self.prefix, share=False, shared_by=user)
         await respond(**message, response_type="in_channel", replace_original=False)
         await respond(delete_original=True)
+        channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id")
+        await upload_attachments(self.client, reply.shared(), channel=channel, user=user)
 
     async def _on_choice(self, ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
         await ack()

@@ -66,6 +66,16 @@ def read_file(root: Path, relative: str, *, max_bytes: int = MAX_FILE_BYTES) -> 
     if isinstance(opened, Problem):
         return [opened]
     data, mtime_ns = opened
+    return parse_document(relative, data, max_bytes=max_bytes, mtime_ns=mtime_ns)
+
+
+def parse_document(
+    relative: str, data: bytes, *, max_bytes: int = MAX_FILE_BYTES, mtime_ns: int = 0
+) -> Document | list[Problem]:
+    """Parse and validate a file's bytes (from disk, or from a git revision) against the model its place calls for."""
+    placement = place(relative)
+    if placement is None:
+        return [Problem(relative, 1, _misplaced(relative))]
     try:
         raw = read_document(data, markdown=relative.endswith(".md"), max_bytes=max_bytes)
     except ReadError as exc:

@@ -32,7 +32,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from aiohttp import WSMsgType, web
+from aiohttp import BodyPartReader, WSMsgType, web
 
 from tests.fakes import discord_payloads as payloads
 from tests.fakes.discord_payloads import APP_ID, BOT_ID, CHANNEL_ID, GUILD_ID, USER_ID
@@ -46,8 +46,9 @@ TIMEOUT = 5.0  # generous: a test that waits this long has failed anyway
 class Request:
     method: str
     path: str  # below /api/v10, such as /channels/123/messages
-    body: Any  # the JSON body, or None
+    body: Any  # the JSON body (a multipart upload's payload_json), or None
     query: dict[str, str]
+    files: tuple[tuple[str, bytes], ...] = ()  # a multipart upload's files: (file name, contents)
 
 
 Route = Callable[[Request, re.Match[str]], Awaitable[web.Response]]
@@ -242,7 +243,15 @@ class FakeDiscord:
 
     async def _rest(self, request: web.Request) -> web.Response:
         body = await request.json() if request.can_read_body and request.content_type == "application/json" else None
-        recorded = Request(request.method, "/" + request.match_info["tail"], body, dict(request.query))
+        files: list[tuple[str, bytes]] = []
+        if request.content_type == "multipart/form-data":  # a message with files: JSON in payload_json, then files
+            async for part in await request.multipart():
+                assert isinstance(part, BodyPartReader)
+                if part.name == "payload_json":
+                    body = json.loads(await part.text())
+                else:
+                    files.append((part.filename or "", bytes(await part.read())))
+        recorded = Request(request.method, "/" + request.match_info["tail"], body, dict(request.query), tuple(files))
         async with self._changed:
             self.requests.append(recorded)
             self._changed.notify_all()

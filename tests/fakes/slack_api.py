@@ -60,6 +60,8 @@ class FakeSlack:
     responses: list[dict[str, Any]] = field(default_factory=list)  # response_url posts, in order
     app_token_error: str | None = None  # when set, apps.connections.open answers this error
     websocket_refused: bool = False  # when set, the Socket Mode handshake is refused with a 403
+    uploads: dict[str, bytes] = field(default_factory=dict)  # file id -> bytes posted to its upload URL
+    shared_files: list[dict[str, Any]] = field(default_factory=list)  # files.completeUploadExternal calls
 
     def __post_init__(self) -> None:
         self._failures: dict[str, list[_Failure]] = {}
@@ -67,6 +69,7 @@ class FakeSlack:
         self._sockets: list[web.WebSocketResponse] = []
         self._connected = asyncio.Event()
         self._response_queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+        self._shared_queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
         self._ts = itertools.count(1)
         self._runner: web.AppRunner | None = None
         self.port = 0
@@ -78,6 +81,7 @@ class FakeSlack:
         app.router.add_route("*", "/api/{method}", self._api)
         app.router.add_get("/link", self._socket)
         app.router.add_post("/respond/{id}", self._respond)
+        app.router.add_post("/upload/{id}", self._upload)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -140,6 +144,10 @@ class FakeSlack:
     async def next_response(self) -> dict[str, Any]:
         """The next JSON body posted to a ``response_url``."""
         return await asyncio.wait_for(self._response_queue.get(), TIMEOUT)
+
+    async def next_shared_file(self) -> dict[str, Any]:
+        """The next ``files.completeUploadExternal`` call (where an uploaded file was shared)."""
+        return await asyncio.wait_for(self._shared_queue.get(), TIMEOUT)
 
     def command_payload(
         self,
@@ -299,6 +307,28 @@ class FakeSlack:
         if not users.startswith(("U", "W")):
             return _ok(False, error="user_not_found")
         return _ok(channel={"id": "D" + users[1:]})
+
+    def _files_getUploadURLExternal(self, args: dict[str, Any]) -> web.Response:
+        file_id = f"F{next(self._ts):08d}"
+        return _ok(upload_url=f"{self.base_url}/upload/{file_id}", file_id=file_id)
+
+    def _files_completeUploadExternal(self, args: dict[str, Any]) -> web.Response:
+        given = args.get("files") or []
+        files: list[dict[str, Any]] = json.loads(given) if isinstance(given, str) else given
+        self.shared_files.append({**args, "files": files})
+        self._shared_queue.put_nowait(self.shared_files[-1])
+        return _ok(files=[{"id": f["id"], "title": f.get("title")} for f in files])
+
+    async def _upload(self, request: web.Request) -> web.Response:
+        """The upload URL: the SDK posts the file's bytes (as the body, or as a form field)."""
+        if request.content_type == "multipart/form-data":
+            form = await request.post()
+            field = next(iter(form.values()))
+            data = field.file.read() if hasattr(field, "file") else str(field).encode()
+        else:
+            data = await request.read()
+        self.uploads[request.match_info["id"]] = data
+        return web.Response(text="OK - 1")
 
     def _conversations_history(self, args: dict[str, Any]) -> web.Response:
         with_metadata = str(args.get("include_all_metadata", "")).lower() in {"1", "true"}
