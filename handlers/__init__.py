@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from bot.router import CommandDef
 from handlers import brief, deal, health, help, reload, schedule, search, status, subscribe, timeline, watch, who
+from handlers.changes import COMMAND as CHANGES
 from handlers.preview import COMMAND as PREVIEW
 from handlers.verify import COMMAND as VERIFY
-from handlers.changes import COMMAND as CHANGES
 
 CORE_COMMANDS: tuple[CommandDef, ...] = (
     status.COMMAND,

@@ -28,9 +28,9 @@ TOKEN = "discord-test-token"
 def discord_settings(
     tmp_path: Path, fake: FakeDiscord, *, guilds: Sequence[int] = (GUILD_ID,), **extra: Any
 ) -> Settings:
+    extra.setdefault("store", SECOND_STORE)
+    extra.setdefault("as_of", AS_OF)
     return Settings(
-        as_of=AS_OF,
-        store=SECOND_STORE,
         state_url=f"sqlite+aiosqlite:///{tmp_path}/state.db",
         http=HttpConfig(enabled=False),
         watch=False,
