@@ -65,6 +65,7 @@ class Context:
     specs: dict[str, CommandSpec] = field(default_factory=dict)  # every command, for /help
     prefix: str = ""  # the configured command prefix ("trade-" makes /status into /trade-status)
     ports: Ports = field(default_factory=Ports)
+    language: str = "en"  # the reader's language when the platform sends it, else the channel's (bot.i18n)
 
     def as_of(self, command: Command) -> dt.date:
         return command.date_option("date") or self.today

@@ -85,6 +85,7 @@ class Reply:
     footer: tuple[str, ...] = ()  # plain context lines (commit, "as of" date, idempotency key)
     subtitle: str | None = None
     command: str | None = None  # the command that produced it, for "Share in channel" and paging
+    language: str = "en"  # the language of its words, so adapters label it alike ("Sources", "Updated")
 
     def shared(self) -> Reply:
         return replace(self, visibility=Visibility.SHARED)

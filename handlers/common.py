@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 
 from bot import textfmt
 from bot.commands import Command
 from bot.context import Context
 from bot.errors import BadArgument, Clarify
+from bot.i18n import DEFAULT, gettext_for, human_date
 from bot.markup import escape
 from bot.reply import Choice, Reply, Section, SourceRef, Tone
 from bot.store import DealEntry, Store
@@ -100,30 +102,39 @@ def found(lookup: Lookup, command: Command, what: str, *, arg: bool = False) -> 
     )
 
 
-def fuzzy_note(lookup: Lookup, entity: Entity) -> tuple[str, ...]:
+def fuzzy_note(lookup: Lookup, entity: Entity, *, language: str = DEFAULT) -> tuple[str, ...]:
     if lookup.fuzzy:
-        return (f"Showing {entity.label}, the closest match to \u201c{_clip(lookup.query)}\u201d.",)
+        _ = gettext_for(language)
+        return (
+            _("Showing {label}, the closest match to \u201c{query}\u201d.").format(
+                label=entity.label, query=_clip(lookup.query)
+            ),
+        )
     return ()
 
 
-def commit_note(ctx: Context) -> tuple[str, ...]:
+def commit_note(ctx: Context, *, language: str = DEFAULT) -> tuple[str, ...]:
     """In git mode, the store commit an answer reflects."""
     commit = ctx.ports.commit
-    return (f"Store commit {commit[:12]}",) if commit else ()
+    _ = gettext_for(language)
+    return (_("Store commit {commit}").format(commit=commit[:12]),) if commit else ()
 
 
-def sources(store: Store, ids: Iterable[str]) -> tuple[SourceRef, ...]:
-    return tuple(textfmt.source_ref(s) for s in store.cite(ids))
+def sources(store: Store, ids: Iterable[str], *, language: str = DEFAULT) -> tuple[SourceRef, ...]:
+    refs = (textfmt.source_ref(s) for s in store.cite(ids))
+    if language == DEFAULT:
+        return tuple(refs)
+    return tuple(replace(r, date=human_date(s.date, language)) for r, s in zip(refs, store.cite(ids), strict=True))
 
 
-def latest(dates: Iterable[ApproxDate]) -> str | None:
+def latest(dates: Iterable[ApproxDate], *, language: str = DEFAULT) -> str | None:
     newest = max(dates, default=None)
-    return newest.human() if newest else None
+    return human_date(newest, language) if newest else None
 
 
-def event_line(event: Event, store: Store) -> str:
+def event_line(event: Event, store: Store, *, language: str = DEFAULT) -> str:
     cited = store.sources.get(event.source)
-    return textfmt.event_line(event.date.human(), event.title, cited.outlet if cited else None)
+    return textfmt.event_line(human_date(event.date, language), event.title, cited.outlet if cited else None)
 
 
 def _choice(command: Command, entity: Entity, *, arg: bool) -> Choice:

@@ -1,0 +1,72 @@
+"""The French catalog is complete: every string the code passes to gettext, and every command and option
+description /help shows, has a French translation with the same placeholders."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
+
+from bot.i18n import LOCALE_DIR, LOCALES, gettext_for, human_date, human_day
+from bot.store.dates import ApproxDate
+from handlers import ALL_COMMANDS
+
+ROOT = Path(__file__).resolve().parent.parent
+_PLACEHOLDER = re.compile(r"\{(\w*)\}")
+
+
+def used_by_the_code() -> set[str]:
+    """What Babel's extractor finds in the code, plus the command declarations /help translates at run time."""
+    found: set[str] = set()
+    for folder in ("bot", "handlers"):
+        for _file, _line, message, _comments, _context in extract_from_dir(
+            ROOT / folder, method_map=[("**.py", "python")]
+        ):
+            found.update([message] if isinstance(message, str) else [m for m in message if m])
+    for command in ALL_COMMANDS:
+        found.add(command.spec.description)
+        found.update(p.description for p in command.spec.params)
+    return found
+
+
+def catalog(language: str) -> dict[str, str]:
+    path = LOCALE_DIR / LOCALES[language] / "LC_MESSAGES" / "briefbot.po"
+    with path.open("rb") as file:
+        return {str(m.id): str(m.string) for m in read_po(file) if m.id and not m.fuzzy}
+
+
+def test_the_extractor_sees_the_handlers_strings() -> None:
+    """Guards the check below: an extractor that found nothing would pass it."""
+    assert {"Positions", "Said", "Briefbot commands", "Sources: ", "As of {day}"} <= used_by_the_code()
+
+
+def test_french_has_every_string_the_code_uses() -> None:
+    french = catalog("fr")
+    missing = sorted(m for m in used_by_the_code() if not french.get(m))
+    assert missing == [], "add these to bot/locale/fr_CA/LC_MESSAGES/briefbot.po:\n" + "\n".join(missing)
+
+
+def test_french_keeps_every_placeholder() -> None:
+    wrong = [
+        (msgid, text)
+        for msgid, text in catalog("fr").items()
+        if sorted(_PLACEHOLDER.findall(msgid)) != sorted(_PLACEHOLDER.findall(text))
+    ]
+    assert wrong == []
+
+
+def test_the_catalog_is_compiled_from_the_po_file_on_load() -> None:
+    assert gettext_for("fr")("Coming up") == "À venir"
+    assert gettext_for("en")("Coming up") == "Coming up"
+
+
+def test_dates_read_as_a_french_canadian_writes_them() -> None:
+    import datetime as dt
+
+    assert human_day(dt.date(2025, 5, 2), "fr") == "2 mai 2025"
+    assert human_day(dt.date(2025, 5, 1), "fr") == "1er mai 2025"
+    assert human_date(ApproxDate.parse("~2025-05-01"), "fr") == "vers le 1er mai 2025"
+    assert human_date(ApproxDate.parse("2024-11"), "fr") == "novembre 2024"
+    assert human_day(dt.date(2025, 5, 2), "en") == "2 May 2025"
