@@ -54,4 +54,5 @@ def _context(settings: Settings, router: Router, target: Target, today: dt.date 
         is_admin=target.platform == "console",  # as App.context: the local terminal is its operator
         specs=router.specs,
         prefix=router.prefix,
+        language=settings.channel_languages.get(str(target), settings.language),
     )

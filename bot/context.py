@@ -9,11 +9,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Protocol
 
 from bot.clock import Clock
 from bot.commands import Command, CommandSpec
+from bot.i18n import normalize
 from bot.targets import CONSOLE, Target
 
 if TYPE_CHECKING:  # kept out of one-shot commands' imports: SQLAlchemy and the live store are slow to load
@@ -69,6 +70,11 @@ class Context:
 
     def as_of(self, command: Command) -> dt.date:
         return command.date_option("date") or self.today
+
+    def for_reader(self, locale: str | None) -> Context:
+        """This context in the reader's language, when the platform sent a locale Briefbot speaks."""
+        language = normalize(locale)
+        return replace(self, language=language) if language else self
 
     @property
     def viewer(self) -> str:
