@@ -225,11 +225,14 @@ def check(
         loaded = load_store(root)
     except FileNotFoundError as exc:
         _fail(str(exc))
-    for problem in loaded.problems:
+    from bot.store.translations import older_than_originals  # asks git: only here, not on every load
+
+    problems = sorted({*loaded.problems, *older_than_originals(loaded.root, loaded.translations)})
+    for problem in problems:
         typer.echo(str(problem))
     count = len(loaded.documents)
-    if loaded.problems:
-        typer.echo(f"{len(loaded.problems)} problem(s) in {root} ({count} documents read)", err=True)
+    if problems:
+        typer.echo(f"{len(problems)} problem(s) in {root} ({count} documents read)", err=True)
         raise typer.Exit(1)
     typer.echo(f"{root}: {count} documents, no problems", err=True)
 

@@ -16,14 +16,8 @@ from pydantic import BaseModel
 from bot.store.documents import Document
 from bot.store.model import Deal, Event, EventLog, Person, Topic, Track
 from bot.store.store import DealEntry, PersonEntry, Store, TopicEntry
-from bot.store.translations import (
-    DealTranslation,
-    EventsTranslation,
-    PersonTranslation,
-    TopicTranslation,
-    Translation,
-    Translations,
-)
+from bot.store.translation_model import DealTranslation, EventsTranslation, PersonTranslation, TopicTranslation
+from bot.store.translations import Translation, Translations
 
 
 def localize(store: Store, language: str) -> Store:

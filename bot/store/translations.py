@@ -5,9 +5,9 @@ context of a quote and a gloss of it. Ids, statuses, dates and references always
 translation may repeat a fact (``status:``, ``updated:``...) so translators can see what they translated against;
 when it does, the fact must agree with the original, and ``briefbot check`` says where it does not.
 
-When the store is a git checkout, a translation last committed before its original is reported as older than it
-(``translation is older than tariffs.md``). File modification times say nothing in a fresh clone, so outside git that
-check is skipped.
+When the store is a git checkout, ``briefbot check`` reports a translation last committed before its original as older
+than it (``translation is older than tariffs.md``). File modification times say nothing in a fresh clone, so outside
+git that check is skipped.
 """
 
 from __future__ import annotations
@@ -15,19 +15,24 @@ from __future__ import annotations
 import logging
 import os
 import subprocess
-from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ValidationError
 
 from bot.store.dates import ApproxDate
-from bot.store.documents import Document, Kind
+from bot.store.documents import Document
 from bot.store.load import _read_regular, _without_typo_echoes, describe, twin
-from bot.store.model import Id, Line, MilestoneStatus, TargetText, Text, TopicStatus
 from bot.store.problems import Problem
+from bot.store.translation_model import (
+    MODEL_OF_KIND,
+    DealTranslation,
+    EventsTranslation,
+    PersonTranslation,
+    TopicTranslation,
+)
 from bot.store.translation_names import split_translation
 from bot.store.yamlsafe import MAX_FILE_BYTES, RawDocument, ReadError, read_document
 
@@ -35,91 +40,6 @@ log = logging.getLogger(__name__)
 GIT_TIMEOUT = 10.0
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
-
-
-# Facts a translation may repeat (they must then agree with the original): every field named here.
-class _Facts(_Strict):
-    updated: ApproxDate | None = None
-    review_by: ApproxDate | None = None
-    sources: list[Id] | None = None
-    restricted_to: list[TargetText] | None = None
-
-
-class TopicTranslation(_Facts):
-    title: Line | None = None
-    aliases: list[Line] = Field(default_factory=list)
-    summary: Line | None = None
-    positions: dict[Id, Text] = Field(default_factory=dict)
-    outlook: Text | None = None
-    track: Id | None = None
-    status: TopicStatus | None = None
-    people: list[Id] | None = None
-
-
-class QuoteTranslation(_Strict):
-    context: Line | None = None
-    gloss: Line | None = Field(
-        default=None, description="The quote's meaning in this language; the quote itself stays."
-    )
-    date: ApproxDate | None = None
-    source: Id | None = None
-
-
-class PersonTranslation(_Facts):
-    name: Line | None = None
-    aliases: list[Line] = Field(default_factory=list)
-    role: Line | None = None
-    affiliation: Line | None = None
-    stance: Text | None = None
-    quotes: list[QuoteTranslation] = Field(default_factory=list, description="In the original's order.")
-    party: Id | None = None
-    deals: list[Id] | None = None
-    topics: list[str] | None = None
-
-
-class MilestoneTranslation(_Strict):
-    title: Line | None = None
-    note: Text | None = None
-    status: MilestoneStatus | None = None
-    target: ApproxDate | None = None
-    done_on: ApproxDate | None = None
-
-
-class TrackTranslation(_Strict):
-    title: Line | None = None
-    question: Line | None = None
-    open_questions: list[Line] | None = None
-    milestones: dict[Id, MilestoneTranslation] = Field(default_factory=dict)
-
-
-class DealTranslation(_Facts):
-    title: Line | None = None
-    aliases: list[Line] = Field(default_factory=list)
-    summary: Text | None = None
-    goal: Text | None = None
-    parties: dict[Id, Line] = Field(default_factory=dict, description="Party names, keyed by party id.")
-    tracks: dict[Id, TrackTranslation] = Field(default_factory=dict)
-
-
-class EventTranslation(_Strict):
-    title: Line | None = None
-    detail: Text | None = None
-    date: ApproxDate | None = None
-
-
-class EventsTranslation(_Strict):
-    updated: ApproxDate | None = None
-    events: dict[Id, EventTranslation] = Field(default_factory=dict)
-
-
-MODEL_OF_KIND: dict[Kind, type[BaseModel]] = {
-    Kind.TOPIC: TopicTranslation,
-    Kind.PERSON: PersonTranslation,
-    Kind.DEAL: DealTranslation,
-    Kind.EVENTS: EventsTranslation,
-}
 _TOP_FACTS = (
     "track",
     "status",
@@ -186,8 +106,6 @@ def load_translations(
             found.by_original[(result.language, result.original.path)] = result
         else:
             problems.extend(result)
-    if found.by_original:
-        problems.extend(_older_than_original(root, found.by_original.values()))
     return found, problems
 
 
@@ -307,8 +225,16 @@ def _shown(value: Any) -> str:
     return f"'{value}'"
 
 
-def _older_than_original(root: Path, translations: Iterable[Translation]) -> Iterator[Problem]:
-    """A translation last committed before its original was: the original changed after it was translated."""
+def older_than_originals(root: Path, translations: Translations) -> list[Problem]:
+    """Translations last committed before their original was: the original changed after they were translated.
+
+    Run by ``briefbot check``, not on every load: it asks git, and a stale translation still serves (its facts come
+    from the original anyway), so it is a maintainer's to-do rather than a reason to hold a file back.
+    """
+    return list(_older(root, translations.by_original.values())) if translations.by_original else []
+
+
+def _older(root: Path, translations: Iterable[Translation]) -> Iterator[Problem]:
     committed = git_commit_times(root)
     if committed is None:  # not a git checkout: modification times mean nothing in a fresh copy, so say nothing
         return
@@ -345,10 +271,3 @@ def git_commit_times(root: Path) -> dict[str, int] | None:
         elif line and line not in times:
             times[line] = when
     return times
-
-
-def by_language(translations: Translations) -> dict[str, list[Translation]]:
-    grouped: dict[str, list[Translation]] = defaultdict(list)
-    for (language, _), tr in sorted(translations.by_original.items()):
-        grouped[language].append(tr)
-    return dict(grouped)

@@ -10,7 +10,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from bot.cli import cli
-from bot.store import load_store
+from bot.store import Store, load_store
 from bot.store.index import EntityKind, Outcome
 from bot.store.localize import localize
 from tests.store.minimal import write_store
@@ -85,6 +85,17 @@ def test_references_the_original_lacks_and_orphans_are_reported(tmp_path: Path) 
     ]
 
 
+def test_the_bundled_store_is_in_french_throughout(store: Store) -> None:
+    """The deal, its events, every topic and every person have a French translation that loads cleanly."""
+    translated = {path for language, path in store.translations.by_original if language == "fr"}
+    originals = {d.path for d in store.documents.values() if d.kind.value != "sources"}
+    assert translated == originals
+    french = localize(store, "fr")
+    for path, doc in french.documents.items():
+        if doc.kind.value in ("topic", "person"):
+            assert doc.body != store.documents[path].body, path
+
+
 def _git(root: Path, *args: str, when: str | None = None) -> None:
     env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "t"}
     env["GIT_COMMITTER_EMAIL"] = "t@example.org"
@@ -98,17 +109,23 @@ def test_in_git_a_translation_committed_before_its_original_changed_is_older(tmp
     _git(root, "init", "-q")
     _git(root, "add", ".")
     _git(root, "commit", "-q", "-m", "store and translation", when="2025-05-01T10:00:00Z")
-    assert problems(root) == []
+    assert CliRunner().invoke(cli, ["check", str(root)]).exit_code == 0
     fish = root / "deals/north-south/topics/fish.md"
     fish.write_text(fish.read_text(encoding="utf-8").replace("Body text.", "Newer body text."), encoding="utf-8")
     _git(root, "commit", "-q", "-am", "original edited", when="2025-05-03T10:00:00Z")
-    assert problems(root) == [
-        "deals/north-south/topics/fish.fr.md:1: translation is older than fish.md; "
-        "bring it up to date with the original"
-    ]
+
     result = CliRunner().invoke(cli, ["check", str(root)])
     assert result.exit_code == 1
-    assert "deals/north-south/topics/fish.fr.md:1: translation is older than fish.md" in result.output
+    assert result.output.splitlines()[0] == (
+        "deals/north-south/topics/fish.fr.md:1: translation is older than fish.md; "
+        "bring it up to date with the original"
+    )
+    assert problems(root) == []  # still served: a stale translation is a to-do for `briefbot check`, not a load error
+
+    fish_fr = root / "deals/north-south/topics/fish.fr.md"
+    fish_fr.write_text(FISH_FR.replace("Le texte", "Le nouveau texte"), encoding="utf-8")
+    _git(root, "commit", "-q", "-am", "translation brought up to date", when="2025-05-04T10:00:00Z")
+    assert CliRunner().invoke(cli, ["check", str(root)]).exit_code == 0
 
 
 def test_outside_git_file_times_are_not_taken_for_age(tmp_path: Path) -> None:
@@ -116,3 +133,4 @@ def test_outside_git_file_times_are_not_taken_for_age(tmp_path: Path) -> None:
     root = write_store(tmp_path, {"deals/north-south/topics/fish.fr.md": FISH_FR})
     os.utime(root / "deals/north-south/topics/fish.fr.md", (1_000_000, 1_000_000))
     assert problems(root) == []
+    assert CliRunner().invoke(cli, ["check", str(root)]).exit_code == 0
