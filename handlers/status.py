@@ -39,7 +39,7 @@ async def handle(command: Command, ctx: Context) -> Reply:
     store = localize(ctx.store, lang)
     as_of = ctx.as_of(command)
     lookup = store.index.lookup(EntityKind.TOPIC, command.arg, deal_id=topic_scope(command, ctx), viewer=ctx.viewer)
-    entity = found(lookup, command, "topic")
+    entity = found(lookup, command, "topic", language=lang)
     assert entity.deal_id is not None
     entry = store.topic(entity.deal_id, entity.id)
     assert entry is not None

@@ -38,7 +38,7 @@ async def handle(command: Command, ctx: Context) -> Reply:
     store = localize(ctx.store, lang)
     as_of = ctx.as_of(command)
     lookup = store.index.lookup(EntityKind.PERSON, command.arg, viewer=ctx.viewer)
-    entity = found(lookup, command, "person")
+    entity = found(lookup, command, "person", language=lang)
     entry = store.people[entity.id]
     person = entry.person
 

@@ -23,9 +23,10 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from bot.store.dates import ApproxDate
-from bot.store.documents import Document
+from bot.store.documents import Document, Kind
 from bot.store.load import _read_regular, _without_typo_echoes, describe, twin
 from bot.store.problems import Problem
+from bot.store.text import compact
 from bot.store.translation_model import (
     MODEL_OF_KIND,
     DealTranslation,
@@ -37,6 +38,7 @@ from bot.store.translation_names import split_translation
 from bot.store.yamlsafe import MAX_FILE_BYTES, RawDocument, ReadError, read_document
 
 log = logging.getLogger(__name__)
+_NAMED = (Kind.TOPIC, Kind.PERSON, Kind.DEAL)  # what readers look up by name
 GIT_TIMEOUT = 10.0
 
 
@@ -106,6 +108,7 @@ def load_translations(
             found.by_original[(result.language, result.original.path)] = result
         else:
             problems.extend(result)
+    problems.extend(_name_clashes(originals.values(), sorted(found.by_original.values(), key=lambda t: t.path)))
     return found, problems
 
 
@@ -190,6 +193,34 @@ def _disagreements(tr: Translation) -> Iterator[Problem]:
                 yield Problem(tr.path, tr.raw.line_of(("events", event_id)), f"unknown event '{event_id}' in {name}")
             else:
                 yield from differs(("events", event_id, "date"), event.date, events[event_id].date)
+
+
+def _name_clashes(originals: Iterable[Document], translations: Iterable[Translation]) -> Iterator[Problem]:
+    """A translated title or alias that already names something else: a reader typing it would find either."""
+    owners: dict[tuple[Kind, str | None, str], str] = {}
+    for doc in originals:
+        if doc.kind in _NAMED:
+            model = doc.model
+            names = [
+                doc.id,
+                getattr(model, "title", None) or getattr(model, "name", ""),
+                *getattr(model, "aliases", []),
+            ]
+            for name in names:
+                owners.setdefault((doc.kind, doc.deal_id, compact(name)), doc.path)
+    for tr in translations:
+        model = tr.model
+        if tr.original.kind not in _NAMED:
+            continue
+        named: list[tuple[tuple[str | int, ...], str]] = [
+            (("aliases", i), a) for i, a in enumerate(getattr(model, "aliases", []))
+        ]
+        title = getattr(model, "title", None) or getattr(model, "name", None)
+        for loc, name in [*([(("title",) if hasattr(model, "title") else ("name",), title)] if title else []), *named]:
+            key = (tr.original.kind, tr.original.deal_id, compact(name))
+            owner = owners.setdefault(key, tr.original.path)
+            if owner != tr.original.path and compact(name):
+                yield Problem(tr.path, tr.raw.line_of(loc), f"'{name}' already names {owner}; pick another")
 
 
 def _deal_disagreements(model: DealTranslation, original: Any, tr: Translation, differs: Any, unknown: Any) -> Any:

@@ -106,3 +106,13 @@ async def test_a_channel_configured_in_french_is_answered_in_french(tmp_path: Pa
     assert (await app.ask("/who clow", french_channel)).sections[0].heading == "Position"
     assert (await app.ask("/who clow lang:en", french_channel)).sections[0].heading == "Stance"
     assert (await app.ask("/who clow", Target.parse("slack:T1:CEN"))).sections[0].heading == "Stance"
+
+
+async def test_a_name_that_finds_nothing_is_answered_in_french(ask: Ask) -> None:
+    reply = await ask("/status zzzz lang:fr")
+    assert reply.tone == "not_found"
+    assert reply.title == "Aucun dossier ne correspond à « zzzz »"
+    assert reply.sections[0].text.startswith("Dossiers connus : ")
+    assert "Droits de douane américains sur les produits canadiens" in reply.sections[0].text
+    assert (await ask("/who zzzz lang:fr")).title == "Aucune personne ne correspond à « zzzz »"
+    assert (await ask("/who zzzz")).title == "No person matches \u201czzzz\u201d"

@@ -13,7 +13,7 @@ from bot.cli import cli
 from bot.store import Store, load_store
 from bot.store.index import EntityKind, Outcome
 from bot.store.localize import localize
-from tests.store.minimal import write_store
+from tests.store.minimal import FILES, write_store
 
 FISH_FR = """\
 ---
@@ -94,6 +94,24 @@ def test_the_bundled_store_is_in_french_throughout(store: Store) -> None:
     for path, doc in french.documents.items():
         if doc.kind.value in ("topic", "person"):
             assert doc.body != store.documents[path].body, path
+
+
+def test_a_translated_name_that_already_names_something_else_is_reported(tmp_path: Path) -> None:
+    whales = FILES["deals/north-south/topics/fish.md"].replace("Fish quotas", "Whaling").replace("[cod]", "[whales]")
+    whales_fr = "---\ntitle: Chasse à la baleine\naliases: [baleines, morue, Fish Quotas, whales]\n---\n"
+    write_store(
+        tmp_path,
+        {
+            "deals/north-south/topics/whales.md": whales,
+            "deals/north-south/topics/whales.fr.md": whales_fr,
+            "deals/north-south/topics/fish.fr.md": FISH_FR,
+        },
+    )
+    assert problems(tmp_path) == [  # its own English alias is no clash; another topic's names are
+        "deals/north-south/topics/whales.fr.md:3: 'Fish Quotas' already names deals/north-south/topics/fish.md; "
+        "pick another",
+        "deals/north-south/topics/whales.fr.md:3: 'morue' already names deals/north-south/topics/fish.md; pick another",
+    ]
 
 
 def _git(root: Path, *args: str, when: str | None = None) -> None:
