@@ -225,9 +225,9 @@ def check(
         loaded = load_store(root)
     except FileNotFoundError as exc:
         _fail(str(exc))
-    from bot.store.translations import older_than_originals  # asks git: only here, not on every load
+    from bot.store.translations import translation_todos  # asks git: only here, not on every load
 
-    problems = sorted({*loaded.problems, *older_than_originals(loaded.root, loaded.translations)})
+    problems = sorted({*loaded.problems, *translation_todos(loaded.root, loaded.translations)})
     for problem in problems:
         typer.echo(str(problem))
     count = len(loaded.documents)

@@ -71,6 +71,7 @@ class Translations:
     """Every valid translation of a store, by language and original path. Localised views are cached here."""
 
     by_original: dict[tuple[str, str], Translation] = field(default_factory=dict)
+    orphans: tuple[Problem, ...] = ()  # translations whose original is not in the store: for briefbot check
     localized: dict[str, Any] = field(default_factory=dict, repr=False)  # language -> Store (see bot.store.localize)
 
     def of(self, document: Document, language: str) -> Translation | None:
@@ -100,15 +101,19 @@ def load_translations(
     found = Translations()
     problems: list[Problem] = []
     paths = translation_paths(root)
+    orphans: list[Problem] = []
     for relative in paths:
         result = _read(root, relative, originals, max_bytes)
-        if isinstance(result, Translation):
+        if isinstance(result, Problem):  # nothing is served from it, so it holds nothing back (a deletion included)
+            orphans.append(result)
+        elif isinstance(result, Translation):
             disagreements = list(_disagreements(result))
             problems.extend(disagreements)
             found.by_original[(result.language, result.original.path)] = result
         else:
             problems.extend(result)
     problems.extend(_name_clashes(originals.values(), sorted(found.by_original.values(), key=lambda t: t.path)))
+    found.orphans = tuple(orphans)
     return found, problems
 
 
@@ -124,14 +129,17 @@ def translation_paths(root: Path) -> list[str]:
     return paths
 
 
-def _read(root: Path, relative: str, originals: dict[str, Document], max_bytes: int) -> Translation | list[Problem]:
+def _read(
+    root: Path, relative: str, originals: dict[str, Document], max_bytes: int
+) -> Translation | Problem | list[Problem]:
+    """The translation, or its problems; a lone Problem for one whose original is not in the store."""
     split = split_translation(relative)
     assert split is not None
     original_path, language = split
     original = originals.get(original_path) or originals.get(twin(original_path) or "")
     name = original_path.rsplit("/", 1)[-1]
     if original is None:
-        return [Problem(relative, 1, f"translation of {name}, which is not in the store (or does not load)")]
+        return Problem(relative, 1, f"translation of {name}, which is not in the store (or does not load)")
     model_type = MODEL_OF_KIND.get(original.kind)
     if model_type is None:
         return [Problem(relative, 1, f"{name} is not translated: it holds no prose")]
@@ -256,13 +264,16 @@ def _shown(value: Any) -> str:
     return f"'{value}'"
 
 
-def older_than_originals(root: Path, translations: Translations) -> list[Problem]:
-    """Translations last committed before their original was: the original changed after they were translated.
+def translation_todos(root: Path, translations: Translations) -> list[Problem]:
+    """What ``briefbot check`` adds to a load's problems: translations whose original is gone, and translations last
+    committed before their original was (the original changed after they were translated).
 
-    Run by ``briefbot check``, not on every load: it asks git, and a stale translation still serves (its facts come
-    from the original anyway), so it is a maintainer's to-do rather than a reason to hold a file back.
+    Not on every load: the age asks git, and neither holds anything back from readers (a stale translation still
+    serves over the original's facts; an orphan serves nothing), so they are a maintainer's to-do, not a reason to
+    keep a file, or a deletion, from taking effect.
     """
-    return list(_older(root, translations.by_original.values())) if translations.by_original else []
+    older = list(_older(root, translations.by_original.values())) if translations.by_original else []
+    return [*translations.orphans, *older]
 
 
 def _older(root: Path, translations: Iterable[Translation]) -> Iterator[Problem]:

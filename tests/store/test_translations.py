@@ -80,6 +80,12 @@ def test_references_the_original_lacks_and_orphans_are_reported(tmp_path: Path) 
     assert problems(tmp_path) == [
         "deals/north-south/deal.fr.yaml:3: unknown track 'quota'; deal.yaml has quotas",
         "deals/north-south/topics/fish.fr.md:6: unknown party 'xx'; fish.md has nl",
+    ]
+    result = CliRunner().invoke(cli, ["check", str(tmp_path)])  # an orphan serves nothing: check's to-do only
+    assert result.exit_code == 1
+    assert result.output.splitlines()[:3] == [
+        "deals/north-south/deal.fr.yaml:3: unknown track 'quota'; deal.yaml has quotas",
+        "deals/north-south/topics/fish.fr.md:6: unknown party 'xx'; fish.md has nl",
         "deals/north-south/topics/whales.fr.md:1: translation of whales.md, which is not in the store (or does not "
         "load)",
     ]
