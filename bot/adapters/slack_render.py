@@ -192,7 +192,7 @@ def _tail_blocks(reply: Reply, *, prefix: str, share: bool, shared_by: str | Non
         buttons.append(
             {
                 "type": "button",
-                "text": _plain(SHARE_LABEL, MAX_BUTTON_LABEL),
+                "text": _plain(_("Share in channel"), MAX_BUTTON_LABEL),  # SHARE_LABEL, in the reply's language
                 "action_id": SHARE_ACTION,
                 "value": reply.command,
                 "style": "primary",

@@ -41,6 +41,7 @@ async def test_a_french_slack_user_is_answered_in_french(slack_app: App, fake_sl
     assert header(ack) == FRENCH_TITLE
     assert "Mise à jour : vers le 1er mai 2025" in shown(ack)
     assert "Sources : CBC News" in shown(ack)
+    assert [b["text"]["text"] for b in ack["blocks"][-1]["elements"]] == ["Partager dans le canal"]
     asked = fake_slack.calls_to("users.info")
     assert [(c.args["user"], str(c.args["include_locale"]).lower() in ("1", "true")) for c in asked] == [
         ("U0FRENCH", True)
@@ -93,9 +94,11 @@ async def test_a_french_discord_interaction_is_answered_in_french(fake: FakeDisc
     interaction = fake.command("who", {"person": "clow"})
     interaction["locale"] = "fr"
 
-    embed = (await fake.callback(interaction))["data"]["embeds"][0]
+    message = (await fake.callback(interaction))["data"]
+    embed = message["embeds"][0]
 
     assert embed["title"] == "Brian Clow"
+    assert [c["label"] for row in message["components"] for c in row["components"]] == ["Publier pour tous"]
     names = [f["name"] for f in embed["fields"]]
     assert "Déclarations" in names and "Dossiers" in names
     assert "Ancien responsable des relations canado-américaines" in embed["description"]
