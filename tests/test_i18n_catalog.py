@@ -4,37 +4,13 @@ description /help shows, has a French translation with the same placeholders."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
-from babel.messages.extract import extract_from_dir
-from babel.messages.pofile import read_po
-
-from bot.i18n import LOCALE_DIR, LOCALES, gettext_for, human_date, human_day
+from bot.i18n import gettext_for, human_date, human_day
+from bot.i18n_catalog import translated as catalog
+from bot.i18n_catalog import used_by_the_code
 from bot.store.dates import ApproxDate
-from handlers import ALL_COMMANDS
 
-ROOT = Path(__file__).resolve().parent.parent
 _PLACEHOLDER = re.compile(r"\{(\w*)\}")
-
-
-def used_by_the_code() -> set[str]:
-    """What Babel's extractor finds in the code, plus the command declarations /help translates at run time."""
-    found: set[str] = set()
-    for folder in ("bot", "handlers"):
-        for _file, _line, message, _comments, _context in extract_from_dir(
-            ROOT / folder, method_map=[("**.py", "python")]
-        ):
-            found.update([message] if isinstance(message, str) else [m for m in message if m])
-    for command in ALL_COMMANDS:
-        found.add(command.spec.description)
-        found.update(p.description for p in command.spec.params)
-    return found
-
-
-def catalog(language: str) -> dict[str, str]:
-    path = LOCALE_DIR / LOCALES[language] / "LC_MESSAGES" / "briefbot.po"
-    with path.open("rb") as file:
-        return {str(m.id): str(m.string) for m in read_po(file) if m.id and not m.fuzzy}
 
 
 def test_the_extractor_sees_the_handlers_strings() -> None:
@@ -45,7 +21,7 @@ def test_the_extractor_sees_the_handlers_strings() -> None:
 def test_french_has_every_string_the_code_uses() -> None:
     french = catalog("fr")
     missing = sorted(m for m in used_by_the_code() if not french.get(m))
-    assert missing == [], "add these to bot/locale/fr_CA/LC_MESSAGES/briefbot.po:\n" + "\n".join(missing)
+    assert missing == [], "run python -m bot.i18n_catalog, then translate:\n" + "\n".join(missing)
 
 
 def test_french_keeps_every_placeholder() -> None:
