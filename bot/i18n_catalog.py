@@ -45,8 +45,21 @@ def read_catalog(language: str) -> Catalog:
         return read_po(file, locale=LOCALES[language], domain=DOMAIN)
 
 
+def _ids(message_id: object) -> list[str]:
+    """A message's ids: one, or a plural's singular and plural."""
+    return [str(i) for i in message_id] if isinstance(message_id, (tuple, list)) else [str(message_id)]
+
+
 def translated(language: str) -> dict[str, str]:
-    return {str(m.id): str(m.string) for m in read_catalog(language) if m.id and not m.fuzzy}
+    """Message id -> its translation ("" while untranslated; a plural counts once every form is filled in)."""
+    out: dict[str, str] = {}
+    for message in read_catalog(language):
+        if not message.id or message.fuzzy:
+            continue
+        forms = _ids(message.string)
+        for message_id in _ids(message.id):
+            out[message_id] = forms[-1] if all(forms) else ""
+    return out
 
 
 def main() -> int:
@@ -55,7 +68,7 @@ def main() -> int:
         if language == DEFAULT:
             continue
         catalog = read_catalog(language)
-        have = {str(m.id) for m in catalog if m.id}
+        have = {i for m in catalog if m.id for i in _ids(m.id)}
         missing = sorted(used - have)
         for message in missing:
             catalog.add(message, "")

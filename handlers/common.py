@@ -77,7 +77,8 @@ def found(lookup: Lookup, command: Command, what: str, *, arg: bool = False, lan
     """The entity a lookup settled on, or raise the right answer: a question, or "not found"."""
     if lookup.outcome is Outcome.FOUND and lookup.entity is not None:
         return lookup.entity
-    says = lookup_text(what, language)
+    known = lookup.known[:MAX_LISTED]
+    says = lookup_text(what, language, unlisted=len(lookup.known) - len(known))
     if lookup.outcome is Outcome.EMPTY:
         raise BadArgument(says.empty.format(command=command.name))
     shown = escape(_clip(lookup.query))
@@ -91,9 +92,8 @@ def found(lookup: Lookup, command: Command, what: str, *, arg: bool = False, lan
                 language=language,
             )
         )
-    known = lookup.known[:MAX_LISTED]
     listing = ", ".join(escape(e.label) for e in known) or says.none_yet
-    more = says.more.format(count=len(lookup.known) - len(known)) if len(lookup.known) > len(known) else ""
+    more = says.more if len(lookup.known) > len(known) else ""
     raise Clarify(
         Reply(
             title=says.none.format(query=_clip(lookup.query)),

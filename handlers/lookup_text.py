@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.i18n import gettext_for
+from bot.i18n import gettext_for, ngettext_for
 from bot.store.index import EntityKind
 
 
@@ -19,15 +19,18 @@ class LookupText:
     several: str  # {query}
     none: str  # {query}
     known: str  # {names}{more}
-    more: str  # {count}
+    more: str  # {count}: the form for the count at hand (French says « et 1 autre », « et 2 autres »)
     none_yet: str
     kinds: dict[EntityKind, str]  # a choice's description
 
 
-def lookup_text(what: str, language: str) -> LookupText:
+def lookup_text(what: str, language: str, *, unlisted: int = 0) -> LookupText:
+    """The sentences for a lookup of ``what``; ``unlisted`` is how many known names the listing leaves out."""
     _ = gettext_for(language)
     kinds = {EntityKind.TOPIC: _("topic"), EntityKind.PERSON: _("person"), EntityKind.DEAL: _("deal")}
-    more, none_yet = _(" and {count} more"), _("none yet")
+    ngettext = ngettext_for(language)
+    more = ngettext(" and {count} more", " and {count} more", unlisted).format(count=unlisted)
+    none_yet = _("none yet")
     if what == "topic":
         return LookupText(
             _("Name a topic by its name or an alias; `/help {command}` shows examples."),

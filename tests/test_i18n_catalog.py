@@ -46,3 +46,10 @@ def test_dates_read_as_a_french_canadian_writes_them() -> None:
     assert human_date(ApproxDate.parse("~2025-05-01"), "fr") == "vers le 1er mai 2025"
     assert human_date(ApproxDate.parse("2024-11"), "fr") == "novembre 2024"
     assert human_day(dt.date(2025, 5, 2), "en") == "2 May 2025"
+
+
+def test_plural_forms_follow_french_rules() -> None:
+    from handlers.lookup_text import lookup_text
+
+    assert [lookup_text("topic", "fr", unlisted=n).more for n in (1, 2)] == [" et 1 autre", " et 2 autres"]
+    assert [lookup_text("topic", "en", unlisted=n).more for n in (1, 2)] == [" and 1 more", " and 2 more"]
