@@ -128,6 +128,7 @@ class App:
             specs=self.router.specs,
             prefix=self.router.prefix,
             ports=self.ports,
+            language=self.settings.channel_languages.get(str(target), self.settings.language),
         )
 
     async def ask(

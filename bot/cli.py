@@ -239,7 +239,10 @@ def check(
         loaded = load_store(root)
     except FileNotFoundError as exc:
         _fail(str(exc))
-    cli_maintainer.print_problems(loaded.problems, root, fmt)
+    from bot.store.translations import translation_todos  # asks git: only here, not on every load
+
+    problems = sorted({*loaded.problems, *translation_todos(loaded.root, loaded.translations)})
+    cli_maintainer.print_problems(problems, root, fmt)
     count = len(loaded.documents)
     if stale:  # owners and review dates (bot.store.review): for a content repo's scheduled CI
         settings = _settings(config, None)
@@ -249,8 +252,8 @@ def check(
         if due := cli_maintainer.print_stale(loaded, root, fmt, today, settings.briefing.stale_after_days):
             typer.echo(f"{due} document(s) due for review in {root} on {today.isoformat()}", err=True)
             raise typer.Exit(1)
-    if loaded.problems:
-        typer.echo(f"{len(loaded.problems)} problem(s) in {root} ({count} documents read)", err=True)
+    if problems:
+        typer.echo(f"{len(problems)} problem(s) in {root} ({count} documents read)", err=True)
         raise typer.Exit(1)
     typer.echo(f"{root}: {count} documents, no problems", err=True)
 

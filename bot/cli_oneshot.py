@@ -59,4 +59,5 @@ def _context(settings: Settings, router: Router, target: Target, today: dt.date 
         specs=router.specs,
         prefix=router.prefix,
         ports=Ports(history=history),
+        language=settings.channel_languages.get(str(target), settings.language),
     )

@@ -21,6 +21,7 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, Settings
 
 from bot.config_file import ConfigFileSource, describe_invalid
 from bot.errors import ConfigError
+from bot.i18n import LANGUAGES, normalize
 from bot.targets import Target
 
 if TYPE_CHECKING:
@@ -34,6 +35,14 @@ BUNDLED_STORE = PACKAGE_ROOT / "briefings"
 PACKAGED_CONFIG = PACKAGE_ROOT / "config" / "briefbot.yaml"
 LOCAL_CONFIG = Path("config") / "briefbot.yaml"
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def valid_language(value: str) -> str:
+    """``fr``, ``fr-CA`` or ``fr_CA`` -> ``fr``; a language Briefbot does not speak is an error naming those it does."""
+    language = normalize(value)
+    if language is None:
+        raise ValueError(f"'{value}' is not a language Briefbot speaks: use one of {', '.join(LANGUAGES)}")
+    return language
 
 
 def valid_zone(value: str) -> str:
@@ -204,6 +213,8 @@ class Settings(BaseSettings):
     admins: list[str] = Field(default_factory=list)  # Slack user ids, Discord role or user ids
     maintainers_channel: str | None = None  # a target for store errors and delivery failures
     default_deals: dict[str, str] = Field(default_factory=dict)  # target -> deal id
+    language: str = "en"  # answers' language when neither the command (lang:) nor the reader's platform says
+    channel_languages: dict[str, str] = Field(default_factory=dict)  # target -> en or fr, a channel's default
     subscriptions: list[SubscriptionConfig] = Field(default_factory=list)
     briefing: BriefingOptions = Field(default_factory=BriefingOptions)
     scheduler: SchedulerOptions = Field(default_factory=SchedulerOptions)
@@ -229,6 +240,16 @@ class Settings(BaseSettings):
     @classmethod
     def _zone(cls, value: str) -> str:
         return valid_zone(value)
+
+    @field_validator("language")
+    @classmethod
+    def _language(cls, value: str) -> str:
+        return valid_language(value)
+
+    @field_validator("channel_languages")
+    @classmethod
+    def _languages(cls, value: dict[str, str]) -> dict[str, str]:
+        return {target: valid_language(language) for target, language in value.items()}
 
 
 class Secrets(BaseModel):

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from bot.clock import Clock
 from bot.commands import Command, CommandSpec
+from bot.i18n import normalize
 from bot.targets import CONSOLE, Target
 
 if TYPE_CHECKING:  # kept out of one-shot commands' imports: SQLAlchemy and the live store are slow to load
@@ -82,6 +83,7 @@ class Context:
     prefix: str = ""  # the configured command prefix ("trade-" makes /status into /trade-status)
     ports: Ports = field(default_factory=Ports)
     store_note: str | None = None  # set when the store is the one of a past day: the footer says which
+    language: str = "en"  # the reader's language when the platform sends it, else the channel's (bot.i18n)
 
     def as_of(self, command: Command) -> dt.date:
         return command.date_option("date") or self.today
@@ -104,6 +106,11 @@ class Context:
         return replace(
             self, store=dated.store, ports=replace(self.ports, pinned_commit=dated.commit.sha), store_note=note
         )
+
+    def for_reader(self, locale: str | None) -> Context:
+        """This context in the reader's language, when the platform sent a locale Briefbot speaks."""
+        language = normalize(locale)
+        return replace(self, language=language) if language else self
 
     @property
     def viewer(self) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.i18n import gettext_for, status_word
 from bot.markup import neutral_reply, to_plain
 from bot.reply import Progress, Reply, Section
 from bot.store.model import status_label
@@ -18,30 +19,32 @@ def progress_bar(progress: Progress, width: int = BAR_WIDTH, full: str = "█", 
 def render_text(reply: Reply) -> str:
     reply = neutral_reply(reply)  # nothing from the store or the user may drive the terminal or reorder a line
     lines = [reply.title]
+    _ = gettext_for(reply.language)
     if reply.subtitle:
         lines.append(reply.subtitle)
-    if reply.status and (not reply.subtitle or status_label(reply.status) not in reply.subtitle):
-        lines.append(f"Status: {status_label(reply.status)}")
+    status = status_word(reply.status, reply.language) if reply.status else ""
+    if status and (not reply.subtitle or status not in reply.subtitle):
+        lines.append(_("Status: {status}").format(status=status))
     lines.append("=" * min(72, max(len(reply.title), 8)))
     for section in reply.sections:
         lines.extend(_section(section))
     if reply.choices:
         lines.append("")
-        lines.append("Choices:")
+        lines.append(_("Choices:"))
         lines.extend(f"  {c.command}" + (f"   ({c.description})" if c.description else "") for c in reply.choices)
     tail = []
     if reply.sources:
         tail.append(
-            "Sources: "
+            _("Sources: ")
             + "; ".join(
                 source_text(s.outlet, s.title, s.date) + (f" <{s.link}>" if s.link else "") for s in reply.sources
             )
         )
     if reply.updated:
-        tail.append(f"Updated {reply.updated}")
+        tail.append(_("Updated {date}").format(date=reply.updated))
     tail.extend(reply.footer)
     if reply.more:
-        tail.append(f"More: {reply.more}")
+        tail.append(_("More: ") + reply.more)
     if tail:
         lines.append("")
         lines.extend(tail)

@@ -96,6 +96,7 @@ class Reply:
     subtitle: str | None = None
     command: str | None = None  # the command that produced it, for "Share in channel" and paging
     attachments: tuple[Attachment, ...] = ()
+    language: str = "en"  # the language of its words, so adapters label it alike ("Sources", "Updated")
 
     def shared(self) -> Reply:
         return replace(self, visibility=Visibility.SHARED)

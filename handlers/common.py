@@ -3,21 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 
 from bot import textfmt
 from bot.commands import Command
 from bot.context import Context
 from bot.errors import BadArgument, Clarify
+from bot.i18n import DEFAULT, gettext_for, human_date
 from bot.markup import escape
 from bot.reply import Choice, Reply, Section, SourceRef, Tone
 from bot.store import DealEntry, Store
 from bot.store.dates import ApproxDate
 from bot.store.index import Entity, EntityKind, Lookup, Outcome
 from bot.store.model import Event
+from handlers.lookup_text import LookupText, lookup_text
 
 MAX_LISTED = 20
 KIND_WORD = {EntityKind.TOPIC: "topic", EntityKind.PERSON: "person", EntityKind.DEAL: "deal"}
-PLURAL = {"person": "people"}
 ECHO_CHARS = 60
 
 
@@ -71,69 +73,85 @@ def topic_scope(command: Command, ctx: Context) -> str | None:
     return implied.id if implied else None
 
 
-def found(lookup: Lookup, command: Command, what: str, *, arg: bool = False) -> Entity:
+def found(lookup: Lookup, command: Command, what: str, *, arg: bool = False, language: str = DEFAULT) -> Entity:
     """The entity a lookup settled on, or raise the right answer: a question, or "not found"."""
     if lookup.outcome is Outcome.FOUND and lookup.entity is not None:
         return lookup.entity
+    known = lookup.known[:MAX_LISTED]
+    says = lookup_text(what, language, unlisted=len(lookup.known) - len(known))
     if lookup.outcome is Outcome.EMPTY:
-        raise BadArgument(f"Name a {what} by its name or an alias; `/help {command.name}` shows examples.")
+        raise BadArgument(says.empty.format(command=command.name))
     shown = escape(_clip(lookup.query))
     if lookup.outcome is Outcome.AMBIGUOUS:
         raise Clarify(
             Reply(
-                title=f"Which {what} did you mean by \u201c{_clip(lookup.query)}\u201d?",
+                title=says.which.format(query=_clip(lookup.query)),
                 tone=Tone.QUESTION,
-                sections=(Section(text=f"Several {PLURAL.get(what, what + 's')} match **{shown}**. Pick one:"),),
-                choices=tuple(_choice(command, e, arg=arg or what != "deal") for e in lookup.candidates),
+                sections=(Section(text=says.several.format(query=shown)),),
+                choices=tuple(_choice(command, e, says, arg=arg or what != "deal") for e in lookup.candidates),
+                language=language,
             )
         )
-    known = lookup.known[:MAX_LISTED]
-    listing = ", ".join(escape(e.label) for e in known) or "none yet"
-    more = f" and {len(lookup.known) - len(known)} more" if len(lookup.known) > len(known) else ""
+    listing = ", ".join(escape(e.label) for e in known) or says.none_yet
+    more = says.more if len(lookup.known) > len(known) else ""
     raise Clarify(
         Reply(
-            title=f"No {what} matches \u201c{_clip(lookup.query)}\u201d",
+            title=says.none.format(query=_clip(lookup.query)),
             tone=Tone.NOT_FOUND,
-            sections=(Section(text=f"Known {PLURAL.get(what, what + 's')}: {listing}{more}."),),
-            choices=tuple(_choice(command, e, arg=arg or what != "deal") for e in known[:5]),
+            sections=(Section(text=says.known.format(names=listing, more=more)),),
+            choices=tuple(_choice(command, e, says, arg=arg or what != "deal") for e in known[:5]),
+            language=language,
         )
     )
 
 
-def fuzzy_note(lookup: Lookup, entity: Entity) -> tuple[str, ...]:
+def fuzzy_note(lookup: Lookup, entity: Entity, *, language: str = DEFAULT) -> tuple[str, ...]:
     if lookup.fuzzy:
-        return (f"Showing {entity.label}, the closest match to \u201c{_clip(lookup.query)}\u201d.",)
+        _ = gettext_for(language)
+        return (
+            _("Showing {label}, the closest match to \u201c{query}\u201d.").format(
+                label=entity.label, query=_clip(lookup.query)
+            ),
+        )
     return ()
 
 
-def commit_note(ctx: Context) -> tuple[str, ...]:
+def commit_note(ctx: Context, *, language: str = DEFAULT) -> tuple[str, ...]:
     """In git mode, the store commit an answer reflects."""
     commit = ctx.ports.commit
-    return (f"Store commit {commit[:12]}",) if commit else ()
+    _ = gettext_for(language)
+    return (_("Store commit {commit}").format(commit=commit[:12]),) if commit else ()
 
 
-def sources(store: Store, ids: Iterable[str]) -> tuple[SourceRef, ...]:
-    return tuple(textfmt.source_ref(s) for s in store.cite(ids))
+def sources(store: Store, ids: Iterable[str], *, language: str = DEFAULT) -> tuple[SourceRef, ...]:
+    refs = (textfmt.source_ref(s) for s in store.cite(ids))
+    if language == DEFAULT:
+        return tuple(refs)
+    return tuple(replace(r, date=human_date(s.date, language)) for r, s in zip(refs, store.cite(ids), strict=True))
 
 
-def latest(dates: Iterable[ApproxDate]) -> str | None:
+def latest(dates: Iterable[ApproxDate], *, language: str = DEFAULT) -> str | None:
     newest = max(dates, default=None)
-    return newest.human() if newest else None
+    return human_date(newest, language) if newest else None
 
 
-def event_line(event: Event, store: Store) -> str:
+def event_line(event: Event, store: Store, *, language: str = DEFAULT) -> str:
     cited = store.sources.get(event.source)
-    return textfmt.event_line(event.date.human(), event.title, cited.outlet if cited else None)
+    return textfmt.event_line(human_date(event.date, language), event.title, cited.outlet if cited else None)
 
 
-def _choice(command: Command, entity: Entity, *, arg: bool) -> Choice:
+def _choice(command: Command, entity: Entity, says: LookupText | None = None, *, arg: bool) -> Choice:
     if entity.kind is EntityKind.DEAL and not arg:
         return Choice(entity.label, _with_option(command, "deal", entity.id))
     options = dict(command.options)
     if entity.deal_id:
         options["deal"] = entity.deal_id
     label = entity.label if not entity.deal_id else f"{entity.label} ({entity.deal_id})"
-    return Choice(label, Command(command.name, entity.id, options).text(), description=KIND_WORD[entity.kind])
+    return Choice(
+        label,
+        Command(command.name, entity.id, options).text(),
+        description=says.kinds[entity.kind] if says else KIND_WORD[entity.kind],
+    )
 
 
 def _with_option(command: Command, key: str, value: str) -> str:

@@ -4,21 +4,26 @@ from __future__ import annotations
 
 from bot.commands import Command, CommandSpec, Param, ParamKind, command_name, with_prefix
 from bot.context import Context
+from bot.i18n import gettext_for
 from bot.markup import escape
 from bot.reply import Choice, Reply, Section
 from bot.router import CommandDef
 from bot.store.index import EntityKind
+from bot.store.localize import localize
 from handlers.common import implied_deal
+from handlers.language import LANG_PARAM, language_of
 
 SPEC = CommandSpec(
     name="help",
     description="What each command does, with examples.",
-    params=(Param("command", ParamKind.TEXT, "A command to explain in detail", positional=True),),
-    examples=("/help", "/help status"),
+    params=(Param("command", ParamKind.TEXT, "A command to explain in detail", positional=True), LANG_PARAM),
+    examples=("/help", "/help status", "/help lang:fr"),
 )
 
 
 async def handle(command: Command, ctx: Context) -> Reply:
+    lang = language_of(command, ctx)
+    _ = gettext_for(lang)  # command and option descriptions are message ids too (see tests/test_i18n_catalog.py)
     specs = ctx.specs
     live = _live_examples(ctx)
     wanted = command_name(command.arg, ctx.prefix)
@@ -26,35 +31,42 @@ async def handle(command: Command, ctx: Context) -> Reply:
         spec = specs.get(wanted)
         if spec is None:
             return Reply(
-                title=f"No /{escape(wanted[:40])} command",
-                sections=(Section(text="Commands: " + ", ".join(f"`/{n}`" for n in specs)),),
+                title=_("No /{name} command").format(name=escape(wanted[:40])),
+                sections=(Section(text=_("Commands: {names}").format(names=", ".join(f"`/{n}`" for n in specs))),),
+                language=lang,
             )
         params = "\n".join(
-            f"- `{p.name}`{'' if p.positional else ':…'}: {escape(p.description)}"
-            + (" (required)" if p.required else "")
+            f"- `{p.name}`{'' if p.positional else ':…'}: {escape(_(p.description))}"
+            + (_(" (required)") if p.required else "")
             for p in spec.params
         )
         examples = [with_prefix(e, ctx.prefix) for e in (*live.get(spec.name, ()), *spec.examples)]
-        text = f"{escape(spec.description)}\n\n**Usage:** `{with_prefix(spec.usage(), ctx.prefix)}`\n\n{params}"
+        usage = _("**Usage:** {usage}").format(usage=f"`{with_prefix(spec.usage(), ctx.prefix)}`")
+        text = f"{escape(_(spec.description))}\n\n{usage}\n\n{params}"
         return Reply(
             title=with_prefix(f"/{spec.name}", ctx.prefix),
             sections=(Section(text=text),),
             choices=tuple(Choice(e, e) for e in dict.fromkeys(examples)),
+            language=lang,
         )
     lines = []
     for spec in specs.values():
         example = with_prefix((live.get(spec.name) or spec.examples or (f"/{spec.name}",))[0], ctx.prefix)
-        lines.append(f"- `{with_prefix('/' + spec.name, ctx.prefix)}`: {escape(spec.description)} e.g. `{example}`")
-    deals = ctx.store.index.entities(EntityKind.DEAL, viewer=ctx.viewer)
-    deal_line = ", ".join(f"{escape(d.label)} (`{d.id}`)" for d in deals[:10]) or "none yet"
-    text = (
+        described = _("{description} e.g. {example}").format(
+            description=escape(_(spec.description)), example=f"`{example}`"
+        )
+        lines.append(f"- `{with_prefix('/' + spec.name, ctx.prefix)}`: {described}")
+    deals = localize(ctx.store, lang).index.entities(EntityKind.DEAL, viewer=ctx.viewer)
+    deal_line = ", ".join(f"{escape(d.label)} (`{d.id}`)" for d in deals[:10]) or _("none yet")
+    text = _(
         "Names are forgiving: aliases, surnames and small typos all work. Options go after the main argument, "
-        "as `deal:ID`, `date:YYYY-MM-DD` or `since:YYYY-MM-DD`."
+        "as `deal:ID`, `date:YYYY-MM-DD` or `since:YYYY-MM-DD`; `lang:fr` answers in French."
     )
     return Reply(
-        title="Briefbot commands",
-        sections=(Section(text="\n".join(lines)), Section(text=text), Section(heading="Deals", text=deal_line)),
+        title=_("Briefbot commands"),
+        sections=(Section(text="\n".join(lines)), Section(text=text), Section(heading=_("Deals"), text=deal_line)),
         choices=tuple(Choice(e[0], e[0]) for e in live.values() if e)[:5],
+        language=lang,
     )
 
 

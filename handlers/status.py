@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from bot.commands import Command, CommandSpec, Param, ParamKind
 from bot.context import Context
+from bot.i18n import gettext_for, human_day, status_word
 from bot.markup import escape
 from bot.reply import Field, Reply, Section
 from bot.router import CommandDef
 from bot.store.asof import AsOf, published_by, record_notes, split_events, unconfirmed_heading
-from bot.store.dates import human_day
 from bot.store.index import EntityKind
-from bot.store.model import status_label
+from bot.store.localize import localize
 from bot.textfmt import clip
 from handlers.common import commit_note, event_line, found, fuzzy_note, latest, sources, topic_scope
+from handlers.language import LANG_PARAM, language_of, shown_path
 from handlers.verify import review_note
 
 LATEST_EVENTS = 3
@@ -27,17 +28,20 @@ SPEC = CommandSpec(
         ),
         Param("deal", ParamKind.DEAL, "Which deal, when the store follows several"),
         Param("date", ParamKind.DATE, "Answer as of this date (YYYY-MM-DD)"),
+        LANG_PARAM,
     ),
-    examples=("/status tariffs", "/status steel", "/status dairy date:2025-05-02"),
+    examples=("/status tariffs", "/status steel", "/status dairy date:2025-05-02", "/status tarifs lang:fr"),
     dated_store=True,
 )
 
 
 async def handle(command: Command, ctx: Context) -> Reply:
-    store = ctx.store
+    lang = language_of(command, ctx)
+    _ = gettext_for(lang)
+    store = localize(ctx.store, lang)
     as_of = ctx.as_of(command)
     lookup = store.index.lookup(EntityKind.TOPIC, command.arg, deal_id=topic_scope(command, ctx), viewer=ctx.viewer)
-    entity = found(lookup, command, "topic")
+    entity = found(lookup, command, "topic", language=lang)
     assert entity.deal_id is not None
     entry = store.topic(entity.deal_id, entity.id)
     assert entry is not None
@@ -48,53 +52,60 @@ async def handle(command: Command, ctx: Context) -> Reply:
     if topic.positions:
         sections.append(
             Section(
-                heading="Positions",
+                heading=_("Positions"),
                 fields=tuple(
                     Field(deal.party_name(p), escape(text), inline=False) for p, text in topic.positions.items()
                 ),
             )
         )
     if topic.outlook:
-        sections.append(Section(heading="Outlook", text=escape(topic.outlook)))
+        sections.append(Section(heading=_("Outlook"), text=escape(topic.outlook)))
     on = AsOf.of(deal, as_of, store.visible_events(deal.id, ctx.viewer))
     split = split_events(store.events_of_topic(deal.id, entry.id), on)
     past = split.past[-LATEST_EVENTS:]
     coming = split.ahead[:LATEST_EVENTS]
     if past:
-        sections.append(Section(heading="Latest", text="\n".join(event_line(e, store) for e in reversed(past))))
+        sections.append(
+            Section(heading=_("Latest"), text="\n".join(event_line(e, store, language=lang) for e in reversed(past)))
+        )
     if split.unconfirmed:  # scheduled when the record was written, due since: not "latest", not "coming up"
-        lines = "\n".join(event_line(e, store) for e in reversed(split.unconfirmed[-LATEST_EVENTS:]))
-        sections.append(Section(heading=unconfirmed_heading(as_of), text=lines))
+        lines = "\n".join(event_line(e, store, language=lang) for e in reversed(split.unconfirmed[-LATEST_EVENTS:]))
+        sections.append(Section(heading=unconfirmed_heading(as_of, language=lang), text=lines))
     if coming:
-        sections.append(Section(heading="Coming up", text="\n".join(event_line(e, store) for e in coming)))
+        sections.append(
+            Section(heading=_("Coming up"), text="\n".join(event_line(e, store, language=lang) for e in coming))
+        )
     people = store.people_of_topic(deal.id, entry.id)
     if people:
         sections.append(
             Section(
-                heading="People",
+                heading=_("People"),
                 text="\n".join(f"- **{escape(p.person.name)}**, {escape(p.person.role)}" for p in people),
             )
         )
     if entry.doc.body:
         background = entry.doc.body.split("\n\n", 1)[0]
         background = clip(background, BACKGROUND_CHARS, breaks=" ")  # at a word end, however far back
-        sections.append(Section(heading="Background", text=escape(background)))
+        sections.append(Section(heading=_("Background"), text=escape(background)))
 
     track = deal.track(topic.track)
     return Reply(
         title=topic.title,
-        subtitle=f"{deal.deal.title} · {track.title if track else topic.track} track · {status_label(topic.status)}",
+        subtitle=_("{deal} · {track} track · {status}").format(
+            deal=deal.deal.title, track=track.title if track else topic.track, status=status_word(topic.status, lang)
+        ),
         status=topic.status,
         sections=tuple(sections),
-        sources=sources(store, published_by(store, [*topic.sources, *(e.source for e in past)], as_of)),
-        updated=latest([topic.updated]),
+        sources=sources(store, published_by(store, [*topic.sources, *(e.source for e in past)], as_of), language=lang),
+        updated=latest([topic.updated], language=lang),
         footer=(
-            *fuzzy_note(lookup, entity),
-            f"As of {human_day(as_of)} · {entry.doc.path}",
-            *record_notes(on, asked=command.option("date") is not None),
-            *commit_note(ctx),
+            *fuzzy_note(lookup, entity, language=lang),
+            _("As of {day}").format(day=human_day(as_of, lang)) + f" · {shown_path(store, entry.doc.path)}",
+            *record_notes(on, asked=command.option("date") is not None, language=lang),
+            *commit_note(ctx, language=lang),
             *await review_note(ctx, entry.doc),
         ),
+        language=lang,
         more=f"/timeline {entry.id} deal:{deal.id}",
     )
 

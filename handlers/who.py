@@ -6,15 +6,16 @@ import datetime as dt
 
 from bot.commands import Command, CommandSpec, Param, ParamKind
 from bot.context import Context
+from bot.i18n import gettext_for, human_date, human_day, status_word
 from bot.markup import escape
 from bot.reply import Reply, Section
 from bot.router import CommandDef
 from bot.store.asof import AsOf, latest_record, published_by, record_notes
-from bot.store.dates import human_day
 from bot.store.index import EntityKind
-from bot.store.model import status_label
+from bot.store.localize import gloss, localize
 from bot.textfmt import credit
 from handlers.common import event_line, found, fuzzy_note, latest, sources
+from handlers.language import LANG_PARAM, language_of, shown_path
 
 MAX_QUOTES = 4
 MAX_EVENTS = 3
@@ -25,32 +26,40 @@ SPEC = CommandSpec(
     params=(
         Param("person", ParamKind.PERSON, "A person, by name, surname or alias", required=True, positional=True),
         Param("date", ParamKind.DATE, "Answer as of this date (YYYY-MM-DD)"),
+        LANG_PARAM,
     ),
-    examples=("/who clow", "/who o'toole", "/who lighthizer"),
+    examples=("/who clow", "/who o'toole", "/who lighthizer", "/who clow lang:fr"),
     dated_store=True,
 )
 
 
 async def handle(command: Command, ctx: Context) -> Reply:
-    store = ctx.store
+    lang = language_of(command, ctx)
+    _ = gettext_for(lang)
+    store = localize(ctx.store, lang)
     as_of = ctx.as_of(command)
     lookup = store.index.lookup(EntityKind.PERSON, command.arg, viewer=ctx.viewer)
-    entity = found(lookup, command, "person")
+    entity = found(lookup, command, "person", language=lang)
     entry = store.people[entity.id]
     person = entry.person
 
     sections = []
     if person.stance:
-        sections.append(Section(heading="Stance", text=escape(person.stance)))
-    quotes = sorted((q for q in person.quotes if q.date.start <= as_of), key=lambda q: q.date, reverse=True)
+        sections.append(Section(heading=_("Stance"), text=escape(person.stance)))
+    said_on = [(i, q) for i, q in enumerate(person.quotes) if q.date.start <= as_of]
+    quotes = [q for _i, q in sorted(said_on, key=lambda iq: iq[1].date, reverse=True)]
     if quotes:
         lines = []
-        for quote in quotes[:MAX_QUOTES]:
+        for index, quote in sorted(said_on, key=lambda iq: iq[1].date, reverse=True)[:MAX_QUOTES]:
             cited = store.sources.get(quote.source)
-            said = credit(cited.outlet if cited else None, quote.date.human())
-            context = f"{escape(quote.context.rstrip('.'))}: " if quote.context else ""
-            lines.append(f"- {context}\u201c{escape(quote.text)}\u201d{said}")
-        sections.append(Section(heading="Said", text="\n".join(lines)))
+            said = credit(cited.outlet if cited else None, human_date(quote.date, lang))
+            context = _("{context}: ").format(context=escape(quote.context.rstrip("."))) if quote.context else ""
+            meaning = gloss(store, entry.id, index)  # the quote stays as said; its meaning in the reader's language
+            shown = f"\u201c{escape(quote.text)}\u201d" + (
+                f" (\u00ab\u00a0{escape(meaning)}\u00a0\u00bb)" if meaning else ""
+            )
+            lines.append(f"- {context}{shown}{said}")
+        sections.append(Section(heading=_("Said"), text="\n".join(lines)))
     topics = [
         t
         for t in store.topics_of_person(entry.id)
@@ -61,8 +70,8 @@ async def handle(command: Command, ctx: Context) -> Reply:
         lines = []
         for topic in topics:
             where = f" ({escape(store.deals[topic.deal_id].deal.title)})" if several_deals else ""
-            lines.append(f"- **{escape(topic.topic.title)}**{where}: {status_label(topic.topic.status)}")
-        sections.append(Section(heading="Topics", text="\n".join(lines)))
+            lines.append(f"- **{escape(topic.topic.title)}**{where}: {status_word(topic.topic.status, lang)}")
+        sections.append(Section(heading=_("Topics"), text="\n".join(lines)))
     events = [
         e
         for deal_id, e in store.events_of_person(entry.id)
@@ -70,28 +79,35 @@ async def handle(command: Command, ctx: Context) -> Reply:
     ]
     events.sort(key=lambda e: e.date, reverse=True)
     if events:
-        sections.append(Section(heading="Recently", text="\n".join(event_line(e, store) for e in events[:MAX_EVENTS])))
+        recent = "\n".join(event_line(e, store, language=lang) for e in events[:MAX_EVENTS])
+        sections.append(Section(heading=_("Recently"), text=recent))
     if entry.doc.body:
-        sections.append(Section(heading="Background", text=escape(entry.doc.body.split("\n\n", 1)[0])))
+        sections.append(Section(heading=_("Background"), text=escape(entry.doc.body.split("\n\n", 1)[0])))
 
     return Reply(
         title=person.name,
         subtitle=f"{person.role} · {person.affiliation}",
         sections=tuple(sections),
-        sources=sources(store, published_by(store, [*person.sources, *(q.source for q in quotes[:MAX_QUOTES])], as_of)),
-        updated=latest([person.updated]),
-        footer=(
-            *fuzzy_note(lookup, entity),
-            f"As of {human_day(as_of)} · {entry.doc.path}",
-            *_record_note(ctx, entry.id, command, as_of),
+        sources=sources(
+            store,
+            published_by(store, [*person.sources, *(q.source for q in quotes[:MAX_QUOTES])], as_of),
+            language=lang,
         ),
+        updated=latest([person.updated], language=lang),
+        footer=(
+            *fuzzy_note(lookup, entity, language=lang),
+            _("As of {day}").format(day=human_day(as_of, lang)) + f" · {shown_path(store, entry.doc.path)}",
+            *_record_note(ctx, entry.id, command, as_of, lang),
+        ),
+        language=lang,
     )
 
 
-def _record_note(ctx: Context, person_id: str, command: Command, as_of: dt.date) -> tuple[str, ...]:
+def _record_note(ctx: Context, person_id: str, command: Command, as_of: dt.date, lang: str) -> tuple[str, ...]:
     """Across the person's deals, the newest record decides whether the day is before or after it."""
     record = latest_record([ctx.store.deals[d] for d in ctx.store.deals_of_person(person_id)])
-    return record_notes(AsOf(as_of, record), asked=command.option("date") is not None) if record else ()
+    asked = command.option("date") is not None
+    return record_notes(AsOf(as_of, record), asked=asked, language=lang) if record else ()
 
 
 COMMAND = CommandDef(SPEC, handle)

@@ -164,7 +164,8 @@ class DiscordService:
         user = interaction.user
         # Role ids come with the interaction's member even without a role cache (no guilds intent).
         roles = [str(role) for role in getattr(user, "_roles", ())]
-        return self.parts.context(target_of(interaction), user=str(user.id), roles=roles)
+        ctx = self.parts.context(target_of(interaction), user=str(user.id), roles=roles)
+        return ctx.for_reader(getattr(interaction.locale, "value", None))  # Discord sends each user's locale
 
     async def run_command(
         self, interaction: discord.Interaction[Any], name: str, values: dict[str, str | None]

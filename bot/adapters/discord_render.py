@@ -21,6 +21,7 @@ from fractions import Fraction
 import discord
 
 from bot import textfmt
+from bot.i18n import gettext_for, status_word
 from bot.markup import Flavor, neutral_reply, neutralise, render
 from bot.render_text import progress_bar
 from bot.reply import Progress, Reply, Section, Tone
@@ -149,10 +150,12 @@ def clip(text: str, limit: int) -> str:
 
 def _layout(reply: Reply) -> tuple[str, list[_Field]]:
     lead: list[str] = []
+    _ = gettext_for(reply.language)
     if reply.subtitle:
         lead.append(f"_{to_discord_text(reply.subtitle)}_")
-    if reply.status and (not reply.subtitle or status_label(reply.status) not in reply.subtitle):
-        lead.append(f"Status: **{status_label(reply.status)}**")
+    status = status_word(reply.status, reply.language) if reply.status else ""
+    if status and (not reply.subtitle or status not in reply.subtitle):
+        lead.append(_("Status: {status}").format(status=f"**{status}**"))
     fields: list[_Field] = []
     for section in reply.sections:
         body = _section_body(section)
@@ -206,14 +209,15 @@ def _split(name: str, value: str) -> list[_Field]:
 
 def _footer(reply: Reply, key: str | None) -> str:
     lines: list[str] = []
+    _ = gettext_for(reply.language)
     if reply.sources:
         cited = "; ".join(f"{s.outlet}, \u201c{s.title}\u201d, {s.date}" for s in reply.sources)
-        lines.append(f"Sources: {cited}")
+        lines.append(_("Sources: ") + cited)
     if reply.updated:
-        lines.append(f"Updated {reply.updated}")
+        lines.append(_("Updated {date}").format(date=reply.updated))
     lines.extend(reply.footer)
     if reply.more:
-        lines.append(f"More: {reply.more}")
+        lines.append(_("More: ") + reply.more)
     if key:
         lines.append(f"key {key}")
     return plain("\n".join(lines))

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 import discord
 
 from bot.commands import CommandSpec
+from bot.i18n import gettext_for
 from bot.markup import neutral_reply
 from bot.reply import Choice, Reply
 from bot.sharing import read_only
@@ -76,6 +77,7 @@ def reply_view(
     if share and specs is not None and not read_only(share, specs):
         share = None
     reply = neutral_reply(reply)  # labels and descriptions come from the store
+    _ = gettext_for(reply.language)
     view = discord.ui.View(timeout=None)
     choices = _distinct(reply.choices)
     if 0 < len(choices) <= MAX_BUTTONS:
@@ -92,7 +94,7 @@ def reply_view(
         view.add_item(
             discord.ui.Select(
                 custom_id=custom_id(PICK),
-                placeholder="Pick one…",
+                placeholder=_("Pick one…"),
                 options=[
                     discord.SelectOption(
                         label=_clip(c.label, OPTION_MAX),
@@ -107,7 +109,7 @@ def reply_view(
     if share:
         view.add_item(
             discord.ui.Button(
-                label=SHARE_LABEL,
+                label=_("Post publicly"),  # SHARE_LABEL, in the reply's language
                 style=discord.ButtonStyle.secondary,
                 custom_id=custom_id(SHARE, refs.ref(share)),
                 row=1,

@@ -30,6 +30,7 @@ from bot.adapters.parts import PlatformParts
 from bot.adapters.slack_delivery import SlackDelivery, make_web_client
 from bot.adapters.slack_files import upload_attachments
 from bot.adapters.slack_http_guard import guard
+from bot.adapters.slack_locale import SlackLocales
 from bot.adapters.slack_render import RUN_ACTION, SHARE_ACTION, render_message
 from bot.adapters.slack_socket import ReportingSocketModeClient, ReportingSocketModeHandler
 from bot.commands import command_name
@@ -111,6 +112,7 @@ class SlackService:
         )
         self._register()
         self.delivery = SlackDelivery(self.client, prefix=self.prefix)
+        self.locales = SlackLocales(self.client)  # each user's language, from users.info
         self._app_token = secrets.slack_app_token or ""
         self._socket: ReportingSocketModeHandler | None = None
         self.connect_timeout = CONNECT_TIMEOUT
@@ -195,7 +197,7 @@ class SlackService:
         target = slack_target(body.get("team_id") or body.get("enterprise_id"), body.get("channel_id"))
         ctx = self.parts.context(target, user=body.get("user_id"))
         text = slack_decode(str(body.get("text") or ""))
-        answer = asyncio.ensure_future(self.parts.router.handle_args(name, text, ctx))
+        answer = asyncio.ensure_future(self._answer_in_their_language(name, text, ctx))
         done, _ = await asyncio.wait({answer}, timeout=self.ack_budget)
         channel, user = body.get("channel_id"), body.get("user_id")
         if answer in done:
@@ -204,6 +206,11 @@ class SlackService:
             return
         await ack(text=WORKING, response_type="ephemeral")  # slow: answer through the response_url
         self._spawn(self._follow_up(answer, respond, channel, user))
+
+    async def _answer_in_their_language(self, name: str, text: str, ctx: Context) -> Reply:
+        """The user's locale is looked up inside the ack budget, so a slow lookup leads to a follow-up, not a miss."""
+        ctx = ctx.for_reader(await self.locales.locale(ctx.user))
+        return await self.parts.router.handle_args(name, text, ctx)
 
     async def _follow_up(
         self, answer: Awaitable[Reply], respond: AsyncRespond, channel: str | None = None, user: str | None = None
@@ -230,7 +237,7 @@ class SlackService:
         except BriefbotError as exc:
             await respond(**self._payload(reply_for(exc)), replace_original=False)
             return
-        reply = await router.dispatch(command, self._action_context(body))
+        reply = await router.dispatch(command, await self._action_context(body))
         if reply.tone is not Tone.ANSWER:  # nothing worth sharing (the store changed): tell only the clicker
             await respond(**self._payload(reply), replace_original=False)
             return
@@ -246,7 +253,7 @@ class SlackService:
 
     async def _choose(self, body: Mapping[str, Any], respond: AsyncRespond) -> None:
         """A choice runs as if typed; it replaces the private question it answers."""
-        reply = await self.parts.router.handle_text(_action_value(body), self._action_context(body))
+        reply = await self.parts.router.handle_text(_action_value(body), await self._action_context(body))
         was_private = bool((body.get("container") or {}).get("is_ephemeral"))
         shared = reply.visibility is Visibility.SHARED
         await respond(**self._payload(reply), replace_original=was_private and not shared)
@@ -262,11 +269,12 @@ class SlackService:
         shared = reply.visibility is Visibility.SHARED
         return {**message, "response_type": "in_channel" if shared else "ephemeral"}
 
-    def _action_context(self, body: Mapping[str, Any]) -> Context:
+    async def _action_context(self, body: Mapping[str, Any]) -> Context:
         team = (body.get("team") or {}).get("id") or (body.get("enterprise") or {}).get("id")
         channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id")
         user = _user_id(body)
-        return self.parts.context(slack_target(team, channel, user), user=user)
+        ctx = self.parts.context(slack_target(team, channel, user), user=user)
+        return ctx.for_reader(await self.locales.locale(user))
 
     def _spawn(self, work: Awaitable[None]) -> None:
         task = asyncio.ensure_future(self._guarded(work))

@@ -4,7 +4,8 @@
 Every command of the router becomes a slash command (with the configured prefix); Socket Mode or HTTP request
 URLs follow ``slack.mode``. Scopes are the fewest Briefbot needs: ``commands`` and ``chat:write`` to answer and
 post, ``im:write`` to open direct messages, and the ``*:history`` scopes so a replica can find a briefing it
-is unsure it posted (by the idempotency key in the message's metadata); ``files:write`` uploads /deal's chart.
+is unsure it posted (by the idempotency key in the message's metadata); ``files:write`` uploads /deal's chart,
+and ``users:read`` gives each user's locale (``users.info``), so answers follow their language.
 """
 
 from __future__ import annotations
@@ -26,7 +27,16 @@ LONG_DESCRIPTION = (
     "share them, always sourced and dated, and a channel can get a daily briefing at a time of its choosing."
 )
 PLACEHOLDER_HOST = "https://briefbot.example.com"
-BOT_SCOPES = ("commands", "chat:write", "im:write", "channels:history", "groups:history", "im:history", "files:write")
+BOT_SCOPES = (
+    "commands",
+    "chat:write",
+    "im:write",
+    "channels:history",
+    "groups:history",
+    "im:history",
+    "files:write",
+    "users:read",
+)
 MAX_DESCRIPTION = 140
 MAX_USAGE_HINT = 100
 MAX_COMMAND = 32

@@ -18,6 +18,7 @@ from typing import Any
 
 from bot.adapters.slack_fit import Block, chunks, cut, fit, size
 from bot.commands import CommandSpec, with_prefix
+from bot.i18n import gettext_for
 from bot.markup import neutral_reply, slack_escape, to_plain, to_slack
 from bot.render_text import progress_bar
 from bot.reply import Choice, Progress, Reply, Section, SourceRef, Tone, Visibility
@@ -171,15 +172,16 @@ def _progress_line(progress: Progress) -> str:
 
 def _tail_blocks(reply: Reply, *, prefix: str, share: bool, shared_by: str | None) -> list[Block]:
     blocks: list[Block] = []
+    _ = gettext_for(reply.language)
     if reply.sources:
-        sources = "Sources: " + "; ".join(_source(s) for s in reply.sources)
+        sources = _("Sources: ") + "; ".join(_source(s) for s in reply.sources)
         blocks.append(_context([cut(sources, MAX_SOURCES)]))
     meta: list[str] = []
     if reply.updated:
-        meta.append(f"Updated {slack_escape(reply.updated)}")
+        meta.append(_("Updated {date}").format(date=slack_escape(reply.updated)))
     meta.extend(slack_escape(line) for line in reply.footer[:MAX_FOOTER_LINES] if line)
     if reply.more:
-        meta.append(f"More: {_code(with_prefix(reply.more, prefix))}")
+        meta.append(_("More: ") + _code(with_prefix(reply.more, prefix)))
     meta = [cut(line, MAX_META) for line in meta]
     if shared_by and _SLACK_USER.match(shared_by):
         meta.append(f"Shared by <@{shared_by}>")  # deliberate, from an id Slack sent us
@@ -190,7 +192,7 @@ def _tail_blocks(reply: Reply, *, prefix: str, share: bool, shared_by: str | Non
         buttons.append(
             {
                 "type": "button",
-                "text": _plain(SHARE_LABEL, MAX_BUTTON_LABEL),
+                "text": _plain(_("Share in channel"), MAX_BUTTON_LABEL),  # SHARE_LABEL, in the reply's language
                 "action_id": SHARE_ACTION,
                 "value": reply.command,
                 "style": "primary",

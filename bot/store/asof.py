@@ -12,7 +12,8 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from bot.store.dates import ApproxDate, human_day
+from bot.i18n import DEFAULT, gettext_for, human_date, human_day
+from bot.store.dates import ApproxDate
 from bot.store.model import Event
 from bot.store.store import DealEntry, Store
 
@@ -74,19 +75,23 @@ def published_by(store: Store, source_ids: Iterable[str], day: dt.date) -> list[
     return [s for s in source_ids if s in store.sources and store.sources[s].date.start <= day]
 
 
-def unconfirmed_heading(day: dt.date) -> str:
-    return f"Due by {human_day(day)}, outcome not recorded"
+def unconfirmed_heading(day: dt.date, *, language: str = DEFAULT) -> str:
+    _ = gettext_for(language)
+    return _("Due by {day}, outcome not recorded").format(day=human_day(day, language))
 
 
-def record_notes(on: AsOf, *, asked: bool) -> tuple[str, ...]:
+def record_notes(on: AsOf, *, asked: bool, language: str = DEFAULT) -> tuple[str, ...]:
     """A short footer when the day asked is before the record (the prose is newer) or after it (it ends)."""
+    _ = gettext_for(language)
+    recorded = human_date(on.recorded_until, language)
     if on.looking_back:
         return (
-            f"Looking back: dated facts and sources as of {human_day(on.day)}; "
-            f"the text as last updated, {on.recorded_until.human()}.",
+            _("Looking back: dated facts and sources as of {day}; the text as last updated, {updated}.").format(
+                day=human_day(on.day, language), updated=recorded
+            ),
         )
     if asked and on.beyond_record:
-        return (f"The record ends {on.recorded_until.human()}: nothing after that day is known.",)
+        return (_("The record ends {updated}: nothing after that day is known.").format(updated=recorded),)
     return ()
 
 

@@ -24,6 +24,7 @@ from bot.store.documents import Document
 from bot.store.load import discover, read_file, shadowed, twin
 from bot.store.problems import Problem
 from bot.store.store import Store, build
+from bot.store.translation_names import is_translation
 from bot.store.yamlsafe import MAX_FILE_BYTES
 
 log = logging.getLogger(__name__)
@@ -87,6 +88,8 @@ class LiveStore:
         """Re-read only ``changed`` store-relative paths (added, modified or deleted)."""
         existing, gone = [], set()
         for relative in _with_twins(self.root, changed):
+            if is_translation(relative):
+                continue  # not a document of its own: every build re-reads the translations
             # lexists: a symlink loop or a dangling link is a file to refuse with a reason, not a deletion
             if os.path.lexists(self.root / relative):
                 existing.append(relative)

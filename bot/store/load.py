@@ -20,6 +20,7 @@ from rapidfuzz import process
 
 from bot.store.documents import MODEL_OF_KIND, Document, place
 from bot.store.problems import Problem
+from bot.store.translation_names import is_translation
 from bot.store.yamlsafe import MAX_FILE_BYTES, RawDocument, ReadError, read_document
 
 IGNORED_NAMES = {"README.md"}
@@ -36,8 +37,8 @@ def discover(root: Path) -> tuple[list[str], list[Problem]]:
             if name.startswith(".") or name.endswith("~") or name in IGNORED_NAMES:
                 continue  # editors' swap and backup files, git's own files, docs for maintainers
             relative = (Path(directory) / name).relative_to(root).as_posix()
-            if not name.endswith((".md", ".yaml", ".yml")):
-                continue
+            if not name.endswith((".md", ".yaml", ".yml")) or is_translation(relative):
+                continue  # translations (tariffs.fr.md) are read beside their original: bot.store.translations
             if place(relative) is None:
                 problems.append(Problem(relative, 1, _misplaced(relative)))
             else:

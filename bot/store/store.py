@@ -21,6 +21,7 @@ from bot.store.index import Entity, EntityKind, Index
 from bot.store.model import Deal, Event, EventLog, Milestone, Person, Source, SourceRegistry, Topic, Track
 from bot.store.problems import Problem
 from bot.store.search import SearchDoc, SearchIndex
+from bot.store.translations import Translations, load_translations
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +87,8 @@ class Store:
     loaded_at: dt.datetime
     _person_topics: dict[str, tuple[str, ...]] = field(repr=False)
     _topic_people: dict[str, tuple[str, ...]] = field(repr=False)
+    translations: Translations = field(default_factory=Translations, repr=False, compare=False)
+    language: str = "en"  # the language of its prose: a localised view (bot.store.localize) says another
 
     def topic(self, deal_id: str, topic_id: str) -> TopicEntry | None:
         deal = self.deals.get(deal_id)
@@ -212,7 +215,8 @@ def build(root: Path, documents: Iterable[Document], problems: Iterable[Problem]
 
     problems = list(problems)
     broken = [b for b in (place(p.path) for p in problems) if b is not None]
-    all_problems = [*problems, *crosscheck(docs, sources, broken)]
+    translations, translation_problems = load_translations(root, docs)
+    all_problems = [*problems, *crosscheck(docs, sources, broken), *translation_problems]
     return Store(
         root=root,
         sources=sources,
@@ -223,6 +227,7 @@ def build(root: Path, documents: Iterable[Document], problems: Iterable[Problem]
         loaded_at=dt.datetime.now(dt.UTC),
         _person_topics={k: tuple(dict.fromkeys(v)) for k, v in person_topics.items()},
         _topic_people={k: tuple(dict.fromkeys(v)) for k, v in topic_people.items()},
+        translations=translations,
     )
 
 
@@ -239,6 +244,7 @@ def _topic_scope(deal: DealEntry, topic_id: str) -> frozenset[str]:
 
 def _entities(store: Store) -> list[Entity]:
     entities: list[Entity] = []
+    names = store.translations.names  # a name in any language finds the same entity (tarifs, produits laitiers)
     for deal in store.deals.values():
         deal_scope = frozenset(deal.deal.restricted_to)
         entities.append(
@@ -247,7 +253,7 @@ def _entities(store: Store) -> list[Entity]:
                 deal.id,
                 None,
                 deal.deal.title,
-                (deal.id, deal.deal.title, *deal.deal.aliases),
+                (deal.id, deal.deal.title, *deal.deal.aliases, *names(deal.doc)),
                 deal_scope,
             )
         )
@@ -255,13 +261,25 @@ def _entities(store: Store) -> list[Entity]:
             t = topic.topic
             scope = narrowest(deal_scope, frozenset(t.restricted_to))
             entities.append(
-                Entity(EntityKind.TOPIC, topic.id, deal.id, t.title, (topic.id, t.title, *t.aliases), scope)
+                Entity(
+                    EntityKind.TOPIC,
+                    topic.id,
+                    deal.id,
+                    t.title,
+                    (topic.id, t.title, *t.aliases, *names(topic.doc)),
+                    scope,
+                )
             )
     for person in store.people.values():
         p = person.person
         entities.append(
             Entity(
-                EntityKind.PERSON, person.id, None, p.name, (person.id, p.name, *p.aliases), frozenset(p.restricted_to)
+                EntityKind.PERSON,
+                person.id,
+                None,
+                p.name,
+                (person.id, p.name, *p.aliases, *names(person.doc)),
+                frozenset(p.restricted_to),
             )
         )
     return entities

@@ -14,6 +14,7 @@ from rich.console import Console, RenderableType
 from rich.rule import Rule
 from rich.text import Text
 
+from bot.i18n import gettext_for, status_word
 from bot.markup import neutral_reply, to_plain
 from bot.render_text import progress_bar
 from bot.reply import Reply, Section, Tone
@@ -63,17 +64,20 @@ def render_rich(reply: Reply, *, width: int, colour: bool) -> str:
 
 def _renderables(reply: Reply, console: Console) -> Iterator[RenderableType]:
     style = reply_style(reply)
+    _ = gettext_for(reply.language)
     yield _wrap(console, Text(reply.title, style=f"bold {style}".strip()))
     if reply.subtitle:
         yield _wrap(console, Text(reply.subtitle, style="dim"))
-    if reply.status and (not reply.subtitle or status_label(reply.status) not in reply.subtitle):
-        yield Text.assemble("Status: ", (status_label(reply.status), status_style(reply.status)))
+    status = status_word(reply.status, reply.language) if reply.status else ""
+    if reply.status and (not reply.subtitle or status not in reply.subtitle):
+        label = _("Status: {status}").split("{status}", 1)[0]
+        yield Text.assemble(label, (status, status_style(reply.status)))
     yield Rule(style=style or "dim", characters="═")
     for section in reply.sections:
         yield from _section(section, console)
     if reply.choices:
         yield Text()
-        yield Text("Choices:", style="bold")
+        yield Text(_("Choices:"), style="bold")
         for choice in reply.choices:
             line = Text(choice.command, style="cyan")
             if choice.description:
@@ -110,19 +114,20 @@ def _section(section: Section, console: Console) -> Iterator[RenderableType]:
 
 
 def _tail(reply: Reply, console: Console) -> Iterator[RenderableType]:
+    _ = gettext_for(reply.language)
     if reply.sources:
-        text = Text("Sources: ", style="dim")
+        text = Text(_("Sources: "), style="dim")
         for i, s in enumerate(reply.sources):
             text.append(("; " if i else "") + f"{s.outlet}, \u201c{s.title}\u201d, {s.date}", style="dim")
             if s.link:
                 text.append(f" <{s.link}>", style="dim underline")
         yield _wrap(console, text)
     if reply.updated:
-        yield _wrap(console, Text(f"Updated {reply.updated}", style="dim"))
+        yield _wrap(console, Text(_("Updated {date}").format(date=reply.updated), style="dim"))
     for line in reply.footer:
         yield _wrap(console, Text(line, style="dim"))
     if reply.more:
-        yield _wrap(console, Text.assemble(("More: ", "dim"), (reply.more, "cyan")))
+        yield _wrap(console, Text.assemble((_("More: "), "dim"), (reply.more, "cyan")))
 
 
 def _wrap(console: Console, body: Text, *, first: str = "", rest: str | None = None) -> Text:

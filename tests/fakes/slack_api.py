@@ -5,7 +5,8 @@ prefixes, and a mock Socket Mode server that pushes envelopes), rebuilt on async
 the bot does instead of sleeping:
 
 - ``/api/<method>`` answers ``auth.test``, ``apps.connections.open`` (a ``ws://`` URL to this server),
-  ``chat.postMessage``, ``chat.update``, ``conversations.open`` and ``conversations.history``, keeping the posted
+  ``users.info`` (with ``locale`` from :attr:`FakeSlack.user_locales`), ``chat.postMessage``, ``chat.update``,
+  ``conversations.open`` and ``conversations.history``, keeping the posted
   messages per channel; every call is recorded in :attr:`FakeSlack.calls`.
 - :meth:`FakeSlack.fail` makes a method answer an error (a 429 with ``Retry-After`` by default) the next N
   times; :attr:`FakeSlack.channel_errors` makes every call for a channel fail with a given Slack error code.
@@ -62,6 +63,8 @@ class FakeSlack:
     websocket_refused: bool = False  # when set, the Socket Mode handshake is refused with a 403
     uploads: dict[str, bytes] = field(default_factory=dict)  # file id -> bytes posted to its upload URL
     shared_files: list[dict[str, Any]] = field(default_factory=list)  # files.completeUploadExternal calls
+    user_locales: dict[str, str] = field(default_factory=dict)  # user id -> locale users.info gives (fr-CA)
+    scopes_missing: set[str] = field(default_factory=set)  # methods that answer missing_scope
 
     def __post_init__(self) -> None:
         self._failures: dict[str, list[_Failure]] = {}
@@ -301,6 +304,18 @@ class FakeSlack:
                     message["metadata"] = args["metadata"]
                 return _ok(channel=channel, ts=message["ts"], text=message["text"])
         return _ok(False, error="message_not_found")
+
+    def _users_info(self, args: dict[str, Any]) -> web.Response:
+        """As Slack answers it: ``locale`` only when asked for with ``include_locale``."""
+        if "users.info" in self.scopes_missing:
+            return _ok(False, error="missing_scope", needed="users:read")
+        user_id = str(args.get("user") or "")
+        if not user_id.startswith(("U", "W")):
+            return _ok(False, error="user_not_found")
+        user: dict[str, Any] = {"id": user_id, "team_id": TEAM_ID, "name": "reader"}
+        if str(args.get("include_locale")).lower() in ("true", "1"):
+            user["locale"] = self.user_locales.get(user_id, "en-US")
+        return _ok(user=user)
 
     def _conversations_open(self, args: dict[str, Any]) -> web.Response:
         users = str(args.get("users") or "")
