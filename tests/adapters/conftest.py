@@ -30,19 +30,29 @@ APP_TOKEN = "xapp-test"
 SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 
 
-def slack_settings(tmp_path: Path, fake: FakeSlack, **slack: str) -> Settings:
+def slack_settings(
+    tmp_path: Path, fake: FakeSlack, *, store: Path = SECOND_STORE, as_of: dt.date = AS_OF, **slack: str
+) -> Settings:
     return Settings(
-        as_of=AS_OF,
-        store=SECOND_STORE,
+        as_of=as_of,
+        store=store,
         state_url=f"sqlite+aiosqlite:///{tmp_path}/state.db",
         http=HttpConfig(host="127.0.0.1", port=0),
         slack=SlackConfig(api_url=fake.api_url, **slack),
     )
 
 
-def socket_app(tmp_path: Path, fake: FakeSlack, *, commands: Sequence[CommandDef] = CORE_COMMANDS, **slack: str) -> App:
+def socket_app(
+    tmp_path: Path,
+    fake: FakeSlack,
+    *,
+    commands: Sequence[CommandDef] = CORE_COMMANDS,
+    store: Path = SECOND_STORE,
+    as_of: dt.date = AS_OF,
+    **slack: str,
+) -> App:
     secrets = Secrets(slack_bot_token=BOT_TOKEN, slack_app_token=APP_TOKEN)
-    return App(slack_settings(tmp_path, fake, **slack), secrets, commands=commands)
+    return App(slack_settings(tmp_path, fake, store=store, as_of=as_of, **slack), secrets, commands=commands)
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ fallback."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,7 @@ import pytest
 
 from bot.adapters.discord import DiscordService
 from bot.app import App
+from bot.config import BUNDLED_STORE
 from tests.adapters.conftest import socket_app, started
 from tests.adapters.conftest_discord import connected, discord_app, running_fake
 from tests.fakes.discord_api import FakeDiscord
@@ -20,6 +22,17 @@ from tests.fakes.slack_api import TEAM_ID, FakeSlack
 
 FRENCH_TITLE = "Droits de douane américains sur les produits canadiens"
 ENGLISH_TITLE = "U.S. tariffs on Canadian goods"
+
+BUNDLED_AS_OF = dt.date(2025, 5, 2)  # these tests read the bundled store's French translations
+
+
+@pytest.fixture
+async def slack_app(tmp_path: Path, fake_slack: FakeSlack) -> AsyncIterator[App]:
+    """The adapters' Slack app, on the bundled store (its French translations) rather than the fixture store."""
+    app = socket_app(tmp_path, fake_slack, store=BUNDLED_STORE, as_of=BUNDLED_AS_OF)
+    service = await started(app, fake_slack)
+    yield app
+    await service.stop()
 
 
 def header(ack: dict[str, Any]) -> str:
@@ -63,7 +76,7 @@ async def test_without_the_users_read_scope_the_channel_language_is_used(tmp_pat
     fake = await FakeSlack().start()
     fake.scopes_missing.add("users.info")
     fake.user_locales["U0FRENCH"] = "fr-CA"
-    app = socket_app(tmp_path, fake)
+    app = socket_app(tmp_path, fake, store=BUNDLED_STORE, as_of=BUNDLED_AS_OF)
     app.settings.channel_languages[f"slack:{TEAM_ID}:C0FR"] = "fr"
     service = await started(app, fake)
     try:
@@ -86,7 +99,7 @@ async def fake() -> AsyncIterator[FakeDiscord]:
 
 @pytest.fixture
 async def service(tmp_path: Path, fake: FakeDiscord) -> AsyncIterator[DiscordService]:
-    async with connected(discord_app(tmp_path, fake), fake) as running:
+    async with connected(discord_app(tmp_path, fake, store=BUNDLED_STORE, as_of=BUNDLED_AS_OF), fake) as running:
         yield running
 
 
