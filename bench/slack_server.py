@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.app import App
-from bot.config import HttpConfig, Secrets, Settings, SlackConfig
+from bot.config import HttpConfig, Settings, SlackConfig
+from bot.credentials import Secrets
 from tests.fakes.slack_api import FakeSlack
 
 

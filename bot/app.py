@@ -21,8 +21,9 @@ from bot.adapters.console import ConsoleAdapter
 from bot.adapters.outbound import outbound_deliveries
 from bot.alerts import MaintainerAlerts
 from bot.clock import Clock
-from bot.config import Secrets, Settings
+from bot.config import Settings
 from bot.context import Context, Ports
+from bot.credentials import Secrets
 from bot.delivery import Delivery
 from bot.feeds.routes import mount as mount_feeds
 from bot.health import Health

@@ -29,7 +29,8 @@ from bot.cli_args import target_arg as _target
 
 if TYPE_CHECKING:
     from bot.app import App
-    from bot.config import Secrets, Settings
+    from bot.config import Settings
+    from bot.credentials import Secrets
 
 HELP = "Briefbot: negotiation briefings from a folder of markdown files, in Slack, Discord and this terminal."
 

@@ -11,7 +11,8 @@ import typer
 if TYPE_CHECKING:
     import datetime as dt
 
-    from bot.config import Secrets, Settings
+    from bot.config import Settings
+    from bot.credentials import Secrets
     from bot.targets import Target
 
 StoreOpt = Annotated[Path | None, typer.Option("--store", help="Store folder (default: from config, else bundled).")]
@@ -36,7 +37,7 @@ def settings_from(config: Path | None, store: Path | None) -> Settings:
 
 
 def secrets_from_env() -> Secrets:
-    from bot.config import Secrets
+    from bot.credentials import Secrets
     from bot.errors import BriefbotError
 
     try:

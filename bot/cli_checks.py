@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING
 from bot.errors import BriefbotError
 
 if TYPE_CHECKING:  # `briefbot check` uses not_a_store and must not pay for importing the settings
-    from bot.config import Secrets, Settings
+    from bot.config import Settings
+    from bot.credentials import Secrets
 
 DETAILS_HINT = "BRIEFBOT_LOG_LEVEL=DEBUG shows the details"
 

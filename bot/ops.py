@@ -22,7 +22,7 @@ from typing import Any
 from aiohttp import web
 from aiohttp.typedefs import Handler
 
-from bot.config import Secrets
+from bot.credentials import Secrets
 from bot.health import Health
 from bot.store.file_scope import file_scope, may_see
 from bot.store.gitsync import GitError, GitSync

@@ -16,8 +16,9 @@ from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
 
 from bot.commands import Command, CommandSpec, Param, ParamKind
-from bot.config import DAYS, WEBHOOK_PREFIX, SubscriptionConfig, webhook_env_name
+from bot.config import DAYS, SubscriptionConfig
 from bot.context import Context
+from bot.credentials import WEBHOOK_PREFIX, webhook_env_name
 from bot.delivery import ChecksTargets
 from bot.errors import BadArgument, BriefbotError, PermanentDeliveryError, TransientDeliveryError
 from bot.markup import escape

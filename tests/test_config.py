@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import BUNDLED_STORE, Secrets, load_settings
+from bot.config import BUNDLED_STORE, load_settings
+from bot.credentials import Secrets
 from bot.errors import ConfigError
 
 

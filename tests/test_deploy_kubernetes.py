@@ -16,7 +16,8 @@ import pytest
 import yaml
 from pydantic import BaseModel
 
-from bot.config import Secrets, Settings, load_settings
+from bot.config import Settings, load_settings
+from bot.credentials import Secrets
 
 ROOT = Path(__file__).resolve().parent.parent
 KUBE = ROOT / "deploy" / "kubernetes"

@@ -13,7 +13,8 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from bot import ops
 from bot.app import App
-from bot.config import Secrets, Settings
+from bot.config import Settings
+from bot.credentials import Secrets
 from bot.errors import TransientDeliveryError
 from bot.posting import Poster, PostKind, PostRequest, PostResult, RetryPolicy
 from bot.reply import Reply

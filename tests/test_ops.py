@@ -129,7 +129,8 @@ async def test_secrets_never_appear_in_health_status_or_logs(tmp_path: Path, cap
     import logging
 
     from bot.app import App
-    from bot.config import Secrets, Settings
+    from bot.config import Settings
+    from bot.credentials import Secrets
     from bot.logs import JsonFormatter
     from bot.render_text import render_text
 
@@ -285,7 +286,7 @@ async def test_git_sync_is_guarded_like_reload(tmp_path: Path) -> None:
 
 
 def test_the_token_comes_from_the_environment_or_a_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from bot.config import Secrets
+    from bot.credentials import Secrets
 
     token_file = tmp_path / "operator-token"
     token_file.write_text(f"{TOKEN}\n")

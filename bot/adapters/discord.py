@@ -37,8 +37,9 @@ from bot.adapters.discord_render import render_embed
 from bot.adapters.discord_ui import PICK, SHARE, CommandRefs, parse_custom_id, reply_view
 from bot.adapters.parts import PlatformParts
 from bot.commands import ParamKind, from_options
-from bot.config import DiscordConfig, Secrets
+from bot.config import DiscordConfig
 from bot.context import Context
+from bot.credentials import Secrets
 from bot.errors import BriefbotError, ConfigError, UserError
 from bot.reply import Reply, Tone, Visibility
 from bot.router import reply_for

@@ -11,7 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from bot.config import Secrets, Settings
+from bot.config import Settings
+from bot.credentials import Secrets
 from bot.delivery import Delivery
 from bot.targets import WEBHOOKS
 

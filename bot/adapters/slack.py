@@ -34,8 +34,9 @@ from bot.adapters.slack_locale import SlackLocales
 from bot.adapters.slack_render import RUN_ACTION, SHARE_ACTION, render_message
 from bot.adapters.slack_socket import ReportingSocketModeClient, ReportingSocketModeHandler
 from bot.commands import command_name
-from bot.config import Secrets, SlackConfig
+from bot.config import SlackConfig
 from bot.context import Context
+from bot.credentials import Secrets
 from bot.errors import BriefbotError, ConfigError
 from bot.health import PartState
 from bot.reply import Reply, Tone, Visibility

@@ -44,7 +44,7 @@ GONE = (401, 403, 404, 410)  # the webhook was deleted, disabled, or its URL is 
 
 
 def variable_for(target: Target) -> str:
-    from bot.config import WEBHOOK_PREFIX, webhook_env_name
+    from bot.credentials import WEBHOOK_PREFIX, webhook_env_name
 
     return WEBHOOK_PREFIX + webhook_env_name(target.channel)
 

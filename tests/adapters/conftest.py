@@ -12,7 +12,8 @@ import pytest
 
 from bot.adapters.slack import SlackService
 from bot.app import App
-from bot.config import HttpConfig, Secrets, Settings, SlackConfig
+from bot.config import HttpConfig, Settings, SlackConfig
+from bot.credentials import Secrets
 from bot.delivery import Delivery
 from bot.posting import Poster, PostKind, PostRequest, PostResult, RetryPolicy
 from bot.reply import Reply

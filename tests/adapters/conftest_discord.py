@@ -14,7 +14,8 @@ from typing import Any
 
 from bot.adapters.discord import DiscordService
 from bot.app import App
-from bot.config import DiscordConfig, HttpConfig, Secrets, Settings
+from bot.config import DiscordConfig, HttpConfig, Settings
+from bot.credentials import Secrets
 from bot.router import CommandDef
 from handlers import CORE_COMMANDS
 from tests.conftest import SECOND_STORE

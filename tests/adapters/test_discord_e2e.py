@@ -17,8 +17,8 @@ from bot.adapters.discord_client import BriefbotClient
 from bot.adapters.discord_delivery import nonce_for
 from bot.app import App
 from bot.commands import CommandSpec
-from bot.config import Secrets
 from bot.context import Context
+from bot.credentials import Secrets
 from bot.errors import ConfigError, PermanentDeliveryError
 from bot.posting import PostOutcome, RetryPolicy
 from bot.reply import Choice, Reply, Tone

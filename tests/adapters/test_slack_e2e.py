@@ -16,8 +16,8 @@ from bot.adapters.slack_delivery import EVENT_TYPE, SlackDelivery
 from bot.adapters.slack_render import RUN_ACTION, SHARE_ACTION
 from bot.app import App
 from bot.commands import Command, CommandSpec
-from bot.config import Secrets
 from bot.context import Context
+from bot.credentials import Secrets
 from bot.errors import ConfigError, PermanentDeliveryError
 from bot.posting import PostOutcome
 from bot.reply import Reply, Section

@@ -19,8 +19,9 @@ from slack_sdk.signature import SignatureVerifier
 
 from bot.adapters.slack import choose_mode
 from bot.app import App
-from bot.config import Secrets, SlackConfig
+from bot.config import SlackConfig
 from bot.context import Context
+from bot.credentials import Secrets
 from bot.errors import ConfigError
 from bot.reply import Reply
 from bot.throttled_log import ThrottledLog

@@ -19,7 +19,7 @@ import pytest
 
 from bot import logs
 from bot.adapters.webhooks import WebhookDelivery
-from bot.config import Secrets
+from bot.credentials import Secrets
 from bot.errors import PermanentDeliveryError, TransientDeliveryError
 from bot.markup import escape
 from bot.posting import Poster, PostKind, PostOutcome, PostRequest, PostResult, RetryPolicy

@@ -96,7 +96,7 @@ async def test_discord_sends_the_chart_as_a_file_shown_in_the_embed(root: Path, 
 
 async def test_slack_uploads_the_chart_of_a_private_answer_to_the_askers_dm(root: Path, tmp_path: Path) -> None:
     from bot.app import App
-    from bot.config import Secrets
+    from bot.credentials import Secrets
     from tests.adapters.conftest import APP_TOKEN, BOT_TOKEN, slack_settings, started
     from tests.fakes.slack_api import FakeSlack
 

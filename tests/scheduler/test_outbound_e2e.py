@@ -14,7 +14,8 @@ import pytest
 
 from bot.adapters.email import EmailDelivery
 from bot.adapters.webhooks import WebhookDelivery
-from bot.config import EmailConfig, Secrets, SubscriptionConfig
+from bot.config import EmailConfig, SubscriptionConfig
+from bot.credentials import Secrets
 from bot.delivery import Delivery
 from bot.scheduler import BriefingScheduler, SchedulerOptions
 from bot.state import State, claims, open_state

@@ -11,7 +11,8 @@ import pytest
 
 from bot.app import App
 from bot.clock import Clock
-from bot.config import BUNDLED_STORE, EmailConfig, HttpConfig, Secrets, Settings
+from bot.config import BUNDLED_STORE, EmailConfig, HttpConfig, Settings
+from bot.credentials import Secrets
 from bot.render_text import render_text
 from bot.reply import Tone
 from bot.scheduler import BriefingScheduler, SchedulerOptions
