@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from bot import cli_maintainer, cli_operator
+from bot import cli_maintainer, cli_operator, cli_scaffold
 from bot.cli_args import (
     ChannelOpt,
     ConfigOpt,
@@ -43,10 +43,6 @@ cli = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
-cli.command("status")(cli_operator.status)
-cli.command("reload")(cli_operator.reload)
-cli.command("preview")(cli_maintainer.preview)
-cli.add_typer(cli_maintainer.new_app, name="new")
 
 EXIT_UNKNOWN_COMMAND = 2
 log = logging.getLogger(__name__)
@@ -218,76 +214,8 @@ def brief(
         raise typer.Exit(1)
 
 
-@cli.command()
-def check(
-    path: Annotated[Path | None, typer.Argument(help="Store folder (default: the configured store).")] = None,
-    store: StoreOpt = None,
-    config: ConfigOpt = None,
-    fmt: Annotated[
-        str, typer.Option("--format", help="text (path:line: message), gnu (path:line:col: message) or github.")
-    ] = "text",
-    stale: Annotated[bool, typer.Option("--stale", help="Also list documents due for review (exit 1 if any).")] = False,
-    date: DateOpt = None,
-) -> None:
-    """Validate a store: exit 0 when clean, 1 with every problem listed as path:line: message."""
-    from bot.cli_checks import not_a_store
-    from bot.store import load_store
-
-    root = path or store or _settings(config, None).store
-    if (why := not_a_store(root)) is not None:
-        _fail(why)
-    try:
-        loaded = load_store(root)
-    except FileNotFoundError as exc:
-        _fail(str(exc))
-    from bot.store.translations import translation_todos  # asks git: only here, not on every load
-
-    problems = sorted({*loaded.problems, *translation_todos(loaded.root, loaded.translations)})
-    cli_maintainer.print_problems(problems, root, fmt)
-    count = len(loaded.documents)
-    if stale:  # owners and review dates (bot.store.review): for a content repo's scheduled CI
-        settings = _settings(config, None)
-        from bot.clock import Clock
-
-        today = _date(date) or Clock(as_of=settings.as_of, timezone=settings.timezone).today()
-        if due := cli_maintainer.print_stale(loaded, root, fmt, today, settings.briefing.stale_after_days):
-            typer.echo(f"{due} document(s) due for review in {root} on {today.isoformat()}", err=True)
-            raise typer.Exit(1)
-    if problems:
-        typer.echo(f"{len(problems)} problem(s) in {root} ({count} documents read)", err=True)
-        raise typer.Exit(1)
-    typer.echo(f"{root}: {count} documents, no problems", err=True)
-
-
-@cli.command()
-def schema(
-    kind: Annotated[str | None, typer.Option(help="One kind: sources, person, deal, topic, events.")] = None,
-    out: Annotated[Path | None, typer.Option(help="Write one <kind>.schema.json per kind into this folder.")] = None,
-    store: StoreOpt = None,
-    config: ConfigOpt = None,
-    vscode: Annotated[
-        bool, typer.Option("--vscode", help="With --out: also point .vscode/settings.json (here) at the schemas.")
-    ] = False,
-) -> None:
-    """JSON Schema of every document kind, for editors with a YAML language server."""
-    import json
-
-    from bot.store.documents import MODEL_OF_KIND
-
-    schemas = {k.value: m.model_json_schema() for k, m in MODEL_OF_KIND.items()}
-    if kind is not None:
-        if kind not in schemas:
-            _fail(f"unknown kind '{kind}'; use one of {', '.join(schemas)}")
-        schemas = {kind: schemas[kind]}
-    if out is not None:
-        out.mkdir(parents=True, exist_ok=True)
-        for name, body in schemas.items():
-            (out / f"{name}.schema.json").write_text(json.dumps(body, indent=2) + "\n", encoding="utf-8")
-        typer.echo(f"wrote {len(schemas)} schema file(s) to {out}")
-        if vscode:
-            cli_maintainer.write_vscode_settings(out, store or _settings(config, None).store)
-        return
-    typer.echo(json.dumps(schemas[kind] if kind else schemas, indent=2))
+cli.command()(cli_maintainer.check)  # maintainers' commands, listed here in --help
+cli.command()(cli_maintainer.schema)
 
 
 @cli.command("slack-manifest")
@@ -316,6 +244,12 @@ def slack_manifest(
     except ConfigError as exc:
         _fail(str(exc))
     typer.echo(json.dumps(manifest, indent=2))
+
+
+cli.command("preview")(cli_maintainer.preview)
+cli.add_typer(cli_scaffold.new_app, name="new")
+cli.command("status")(cli_operator.status)  # the operator's, asking a running bot
+cli.command("reload")(cli_operator.reload)
 
 
 def main() -> None:

@@ -1,5 +1,5 @@
-"""Maintainers' commands: ``briefbot preview``, ``briefbot new topic|person|deal|event``, and what ``briefbot
-check`` prints with ``--format`` and ``--stale``.
+"""Maintainers' commands: ``briefbot check`` (with ``--format`` and ``--stale``), ``briefbot schema`` and
+``briefbot preview`` (``briefbot new`` is in :mod:`bot.cli_scaffold`).
 
 Registered from :mod:`bot.cli`; like every one-shot command, each imports what it uses when it runs.
 """
@@ -8,18 +8,17 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from bot.cli_args import ConfigOpt, StoreOpt, fail, settings_from
+from bot.cli_args import ConfigOpt, DateOpt, StoreOpt, date_arg, fail, settings_from
 
 if TYPE_CHECKING:
     from bot.store import Store
     from bot.store.problems import Problem
-    from bot.store.scaffold import Scaffold
 
 FORMATS = ("text", "gnu", "github")
 
@@ -142,230 +141,74 @@ def preview(
         raise typer.Exit(1)
 
 
-# briefbot new -----------------------------------------------------------------------------------------------------
-
-new_app = typer.Typer(
-    help="Write a new store document from the schema: topic, person, deal or event.",
-    no_args_is_help=True,
-    rich_markup_mode=None,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
-OwnerOpt = Annotated[str | None, typer.Option("--owner", help="A people id with a contact, or a target.")]
-EveryOpt = Annotated[str | None, typer.Option("--review-every", help="How often to review: 30d, 6w.")]
-SourceOpt = Annotated[list[str] | None, typer.Option("--source", help="A source id from sources.yaml (repeat).")]
+# briefbot check, briefbot schema --------------------------------------------------------------------------------
 
 
-def _ask(
-    value: str | None, label: str, *, required: bool = True, default: str | None = None, flag: str | None = None
-) -> str | None:
-    """The flag's value; else, at a terminal, a prompt; else a clear refusal naming the missing flag."""
-    if value:
-        return value
-    if sys.stdin.isatty():
-        answer: str = typer.prompt(label, default=default if default is not None else ("" if not required else None))
-        return answer.strip() or None
-    if required and default is None:
-        fail(f"{flag or '--' + label.lower()} is required (or run at a terminal to be asked)")
-    return default
-
-
-def _must(value: str | None, label: str, *, default: str | None = None, flag: str | None = None) -> str:
-    found = _ask(value, label, default=default, flag=flag)
-    if not found:
-        fail(f"{flag or '--' + label.lower()} is required")
-    return found
-
-
-def _write(root: Path, build: Callable[[Store], Scaffold]) -> None:
-    """Build against the loaded store, write, then check the store: a new file with problems is taken back out."""
+def check(
+    path: Annotated[Path | None, typer.Argument(help="Store folder (default: the configured store).")] = None,
+    store: StoreOpt = None,
+    config: ConfigOpt = None,
+    fmt: Annotated[
+        str, typer.Option("--format", help="text (path:line: message), gnu (path:line:col: message) or github.")
+    ] = "text",
+    stale: Annotated[bool, typer.Option("--stale", help="Also list documents due for review (exit 1 if any).")] = False,
+    date: DateOpt = None,
+) -> None:
+    """Validate a store: exit 0 when clean, 1 with every problem listed as path:line: message."""
     from bot.cli_checks import not_a_store
     from bot.store import load_store
-    from bot.store.scaffold import ScaffoldError
 
+    root = path or store or settings_from(config, None).store
     if (why := not_a_store(root)) is not None:
         fail(why)
-    before = load_store(root)
     try:
-        made = build(before)
-    except ScaffoldError as exc:
+        loaded = load_store(root)
+    except FileNotFoundError as exc:
         fail(str(exc))
-    path = root / made.path
-    previous = path.read_text(encoding="utf-8") if made.append else None
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(made.text, encoding="utf-8")
-    problems = [p for p in load_store(root).problems if p.path == made.path]
+    from bot.store.translations import translation_todos  # asks git: only here, not on every load
+
+    problems = sorted({*loaded.problems, *translation_todos(loaded.root, loaded.translations)})
+    print_problems(problems, root, fmt)
+    count = len(loaded.documents)
+    if stale:  # owners and review dates (bot.store.review): for a content repo's scheduled CI
+        settings = settings_from(config, None)
+        from bot.clock import Clock
+
+        today = date_arg(date) or Clock(as_of=settings.as_of, timezone=settings.timezone).today()
+        if due := print_stale(loaded, root, fmt, today, settings.briefing.stale_after_days):
+            typer.echo(f"{due} document(s) due for review in {root} on {today.isoformat()}", err=True)
+            raise typer.Exit(1)
     if problems:
-        if previous is None:
-            path.unlink()
-        else:
-            path.write_text(previous, encoding="utf-8")
-        for problem in problems:
-            typer.echo(str(problem), err=True)
-        fail(f"{made.path} not written: fix the values above and run the command again", 1)
-    typer.echo(f"wrote {made.path}")
+        typer.echo(f"{len(problems)} problem(s) in {root} ({count} documents read)", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"{root}: {count} documents, no problems", err=True)
 
 
-def _today(config: Path | None, store: Path | None) -> tuple[Path, dt.date]:
-    from bot.clock import Clock
-
-    settings = settings_from(config, store)
-    return settings.store, Clock(as_of=settings.as_of, timezone=settings.timezone).today()
-
-
-@new_app.command("topic")
-def new_topic(
-    topic_id: Annotated[str | None, typer.Argument(help="The topic's id (default: from the title).")] = None,
-    deal: Annotated[str | None, typer.Option("--deal", help="The deal it belongs to.")] = None,
-    title: Annotated[str | None, typer.Option("--title")] = None,
-    track: Annotated[str | None, typer.Option("--track", help="One of the deal's track ids.")] = None,
-    summary: Annotated[str | None, typer.Option("--summary", help="One line: where it stands.")] = None,
-    status: Annotated[str, typer.Option("--status", help="open, in_talks, stalled, agreed, resolved...")] = "open",
-    source: SourceOpt = None,
-    person: Annotated[list[str] | None, typer.Option("--person", help="A people id (repeat).")] = None,
-    owner: OwnerOpt = None,
-    review_every: EveryOpt = None,
+def schema(
+    kind: Annotated[str | None, typer.Option(help="One kind: sources, person, deal, topic, events.")] = None,
+    out: Annotated[Path | None, typer.Option(help="Write one <kind>.schema.json per kind into this folder.")] = None,
     store: StoreOpt = None,
     config: ConfigOpt = None,
+    vscode: Annotated[
+        bool, typer.Option("--vscode", help="With --out: also point .vscode/settings.json (here) at the schemas.")
+    ] = False,
 ) -> None:
-    """A topic: deals/<deal>/topics/<id>.md."""
-    from bot.store import scaffold
+    """JSON Schema of every document kind, for editors with a YAML language server."""
+    import json
 
-    root, today = _today(config, store)
-    deal_id = _must(deal, "Deal")
-    title_text = _must(title, "Title")
-    tid = topic_id or _must(None, "Id", flag="the id", default=scaffold.slug(title_text))
-    track_id, summary_text = _must(track, "Track"), _must(summary, "Summary")
-    sources = source or [s for s in [_ask(None, "Source")] if s]
-    _write(
-        root,
-        lambda s: scaffold.topic(
-            root,
-            scaffold.names_of(s, "topic", deal_id),
-            deal=deal_id,
-            topic_id=tid,
-            title=title_text,
-            track=track_id,
-            summary=summary_text,
-            sources=sources,
-            status=status,
-            owner=owner,
-            review_every=review_every,
-            people=person,
-            today=today,
-        ),
-    )
+    from bot.store.documents import MODEL_OF_KIND
 
-
-@new_app.command("person")
-def new_person(
-    person_id: Annotated[str | None, typer.Argument(help="The person's id (default: from the name).")] = None,
-    name: Annotated[str | None, typer.Option("--name")] = None,
-    role: Annotated[str | None, typer.Option("--role")] = None,
-    affiliation: Annotated[str | None, typer.Option("--affiliation")] = None,
-    party: Annotated[str | None, typer.Option("--party", help="A party id of their deals.")] = None,
-    deal: Annotated[list[str] | None, typer.Option("--deal", help="A deal id (repeat).")] = None,
-    contact: Annotated[str | None, typer.Option("--contact", help="Their direct-message target.")] = None,
-    source: SourceOpt = None,
-    owner: OwnerOpt = None,
-    review_every: EveryOpt = None,
-    store: StoreOpt = None,
-    config: ConfigOpt = None,
-) -> None:
-    """A person: people/<id>.md."""
-    from bot.store import scaffold
-
-    root, today = _today(config, store)
-    name_text = _must(name, "Name")
-    pid = person_id or _must(None, "Id", flag="the id", default=scaffold.slug(name_text))
-    role_text, affiliation_text = _must(role, "Role"), _must(affiliation, "Affiliation")
-    _write(
-        root,
-        lambda s: scaffold.person(
-            root,
-            scaffold.names_of(s, "person"),
-            person_id=pid,
-            name=name_text,
-            role=role_text,
-            affiliation=affiliation_text,
-            party=party,
-            deals=deal,
-            contact=contact,
-            owner=owner,
-            review_every=review_every,
-            sources=source,
-            today=today,
-        ),
-    )
-
-
-@new_app.command("deal")
-def new_deal(
-    deal_id: Annotated[str | None, typer.Argument(help="The deal's id (default: from the title).")] = None,
-    title: Annotated[str | None, typer.Option("--title")] = None,
-    summary: Annotated[str | None, typer.Option("--summary")] = None,
-    party: Annotated[list[str] | None, typer.Option("--party", help="id=Name, at least two (repeat).")] = None,
-    track: Annotated[list[str] | None, typer.Option("--track", help="id=Title, at least one (repeat).")] = None,
-    owner: OwnerOpt = None,
-    review_every: EveryOpt = None,
-    store: StoreOpt = None,
-    config: ConfigOpt = None,
-) -> None:
-    """A deal: deals/<id>/deal.yaml."""
-    from bot.store import scaffold
-
-    root, today = _today(config, store)
-    title_text = _must(title, "Title")
-    did = deal_id or _must(None, "Id", flag="the id", default=scaffold.slug(title_text))
-    summary_text = _must(summary, "Summary")
-    parties = party or [p for p in (_ask(None, f"Party {n} (id=Name)", flag="--party (twice)") for n in (1, 2)) if p]
-    tracks = track or [t for t in [_ask(None, "Track (id=Title)", flag="--track")] if t]
-    _write(
-        root,
-        lambda s: scaffold.deal(
-            root,
-            scaffold.names_of(s, "deal"),
-            deal_id=did,
-            title=title_text,
-            summary=summary_text,
-            parties=parties,
-            tracks=tracks,
-            owner=owner,
-            review_every=review_every,
-            today=today,
-        ),
-    )
-
-
-@new_app.command("event")
-def new_event(
-    event_id: Annotated[str | None, typer.Argument(help="The event's id (default: from the title).")] = None,
-    deal: Annotated[str | None, typer.Option("--deal")] = None,
-    date: Annotated[str | None, typer.Option("--date", help="2025-05-06, ~2025-05-01, 2025-05.")] = None,
-    title: Annotated[str | None, typer.Option("--title")] = None,
-    source: Annotated[str | None, typer.Option("--source", help="A source id from sources.yaml.")] = None,
-    topic: Annotated[list[str] | None, typer.Option("--topic", help="A topic id of the deal (repeat).")] = None,
-    person: Annotated[list[str] | None, typer.Option("--person", help="A people id (repeat).")] = None,
-    store: StoreOpt = None,
-    config: ConfigOpt = None,
-) -> None:
-    """An event, added to deals/<deal>/events.yaml."""
-    from bot.store import scaffold
-
-    root, today = _today(config, store)
-    deal_id, title_text = _must(deal, "Deal"), _must(title, "Title")
-    eid = event_id or _must(None, "Id", flag="the id", default=scaffold.slug(title_text))
-    day, source_id = _must(date, "Date"), _must(source, "Source")
-    _write(
-        root,
-        lambda _: scaffold.event(
-            root,
-            deal=deal_id,
-            event_id=eid,
-            date=day,
-            title=title_text,
-            source=source_id,
-            topics=topic,
-            people=person,
-            today=today,
-        ),
-    )
+    schemas = {k.value: m.model_json_schema() for k, m in MODEL_OF_KIND.items()}
+    if kind is not None:
+        if kind not in schemas:
+            fail(f"unknown kind '{kind}'; use one of {', '.join(schemas)}")
+        schemas = {kind: schemas[kind]}
+    if out is not None:
+        out.mkdir(parents=True, exist_ok=True)
+        for name, body in schemas.items():
+            (out / f"{name}.schema.json").write_text(json.dumps(body, indent=2) + "\n", encoding="utf-8")
+        typer.echo(f"wrote {len(schemas)} schema file(s) to {out}")
+        if vscode:
+            write_vscode_settings(out, store or settings_from(config, None).store)
+        return
+    typer.echo(json.dumps(schemas[kind] if kind else schemas, indent=2))
