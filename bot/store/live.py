@@ -20,10 +20,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.store import incremental
 from bot.store.documents import Document
 from bot.store.load import discover, read_file, shadowed, twin
 from bot.store.problems import Problem
-from bot.store.store import Store, build
+from bot.store.store import Store
 from bot.store.yamlsafe import MAX_FILE_BYTES
 
 log = logging.getLogger(__name__)
@@ -61,6 +62,7 @@ class LiveStore:
         self.last_reload: dt.datetime | None = None
         self.commit: str | None = None  # in git mode, the commit in service
         self.on_reload: Callable[..., None] | None = None  # (seconds, full=...) after each reload (the metrics)
+        self._built: incremental.Built | None = None  # the store in service with its cross-file problems by path
         self._current = self.reload()
 
     @property
@@ -119,7 +121,9 @@ class LiveStore:
                 refused[relative] = tuple(result)  # the last good version, if any, stays in ``docs``
         for relative in gone:
             docs.pop(relative, None)
-        store = self._build(docs, refused)
+        touched = set(paths) | gone
+        built = self._build(docs, refused, full=full, touched=touched)
+        store = built.store
 
         reverted = False
         before = set(self._current_problems())
@@ -136,11 +140,13 @@ class LiveStore:
                 docs[path] = self._docs[path]
                 refused[path] = (Problem(path, 1, "deleted, but other files still refer to it; kept until they don't"),)
                 reverted = True
-        if reverted:
-            store = self._build(docs, refused)
+        if reverted:  # from the tentative store, not the one in service: the full-text rows move in one line
+            built = self._build(docs, refused, full=full, touched=touched, base=built)
+            store = built.store
 
-        self._record(refused, docs, full=full, touched=set(paths) | gone)
+        self._record(refused, docs, full=full, touched=touched)
         self._docs = docs
+        self._built = built
         self._current = store  # the swap: one assignment
         self.reloads += 1
         self.last_reload = store.loaded_at
@@ -151,8 +157,21 @@ class LiveStore:
         log.info("store loaded: %d documents from %s", len(store.documents), self.root)
         return store
 
-    def _build(self, docs: dict[str, Document], refused: dict[str, tuple[Problem, ...]]) -> Store:
-        return build(self.root, docs.values(), [p for ps in refused.values() for p in ps])
+    def _build(
+        self,
+        docs: dict[str, Document],
+        refused: dict[str, tuple[Problem, ...]],
+        *,
+        full: bool,
+        touched: set[str],
+        base: incremental.Built | None = None,
+    ) -> incremental.Built:
+        """The new store, indexes built: a full check, or (one file saved) only what the changes can affect."""
+        problems = [p for ps in refused.values() for p in ps]
+        base = base or self._built
+        if base is None or (full and base is self._built):
+            return incremental.full(self.root, docs.values(), problems)
+        return incremental.apply(base, docs, problems, touched)
 
     def _current_problems(self) -> tuple[Problem, ...]:
         current = getattr(self, "_current", None)

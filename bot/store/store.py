@@ -166,9 +166,28 @@ class Store:
     def search_index(self) -> SearchIndex:
         return SearchIndex(_search_docs(self))
 
+    def warm(self, *, index: Index | None = None, search_index: SearchIndex | None = None) -> Store:
+        """Build (or set) what is otherwise built on first use, so a reload pays for it in its worker thread and
+        the first command after the swap does not (the cached properties are plain instance attributes)."""
+        if index is not None:
+            vars(self)["index"] = index
+        if search_index is not None:
+            vars(self)["search_index"] = search_index
+        _ = self.index, self.search_index, self._deal_people
+        return self
 
-def build(root: Path, documents: Iterable[Document], problems: Iterable[Problem] = ()) -> Store:
-    """Link validated documents into a store and cross-check them; problems found are kept on the store."""
+
+def build(
+    root: Path,
+    documents: Iterable[Document],
+    problems: Iterable[Problem] = (),
+    *,
+    checked: Iterable[Problem] | None = None,
+) -> Store:
+    """Link validated documents into a store and cross-check them; problems found are kept on the store.
+
+    ``checked``: the cross-file problems, when the caller already has them (a one-file reload re-checks only
+    what that file can affect, see ``bot.store.incremental``)."""
     docs = sorted(documents, key=lambda d: d.path)
     by_kind: dict[Kind, list[Document]] = defaultdict(list)
     for doc in docs:
@@ -212,7 +231,7 @@ def build(root: Path, documents: Iterable[Document], problems: Iterable[Problem]
 
     problems = list(problems)
     broken = [b for b in (place(p.path) for p in problems) if b is not None]
-    all_problems = [*problems, *crosscheck(docs, sources, broken)]
+    all_problems = [*problems, *(crosscheck(docs, sources, broken) if checked is None else checked)]
     return Store(
         root=root,
         sources=sources,
@@ -240,58 +259,62 @@ def _topic_scope(deal: DealEntry, topic_id: str) -> frozenset[str]:
 def _entities(store: Store) -> list[Entity]:
     entities: list[Entity] = []
     for deal in store.deals.values():
-        deal_scope = frozenset(deal.deal.restricted_to)
-        entities.append(
-            Entity(
-                EntityKind.DEAL,
-                deal.id,
-                None,
-                deal.deal.title,
-                (deal.id, deal.deal.title, *deal.deal.aliases),
-                deal_scope,
-            )
-        )
-        for topic in deal.topics.values():
-            t = topic.topic
-            scope = narrowest(deal_scope, frozenset(t.restricted_to))
-            entities.append(
-                Entity(EntityKind.TOPIC, topic.id, deal.id, t.title, (topic.id, t.title, *t.aliases), scope)
-            )
-    for person in store.people.values():
-        p = person.person
-        entities.append(
-            Entity(
-                EntityKind.PERSON, person.id, None, p.name, (person.id, p.name, *p.aliases), frozenset(p.restricted_to)
-            )
-        )
+        entities.extend(deal_entities(deal))
+    entities.extend(person_entity(person) for person in store.people.values())
     return entities
+
+
+def deal_entities(deal: DealEntry) -> list[Entity]:
+    """A deal's entity and its topics' (a deal's restriction narrows its topics')."""
+    deal_scope = frozenset(deal.deal.restricted_to)
+    d = deal.deal
+    entities = [
+        Entity(EntityKind.DEAL, deal.id, None, d.title, (deal.id, d.title, *d.aliases), deal_scope, deal.doc.path)
+    ]
+    for topic in deal.topics.values():
+        t = topic.topic
+        scope = narrowest(deal_scope, frozenset(t.restricted_to))
+        names = (topic.id, t.title, *t.aliases)
+        entities.append(Entity(EntityKind.TOPIC, topic.id, deal.id, t.title, names, scope, topic.doc.path))
+    return entities
+
+
+def person_entity(person: PersonEntry) -> Entity:
+    p = person.person
+    names = (person.id, p.name, *p.aliases)
+    return Entity(EntityKind.PERSON, person.id, None, p.name, names, frozenset(p.restricted_to), person.doc.path)
 
 
 def _search_docs(store: Store) -> list[SearchDoc]:
     docs: list[SearchDoc] = []
     for deal in store.deals.values():
-        d = deal.deal
-        deal_scope = frozenset(d.restricted_to)
-        track_text = " ".join(
-            " ".join([t.title, t.question or "", *t.open_questions, *(m.title for m in t.milestones)]) for t in d.tracks
-        )
-        docs.append(SearchDoc(f"deal:{deal.id}", d.title, f"{d.summary} {d.goal or ''} {track_text}", deal_scope))
-        for topic in deal.topics.values():
-            t = topic.topic
-            text = " ".join([t.summary, *t.aliases, *t.positions.values(), t.outlook or "", topic.doc.body])
-            docs.append(
-                SearchDoc(f"topic:{topic.ref}", t.title, text, narrowest(deal_scope, frozenset(t.restricted_to)))
-            )
-        for event in deal.events:
-            scope = deal_scope
-            topic_scopes = [_topic_scope(deal, t) for t in event.topics if t in deal.topics]
-            if topic_scopes and all(topic_scopes):  # about restricted topics only: visible where any of them is
-                scope = narrowest(deal_scope, frozenset().union(*topic_scopes))
-            docs.append(SearchDoc(f"event:{deal.id}/{event.id}", event.title, event.detail or "", scope))
-    for person in store.people.values():
-        p = person.person
-        text = " ".join(
-            [p.role, p.affiliation, p.stance or "", *p.aliases, *(q.text for q in p.quotes), person.doc.body]
-        )
-        docs.append(SearchDoc(f"person:{person.id}", p.name, text, frozenset(p.restricted_to)))
+        docs.extend(deal_search_docs(deal))
+    docs.extend(person_search_doc(person) for person in store.people.values())
     return docs
+
+
+def deal_search_docs(deal: DealEntry) -> list[SearchDoc]:
+    """A deal's search rows: the deal, its topics, its events."""
+    d = deal.deal
+    deal_scope = frozenset(d.restricted_to)
+    track_text = " ".join(
+        " ".join([t.title, t.question or "", *t.open_questions, *(m.title for m in t.milestones)]) for t in d.tracks
+    )
+    docs = [SearchDoc(f"deal:{deal.id}", d.title, f"{d.summary} {d.goal or ''} {track_text}", deal_scope)]
+    for topic in deal.topics.values():
+        t = topic.topic
+        text = " ".join([t.summary, *t.aliases, *t.positions.values(), t.outlook or "", topic.doc.body])
+        docs.append(SearchDoc(f"topic:{topic.ref}", t.title, text, narrowest(deal_scope, frozenset(t.restricted_to))))
+    for event in deal.events:
+        scope = deal_scope
+        topic_scopes = [_topic_scope(deal, t) for t in event.topics if t in deal.topics]
+        if topic_scopes and all(topic_scopes):  # about restricted topics only: visible where any of them is
+            scope = narrowest(deal_scope, frozenset().union(*topic_scopes))
+        docs.append(SearchDoc(f"event:{deal.id}/{event.id}", event.title, event.detail or "", scope))
+    return docs
+
+
+def person_search_doc(person: PersonEntry) -> SearchDoc:
+    p = person.person
+    text = " ".join([p.role, p.affiliation, p.stance or "", *p.aliases, *(q.text for q in p.quotes), person.doc.body])
+    return SearchDoc(f"person:{person.id}", p.name, text, frozenset(p.restricted_to))
