@@ -67,7 +67,12 @@ class App:
         self.metrics = Metrics()  # a registry per App, so several apps in one process never collide
         self.post_hooks = PostHooks(on_result=self.metrics.post_result, on_retry_after=self.metrics.rate_limited)
         self.live_store.on_reload = self.metrics.reloaded
-        self.router = Router(commands, prefix=settings.slack.command_prefix, on_answer=self.metrics.command)
+        self.router = Router(
+            commands,
+            prefix=settings.slack.command_prefix,
+            on_answer=self.metrics.command,
+            limit=settings.max_concurrent_commands,
+        )
         self.briefing_options = settings.briefing
         self.http = web.Application()  # the one HTTP server: Slack HTTP mode, health, webhooks mount here
         self.git_sync = (

@@ -185,6 +185,7 @@ class Settings(BaseSettings):
     discord: DiscordConfig = Field(default_factory=DiscordConfig)
     http: HttpConfig = Field(default_factory=HttpConfig)
     log_level: str = "INFO"
+    max_concurrent_commands: int = Field(16, ge=1, le=10_000)  # evaluations at once; the rest wait, acked at once
 
     @classmethod
     def settings_customise_sources(

@@ -194,8 +194,9 @@ class SlackService:
         target = slack_target(body.get("team_id") or body.get("enterprise_id"), body.get("channel_id"))
         ctx = self.parts.context(target, user=body.get("user_id"))
         text = slack_decode(str(body.get("text") or ""))
+        budget = 0.0 if self.parts.router.saturated else self.ack_budget  # queued behind others: ack at once
         answer = asyncio.ensure_future(self.parts.router.handle_args(name, text, ctx))
-        done, _ = await asyncio.wait({answer}, timeout=self.ack_budget)
+        done, _ = await asyncio.wait({answer}, timeout=budget)
         if answer in done:
             await ack(**self._payload(answer.result()))
             return
