@@ -135,8 +135,12 @@ class App:
 
     async def open_state(self) -> State:
         if self.state is None:
-            self.state = await open_state(self.settings.state_url)
+            self.state = await open_state(self.settings.state_url, pool=self.settings.max_concurrent_commands)
         return self.state
+
+    async def background_state(self) -> State:
+        """The state through its own pool, for the scheduler and alerts (commands cannot starve them)."""
+        return (await self.open_state()).background()
 
     @contextlib.asynccontextmanager
     async def state_scope(self) -> AsyncIterator[State]:
@@ -239,7 +243,7 @@ class App:
                 target,
                 self.deliveries,
                 asyncio.get_running_loop(),
-                open_state=self.open_state,
+                open_state=self.background_state,
                 now=self.clock.now,
                 scope_of=lambda path: file_scope(self.live_store, path),
                 hooks=self.post_hooks,
@@ -263,7 +267,7 @@ class App:
         overrides.setdefault("options", self.settings.scheduler)
         overrides.setdefault("now", self.clock.now)
         scheduler = BriefingScheduler(
-            open_state=self.open_state,
+            open_state=self.background_state,
             store=lambda: self.live_store.current,
             deliveries=self.deliveries,
             configured=self.settings.subscriptions,
@@ -283,7 +287,7 @@ class App:
 
         overrides.setdefault("now", self.clock.now)
         return WatchAlerts(
-            open_state=self.open_state,
+            open_state=self.background_state,
             store=lambda: self.live_store.current,
             deliveries=self.deliveries,
             claimant=claimant,
