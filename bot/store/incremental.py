@@ -59,14 +59,13 @@ def apply(old: Built, docs: dict[str, Document], refused: Iterable[Problem], cha
     """The store with ``docs`` (every document now in service), re-checking only what ``changed`` can affect."""
     refused = list(refused)
     before = old.store
-    ordered = list(docs.values())  # file order is only needed by checks: crosscheck sorts what it checks
+    ordered = sorted(docs.values(), key=_path)  # file order decides ties (a .yml twin after its .yaml); about linear
     broken = _broken(refused)
     now_refused = frozenset(p.path for p in refused)
     old_broken = {b for b in (place(p) for p in old.refused) if b is not None}
     touched = sorted({*changed, *(old.refused ^ now_refused)})
     recheck = _to_recheck(before.documents, docs, old_broken, set(broken), touched)
-    if recheck is None:  # sources.yaml changed: everything, in file order
-        ordered.sort(key=_path)
+    if recheck is None:  # sources.yaml changed: everything
         checked = _by_path(crosscheck(ordered, _sources(ordered), broken))
     else:
         checked = dict(old.checked)
@@ -78,10 +77,32 @@ def apply(old: Built, docs: dict[str, Document], refused: Iterable[Problem], cha
     cross = [p for problems in checked.values() for p in problems]
     if recheck is None:
         store = build(before.root, ordered, refused, checked=cross)
+        deal_people = None
     else:
-        store = _link(before, docs, [*refused, *cross], touched)
+        store, pids = _link(before, docs, [*refused, *cross], touched)
+        deal_people = _deal_people(before, store, pids)
     index, search = _indexes(before, store, touched)
-    return Built(store.warm(index=index, search_index=search), checked, tuple(refused))
+    return Built(store.warm(index=index, search_index=search, deal_people=deal_people), checked, tuple(refused))
+
+
+def _deal_people(before: Store, after: Store, pids: set[str]) -> dict[str, tuple[str, ...]] | None:
+    """``Store._deal_people`` moved on for the people whose deals may have changed (None: compute it afresh)."""
+    if before.deals.keys() != after.deals.keys():
+        return None  # a deal came or went: whoever names it is in or out
+    found = dict(before._deal_people)
+    changed: dict[str, set[str]] = defaultdict(set)  # deal -> people to take out or put in
+    for person_id in pids:
+        for deal_id in {*before.deals_of_person(person_id), *after.deals_of_person(person_id)}:
+            changed[deal_id].add(person_id)
+    for deal_id, people in changed.items():
+        kept = [p for p in found.get(deal_id, ()) if p not in people]
+        kept += [p for p in people if deal_id in after.deals_of_person(p)]
+        kept.sort(key=lambda p: after.people[p].doc.path)
+        if kept:
+            found[deal_id] = tuple(kept)
+        else:
+            found.pop(deal_id, None)
+    return found
 
 
 def _indexes(before: Store, after: Store, touched: Iterable[str]) -> tuple[Index, SearchIndex]:
@@ -130,8 +151,11 @@ def _indexes(before: Store, after: Store, touched: Iterable[str]) -> tuple[Index
     return index, search
 
 
-def _link(before: Store, docs: dict[str, Document], problems: list[Problem], touched: Iterable[str]) -> Store:
-    """``build``'s linking, for the touched files only: everything else is shared with the old store."""
+def _link(
+    before: Store, docs: dict[str, Document], problems: list[Problem], touched: Iterable[str]
+) -> tuple[Store, set[str]]:
+    """``build``'s linking, for the touched files only: everything else is shared with the old store. Also the
+    people whose links may have changed."""
     people = dict(before.people)
     deals = dict(before.deals)
     documents = dict(before.documents)
@@ -210,6 +234,8 @@ def _link(before: Store, docs: dict[str, Document], problems: list[Problem], tou
         for ref in person.person.topics:
             if ref in refs:
                 named_in[ref].append(person.id)
+    for ref in topic_refs:  # a topic that came or went changes the deals of whoever lists it
+        pids.update(named_in.get(ref, ()))
     topic_people = dict(before._topic_people)
     for ref in refs:
         topic = topic_of(ref, deals)
@@ -218,7 +244,7 @@ def _link(before: Store, docs: dict[str, Document], problems: list[Problem], tou
             topic_people[ref] = found
         else:
             topic_people.pop(ref, None)
-    return Store(
+    store = Store(
         root=before.root,
         sources=before.sources,
         people=people,
@@ -229,6 +255,7 @@ def _link(before: Store, docs: dict[str, Document], problems: list[Problem], tou
         _person_topics=person_topics,
         _topic_people=topic_people,
     )
+    return store, pids
 
 
 def _path(doc: Document) -> str:

@@ -108,23 +108,30 @@ class SearchIndex:
     def _query(self, match: str, viewer: str | None, limit: int) -> list[Hit]:
         with self._table.lock:
             newer = self._table.last_rowid - self._seen  # rows written after this snapshot: fetched, then skipped
+            # rank first, snippets after for the few kept: a snippet for every match would cost more than the search
             rows = self._table.db.execute(
-                "SELECT rowid, key, title, snippet(docs, 2, '**', '**', '…', "
-                f"{SNIPPET_WORDS}), bm25(docs, 0, ?, 1.0) AS rank "
+                "SELECT rowid, key, title, bm25(docs, 0, ?, 1.0) AS rank "
                 "FROM docs WHERE docs MATCH ? ORDER BY rank, key LIMIT ?",
                 (TITLE_WEIGHT, match, limit + len(self._restricted) + newer),
             ).fetchall()
-        hits = []
-        for rowid, key, title, snippet, rank in rows:
-            if self._rowids.get(key) != rowid:
-                continue  # a row of a later snapshot
-            allowed = self._restricted.get(key)
-            if allowed and viewer not in allowed:
-                continue
-            hits.append(Hit(key, title, snippet, -rank))
-            if len(hits) == limit:
-                break
-        return hits
+            kept = []
+            for rowid, key, title, rank in rows:
+                if self._rowids.get(key) != rowid:
+                    continue  # a row of a later snapshot
+                allowed = self._restricted.get(key)
+                if allowed and viewer not in allowed:
+                    continue
+                kept.append((rowid, key, title, rank))
+                if len(kept) == limit:
+                    break
+            return [Hit(key, title, self._snippet(match, rowid), -rank) for rowid, key, title, rank in kept]
+
+    def _snippet(self, match: str, rowid: int) -> str:
+        row = self._table.db.execute(
+            f"SELECT snippet(docs, 2, '**', '**', '…', {SNIPPET_WORDS}) FROM docs WHERE docs MATCH ? AND rowid = ?",
+            (match, rowid),
+        ).fetchone()
+        return str(row[0]) if row else ""
 
 
 _WORD = re.compile(r"\S+")

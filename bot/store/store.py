@@ -166,13 +166,21 @@ class Store:
     def search_index(self) -> SearchIndex:
         return SearchIndex(_search_docs(self))
 
-    def warm(self, *, index: Index | None = None, search_index: SearchIndex | None = None) -> Store:
+    def warm(
+        self,
+        *,
+        index: Index | None = None,
+        search_index: SearchIndex | None = None,
+        deal_people: dict[str, tuple[str, ...]] | None = None,
+    ) -> Store:
         """Build (or set) what is otherwise built on first use, so a reload pays for it in its worker thread and
         the first command after the swap does not (the cached properties are plain instance attributes)."""
         if index is not None:
             vars(self)["index"] = index
         if search_index is not None:
             vars(self)["search_index"] = search_index
+        if deal_people is not None:
+            vars(self)["_deal_people"] = deal_people
         _ = self.index, self.search_index, self._deal_people
         return self
 
