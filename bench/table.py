@@ -74,7 +74,7 @@ def floor_load(root: Path, paths: list[str]) -> None:
         yaml.load(text, Loader=FloorLoader)
 
 
-def measure(documents: int, repeat: int, watch: bool) -> dict[str, Any]:
+def measure(documents: int, repeat: int, watch: bool, rounds: int = 3) -> dict[str, Any]:
     from bot.context import Context
     from bot.router import Router
     from bot.store.index import EntityKind
@@ -92,7 +92,7 @@ def measure(documents: int, repeat: int, watch: bool) -> dict[str, Any]:
         # cold load against the floor, A/B alternated, medians
         loads, floors = [], []
         live: LiveStore | None = None
-        for _ in range(3):
+        for _ in range(rounds):
             start = time.perf_counter()
             floor_load(root, paths)
             floors.append(time.perf_counter() - start)
@@ -220,14 +220,16 @@ def main() -> None:
     parser.add_argument("--sizes", default="1000,10000", help="comma-separated document counts")
     parser.add_argument("--repeat", type=int, default=300, help="samples per answer figure")
     parser.add_argument("--watch", action="store_true", help="also time a reload through the file watcher")
+    parser.add_argument("--loads", type=int, default=3, help="cold loads (each beside a floor load) per size")
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)  # a child process: one size, JSON out
     args = parser.parse_args()
     if args.one:
-        print(json.dumps(measure(args.one, args.repeat, args.watch)))
+        print(json.dumps(measure(args.one, args.repeat, args.watch, args.loads)))
         return
     figures = []
     for size in (int(s) for s in args.sizes.split(",")):
         command = [sys.executable, "-m", "bench.table", "--one", str(size), "--repeat", str(args.repeat)]
+        command += ["--loads", str(args.loads)]
         started = time.perf_counter()
         command += ["--watch"] if args.watch else []
         result = subprocess.run(command, check=False, capture_output=True, text=True)

@@ -25,12 +25,14 @@ def crosscheck(
     broken: Iterable[Placement] = (),
     *,
     only: Iterable[Document] | None = None,
+    known: Known | None = None,
 ) -> list[Problem]:
     """Cross-file problems. ``broken`` are files that exist but failed to load: references to them are not
     reported again (their own problem already was). ``only``: check just these documents (in file order)
-    against the whole store; a one-file reload passes what that file can affect."""
+    against the whole store; a one-file reload passes what that file can affect (and ``known``, what the store
+    holds, moved on from the last reload's)."""
     docs = list(docs)
-    report = Report(Known.of(docs, sources, list(broken)))
+    report = Report(known or Known.of(docs, sources, list(broken)))
     names = AllNames()
     seen_sources: dict[str, Document] = {}
     for doc in docs if only is None else only:

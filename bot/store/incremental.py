@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
 
+from bot.store.checks.base import Known
 from bot.store.crosscheck import crosscheck
 from bot.store.documents import Document, Kind, Placement, place
 from bot.store.index import Entity, Index
@@ -40,6 +41,7 @@ class Built:
     store: Store
     checked: dict[str, tuple[Problem, ...]]  # cross-file problems, by the path they are reported on
     refused_problems: tuple[Problem, ...]  # of files whose text is refused (they count as present, see ``Known``)
+    known: Known  # what the store holds, as the checks see it
 
     @property
     def refused(self) -> frozenset[str]:
@@ -50,9 +52,11 @@ def full(root: Path, docs: Iterable[Document], refused: Iterable[Problem]) -> Bu
     """Check and index everything (start-up, a full reload)."""
     ordered = sorted(docs, key=lambda d: d.path)
     refused = list(refused)
-    cross = crosscheck(ordered, _sources(ordered), _broken(refused))
+    sources = _sources(ordered)
+    known = Known.of(ordered, sources, _broken(refused))
+    cross = crosscheck(ordered, sources, known=known)
     store = build(root, ordered, refused, checked=cross).warm()
-    return Built(store, _by_path(cross), tuple(refused))
+    return Built(store, _by_path(cross), tuple(refused), known)
 
 
 def apply(old: Built, docs: dict[str, Document], refused: Iterable[Problem], changed: Collection[str]) -> Built:
@@ -64,16 +68,18 @@ def apply(old: Built, docs: dict[str, Document], refused: Iterable[Problem], cha
     now_refused = frozenset(p.path for p in refused)
     old_broken = {b for b in (place(p) for p in old.refused) if b is not None}
     touched = sorted({*changed, *(old.refused ^ now_refused)})
-    recheck = _to_recheck(before.documents, docs, old_broken, set(broken), touched)
+    recheck = _to_recheck(before, before.documents, docs, old_broken, set(broken), touched)
     if recheck is None:  # sources.yaml changed: everything
-        checked = _by_path(crosscheck(ordered, _sources(ordered), broken))
+        known = Known.of(ordered, _sources(ordered), broken)
+        checked = _by_path(crosscheck(ordered, known.sources, known=known))
     else:
         checked = dict(old.checked)
         for path in list(checked):
             if path in recheck or path not in docs:
                 del checked[path]
         again = [docs[p] for p in sorted(recheck) if p in docs]
-        checked.update(_by_path(crosscheck(ordered, before.sources, broken, only=again)))
+        known = _known(old.known, docs, broken, touched)
+        checked.update(_by_path(crosscheck(ordered, before.sources, only=again, known=known)))
     cross = [p for problems in checked.values() for p in problems]
     if recheck is None:
         store = build(before.root, ordered, refused, checked=cross)
@@ -82,7 +88,50 @@ def apply(old: Built, docs: dict[str, Document], refused: Iterable[Problem], cha
         store, pids = _link(before, docs, [*refused, *cross], touched)
         deal_people = _deal_people(before, store, pids)
     index, search = _indexes(before, store, touched)
-    return Built(store.warm(index=index, search_index=search, deal_people=deal_people), checked, tuple(refused))
+    warm = store.warm(index=index, search_index=search, deal_people=deal_people)
+    return Built(warm, checked, tuple(refused), known)
+
+
+def _known(old: Known, docs: dict[str, Document], broken: list[Placement], touched: Iterable[str]) -> Known:
+    """``Known.of`` the new documents, from the old one and the touched paths (the sources are unchanged)."""
+    deals = dict(old.deals)
+    people = set(old.people)
+    topics = dict(old.topics)
+    broken_set = set(broken)
+    for path in touched:
+        placement = place(path)
+        if placement is None:
+            continue
+        folder = f"deals/{placement.deal_id}/"
+        if placement.kind is Kind.DEAL:
+            doc = docs.get(f"{folder}deal.yml") or docs.get(f"{folder}deal.yaml")  # the later path, as ``Known.of``
+            if doc is None:
+                deals.pop(placement.id, None)
+            else:
+                deals[placement.id] = (doc, cast(Deal, doc.model))
+        elif placement.kind is Kind.PERSON:
+            if path in docs or placement in broken_set:
+                people.add(placement.id)
+            else:
+                people.discard(placement.id)
+        elif placement.kind is Kind.TOPIC and placement.deal_id:
+            ids = set(topics.get(placement.deal_id, ()))
+            if path in docs or placement in broken_set:
+                ids.add(placement.id)
+            else:
+                ids.discard(placement.id)
+            if ids:
+                topics[placement.deal_id] = ids
+            else:
+                topics.pop(placement.deal_id, None)
+    return Known(
+        deals=deals,
+        broken_deals={b.id for b in broken if b.kind is Kind.DEAL},
+        people=people,
+        topics=topics,
+        sources=old.sources,
+        sources_broken=any(b.kind is Kind.SOURCES for b in broken),
+    )
 
 
 def _deal_people(before: Store, after: Store, pids: set[str]) -> dict[str, tuple[str, ...]] | None:
@@ -300,6 +349,7 @@ def _deal_entry(
 
 
 def _to_recheck(
+    before: Store,
     old: dict[str, Document],
     new: dict[str, Document],
     old_broken: set[Placement],
@@ -340,6 +390,14 @@ def _to_recheck(
             if existed != exists:
                 events_of.add(placement.deal_id)
                 topics_named.add(f"{placement.deal_id}/{placement.id}")
+    quick = not (all_deals or all_events or people_gone or deal_folders or events_of or deals_named or topics_named)
+    if quick and all(d in before.deals for d in topic_scopes):
+        # an edit that changes no file's existence: the neighbours to re-check are in the old store's links
+        if all_people:
+            paths.update(p.doc.path for p in before.people.values())
+        for deal_id in topic_scopes:
+            paths.update(t.doc.path for t in before.deals[deal_id].topics.values())
+        return {p for p in paths if p in new or p in touched}
     for doc in new.values():
         kind = doc.kind
         if kind is Kind.PERSON:

@@ -167,5 +167,6 @@ def test_one_file_reloads_give_the_store_a_full_build_gives(
             whole = incremental.full(root, live._docs.values(), live._built.refused_problems)
             assert fingerprint(live.current) == fingerprint(whole.store)
             assert live._built.checked == whole.checked
+            assert live._built.known == whole.known
     finally:
         shutil.rmtree(root)
