@@ -141,7 +141,8 @@ def _deal_people(before: Store, after: Store, pids: set[str]) -> dict[str, tuple
     found = dict(before._deal_people)
     changed: dict[str, set[str]] = defaultdict(set)  # deal -> people to take out or put in
     for person_id in pids:
-        for deal_id in {*before.deals_of_person(person_id), *after.deals_of_person(person_id)}:
+        was, now = set(before.deals_of_person(person_id)), set(after.deals_of_person(person_id))
+        for deal_id in was ^ now:  # same deals (and the same people order): nothing to move
             changed[deal_id].add(person_id)
     for deal_id, people in changed.items():
         kept = [p for p in found.get(deal_id, ()) if p not in people]
@@ -158,6 +159,7 @@ def _indexes(before: Store, after: Store, touched: Iterable[str]) -> tuple[Index
     """The old store's lookup and full-text indexes, updated with the entities and rows that differ."""
     deals: set[str] = set()
     people: set[str] = set()
+    topics: dict[str, set[str]] = defaultdict(set)
     for path in touched:
         placement = place(path)
         if placement is None:
@@ -168,17 +170,22 @@ def _indexes(before: Store, after: Store, touched: Iterable[str]) -> tuple[Index
             continue
         elif placement.deal_id is not None:
             deals.add(placement.deal_id)
+            if placement.kind is Kind.TOPIC:
+                topics[placement.deal_id].add(placement.id)
     old_entities: list[Entity] = []
     new_entities: list[Entity] = []
     old_rows: list[SearchDoc] = []
     new_rows: list[SearchDoc] = []
     for deal_id in deals:
-        if deal_id in before.deals:
-            old_entities += deal_entities(before.deals[deal_id])
-            old_rows += deal_search_docs(before.deals[deal_id])
-        if deal_id in after.deals:
-            new_entities += deal_entities(after.deals[deal_id])
-            new_rows += deal_search_docs(after.deals[deal_id])
+        old_deal, new_deal = before.deals.get(deal_id), after.deals.get(deal_id)
+        # the deal file unchanged: only its touched topics (and its events' rows, which take topics' scopes)
+        only = topics[deal_id] if old_deal and new_deal and old_deal.doc is new_deal.doc else None
+        if old_deal is not None:
+            old_entities += deal_entities(old_deal, only)
+            old_rows += deal_search_docs(old_deal, only)
+        if new_deal is not None:
+            new_entities += deal_entities(new_deal, only)
+            new_rows += deal_search_docs(new_deal, only)
     for person_id in people:
         if person_id in before.people:
             old_entities.append(person_entity(before.people[person_id]))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -272,14 +272,18 @@ def _entities(store: Store) -> list[Entity]:
     return entities
 
 
-def deal_entities(deal: DealEntry) -> list[Entity]:
-    """A deal's entity and its topics' (a deal's restriction narrows its topics')."""
+def deal_entities(deal: DealEntry, only: Collection[str] | None = None) -> list[Entity]:
+    """A deal's entity and its topics' (a deal's restriction narrows its topics'); ``only``: just these topics'."""
     deal_scope = frozenset(deal.deal.restricted_to)
     d = deal.deal
     entities = [
         Entity(EntityKind.DEAL, deal.id, None, d.title, (deal.id, d.title, *d.aliases), deal_scope, deal.doc.path)
     ]
+    if only is not None:
+        entities.clear()
     for topic in deal.topics.values():
+        if only is not None and topic.id not in only:
+            continue
         t = topic.topic
         scope = narrowest(deal_scope, frozenset(t.restricted_to))
         names = (topic.id, t.title, *t.aliases)
@@ -301,15 +305,19 @@ def _search_docs(store: Store) -> list[SearchDoc]:
     return docs
 
 
-def deal_search_docs(deal: DealEntry) -> list[SearchDoc]:
-    """A deal's search rows: the deal, its topics, its events."""
+def deal_search_docs(deal: DealEntry, only: Collection[str] | None = None) -> list[SearchDoc]:
+    """A deal's search rows: the deal, its topics, its events; ``only``: just these topics' rows and the events'."""
     d = deal.deal
     deal_scope = frozenset(d.restricted_to)
     track_text = " ".join(
         " ".join([t.title, t.question or "", *t.open_questions, *(m.title for m in t.milestones)]) for t in d.tracks
     )
     docs = [SearchDoc(f"deal:{deal.id}", d.title, f"{d.summary} {d.goal or ''} {track_text}", deal_scope)]
+    if only is not None:
+        docs.clear()
     for topic in deal.topics.values():
+        if only is not None and topic.id not in only:
+            continue
         t = topic.topic
         text = " ".join([t.summary, *t.aliases, *t.positions.values(), t.outlook or "", topic.doc.body])
         docs.append(SearchDoc(f"topic:{topic.ref}", t.title, text, narrowest(deal_scope, frozenset(t.restricted_to))))
