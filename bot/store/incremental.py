@@ -63,15 +63,18 @@ def apply(old: Built, docs: dict[str, Document], refused: Iterable[Problem], cha
     """The store with ``docs`` (every document now in service), re-checking only what ``changed`` can affect."""
     refused = list(refused)
     before = old.store
-    ordered = sorted(docs.values(), key=_path)  # file order decides ties (a .yml twin after its .yaml); about linear
     broken = _broken(refused)
     now_refused = frozenset(p.path for p in refused)
     old_broken = {b for b in (place(p) for p in old.refused) if b is not None}
     touched = sorted({*changed, *(old.refused ^ now_refused)})
     recheck = _to_recheck(before, before.documents, docs, old_broken, set(broken), touched)
-    if recheck is None:  # sources.yaml changed: everything
+    if recheck is None:  # sources.yaml changed: everything, in file order (a .yml twin after its .yaml)
+        ordered = sorted(docs.values(), key=_path)
         known = Known.of(ordered, _sources(ordered), broken)
-        checked = _by_path(crosscheck(ordered, known.sources, known=known))
+        cross = crosscheck(ordered, known.sources, known=known)
+        checked = _by_path(cross)
+        store = build(before.root, ordered, refused, checked=cross)
+        deal_people = None
     else:
         checked = dict(old.checked)
         for path in list(checked):
@@ -79,12 +82,8 @@ def apply(old: Built, docs: dict[str, Document], refused: Iterable[Problem], cha
                 del checked[path]
         again = [docs[p] for p in sorted(recheck) if p in docs]
         known = _known(old.known, docs, broken, touched)
-        checked.update(_by_path(crosscheck(ordered, before.sources, only=again, known=known)))
-    cross = [p for problems in checked.values() for p in problems]
-    if recheck is None:
-        store = build(before.root, ordered, refused, checked=cross)
-        deal_people = None
-    else:
+        checked.update(_by_path(crosscheck((), before.sources, only=again, known=known)))
+        cross = [p for problems in checked.values() for p in problems]
         store, pids = _link(before, docs, [*refused, *cross], touched)
         deal_people = _deal_people(before, store, pids)
     index, search = _indexes(before, store, touched)
