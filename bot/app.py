@@ -72,7 +72,12 @@ class App:
         self.metrics = Metrics()  # a registry per App, so several apps in one process never collide
         self.post_hooks = PostHooks(on_result=self.metrics.post_result, on_retry_after=self.metrics.rate_limited)
         self.live_store.on_reload = self.metrics.reloaded
-        self.router = Router(commands, prefix=settings.slack.command_prefix, on_answer=self.metrics.command)
+        self.router = Router(
+            commands,
+            prefix=settings.slack.command_prefix,
+            on_answer=self.metrics.command,
+            limit=settings.max_concurrent_commands,
+        )
         self.briefing_options = settings.briefing
         self.http = web.Application()  # the one HTTP server: Slack HTTP mode, health, webhooks mount here
         self.git_sync = (
@@ -139,8 +144,12 @@ class App:
 
     async def open_state(self) -> State:
         if self.state is None:
-            self.state = await open_state(self.settings.state_url)
+            self.state = await open_state(self.settings.state_url, pool=self.settings.max_concurrent_commands)
         return self.state
+
+    async def background_state(self) -> State:
+        """The state through its own pool, for the scheduler and alerts (commands cannot starve them)."""
+        return (await self.open_state()).background()
 
     @contextlib.asynccontextmanager
     async def state_scope(self) -> AsyncIterator[State]:
@@ -243,7 +252,7 @@ class App:
                 target,
                 self.deliveries,
                 asyncio.get_running_loop(),
-                open_state=self.open_state,
+                open_state=self.background_state,
                 now=self.clock.now,
                 scope_of=lambda path: file_scope(self.live_store, path),
                 hooks=self.post_hooks,
@@ -271,7 +280,7 @@ class App:
         overrides.setdefault("options", self.settings.scheduler)
         overrides.setdefault("now", self.clock.now)
         scheduler = BriefingScheduler(
-            open_state=self.open_state,
+            open_state=self.background_state,
             store=lambda: self.live_store.current,
             deliveries=self.deliveries,
             configured=self.settings.subscriptions,
@@ -291,7 +300,7 @@ class App:
 
         overrides.setdefault("now", self.clock.now)
         return WatchAlerts(
-            open_state=self.open_state,
+            open_state=self.background_state,
             store=lambda: self.live_store.current,
             deliveries=self.deliveries,
             claimant=claimant,

@@ -223,6 +223,7 @@ class Settings(BaseSettings):
     http: HttpConfig = Field(default_factory=HttpConfig)
     email: EmailConfig = Field(default_factory=EmailConfig)
     log_level: str = "INFO"
+    max_concurrent_commands: int = Field(16, ge=1, le=10_000)  # evaluations at once; the rest wait, acked at once
 
     @classmethod
     def settings_customise_sources(

@@ -9,6 +9,7 @@ Every command passes here, so this is where it is counted: the composition root 
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable, Sequence
@@ -91,11 +92,25 @@ def reply_for(exc: BaseException) -> Reply:
 
 
 class Router:
-    def __init__(self, commands: Sequence[CommandDef], *, prefix: str = "", on_answer: AnswerHook = _no_hook) -> None:
+    def __init__(
+        self,
+        commands: Sequence[CommandDef],
+        *,
+        prefix: str = "",
+        on_answer: AnswerHook = _no_hook,
+        limit: int | None = None,
+    ) -> None:
         self._defs = {c.spec.name: c for c in commands}
         self.specs: dict[str, CommandSpec] = {name: c.spec for name, c in self._defs.items()}
         self.prefix = prefix
         self.on_answer = on_answer
+        # At most ``limit`` handlers run at once; the rest wait their turn (the adapters ack those at once).
+        self._slots = asyncio.Semaphore(limit) if limit else None
+
+    @property
+    def saturated(self) -> bool:
+        """Every evaluation slot is taken: a new command waits its turn, so the adapters ack it at once."""
+        return self._slots is not None and self._slots.locked()
 
     def _answered(self, name: str, reply: Reply, started: float, exc: BaseException | None = None) -> Reply:
         try:
@@ -119,7 +134,11 @@ class Router:
                 raise UserError(f"/{command.name} is for Briefbot admins; ask one of them, or your workspace admin.")
             if definition.spec.dated_store:
                 ctx = await ctx.dated(command)
-            reply = await definition.handle(command, ctx)
+            if self._slots is None:
+                reply = await definition.handle(command, ctx)
+            else:
+                async with self._slots:
+                    reply = await definition.handle(command, ctx)
             if ctx.store_note:
                 reply = replace(reply, footer=(*reply.footer, ctx.store_note))
         except Exception as exc:  # the error boundary: every failure becomes a reply

@@ -63,13 +63,13 @@ async def handle(command: Command, ctx: Context) -> Reply:
 
 def _named(ctx: Context, query: str) -> list[str]:
     """Search keys of what ``query`` names exactly (an id, title, name or alias), in rank order."""
-    key = compact(query)
+    if not compact(query):
+        return []
+    index = ctx.store.index  # the exact-name table: no walk over every name in the store
     keys = []
     for kind in _NAMED_ORDER:
-        for entity in ctx.store.index.entities(kind, None, viewer=ctx.viewer):
-            names = [*entity.names, entity.label.rsplit(" ", 1)[-1]] if kind is EntityKind.PERSON else entity.names
-            if key and key in {compact(n) for n in names}:
-                keys.append(f"{kind.value}:{entity.ref}")
+        named = sorted(index.named(kind, query, viewer=ctx.viewer), key=lambda e: e.order)
+        keys += [f"{kind.value}:{e.ref}" for e in named]
     return keys
 
 

@@ -217,8 +217,9 @@ class DiscordService:
         self, interaction: discord.Interaction[Any], work: Awaitable[Reply], *, public: bool = False, edit: bool = False
     ) -> None:
         """Respond within Discord's 3 s: at once when the answer is quick, else acknowledge and edit it in later."""
+        budget = 0.0 if self.parts.router.saturated else self.defer_after  # queued behind others: defer at once
         task = asyncio.ensure_future(work)
-        done, _ = await asyncio.wait({task}, timeout=self.defer_after)
+        done, _ = await asyncio.wait({task}, timeout=budget)
         try:
             if done:
                 await self._respond(interaction, task.result(), public=public, edit=edit)

@@ -198,8 +198,9 @@ class SlackService:
         target = slack_target(body.get("team_id") or body.get("enterprise_id"), body.get("channel_id"))
         ctx = self.parts.context(target, user=body.get("user_id"))
         text = slack_decode(str(body.get("text") or ""))
+        budget = 0.0 if self.parts.router.saturated else self.ack_budget  # queued behind others: ack at once
         answer = asyncio.ensure_future(self._answer_in_their_language(name, text, ctx))
-        done, _ = await asyncio.wait({answer}, timeout=self.ack_budget)
+        done, _ = await asyncio.wait({answer}, timeout=budget)
         channel, user = body.get("channel_id"), body.get("user_id")
         if answer in done:
             await ack(**self._payload(answer.result()))

@@ -26,13 +26,21 @@ log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 MIGRATION_LOCK_ID = 0x42_52_49_45  # "BRIE": one pg advisory lock, so replicas starting together migrate once
 MIGRATION_LOCK_TIMEOUT = 120.0  # seconds a replica waits for another one's SQLite migration before giving up
+COMMAND_CONNECTIONS = 16  # the commands' pool (the router runs at most max_concurrent_commands at once)
+BACKGROUND_CONNECTIONS = 4  # the scheduler's and alerts' own pool
 
 
 class State:
     """The bot's database. Hold one per process; it is safe for concurrent use from the event loop."""
 
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: AsyncEngine, background: AsyncEngine | None = None) -> None:
         self.engine = engine
+        self._background = State(background) if background is not None else None
+
+    def background(self) -> State:
+        """The same database through a pool of its own, for the scheduler and alerts: a burst of commands cannot
+        take every connection from them, nor they from commands. (An in-memory database has one pool.)"""
+        return self._background or self
 
     @property
     def dialect(self) -> str:
@@ -53,25 +61,50 @@ class State:
             await conn.execute(upsert)
 
     async def close(self) -> None:
+        if self._background is not None:
+            await self._background.close()
         await self.engine.dispose()
 
 
-async def open_state(url: str, *, migrate: bool = True) -> State:
-    """Connect to ``url`` (any SQLAlchemy async URL) and bring its schema up to date."""
-    try:
-        engine = create_async_engine(url, pool_pre_ping=True)
-    except (sa.exc.ArgumentError, ImportError) as exc:
-        raise ConfigError(f"state_url '{_redact(url)}' cannot be used: {exc}") from exc
+async def open_state(
+    url: str, *, migrate: bool = True, pool: int = COMMAND_CONNECTIONS, background: int = BACKGROUND_CONNECTIONS
+) -> State:
+    """Connect to ``url`` (any SQLAlchemy async URL) and bring its schema up to date.
+
+    Two pools: ``pool`` connections for commands, ``background`` for the scheduler and alerts (``State.background``).
+    """
+    engine = _engine(url, pool)
     database = _sqlite_file(engine)
-    if engine.dialect.name == "sqlite":
-        _sqlite_pragmas(engine)
+    shared = engine.dialect.name == "sqlite" and database is None  # in memory: a second engine is another database
+    background_engine = None if shared else _engine(url, background)
     if database is not None:
         database.parent.mkdir(parents=True, exist_ok=True)
     if migrate:
         # the lock is taken first and released after the commit, so a waiting replica finds the schema at head
         async with _sqlite_migration_lock(database), engine.begin() as conn:
             await conn.run_sync(_upgrade)
-    return State(engine)
+    return State(engine, background_engine)
+
+
+def _engine(url: str, size: int) -> AsyncEngine:
+    try:
+        engine = create_async_engine(url, pool_pre_ping=True, **_pool_options(url, size))
+    except (sa.exc.ArgumentError, ImportError) as exc:
+        raise ConfigError(f"state_url '{_redact(url)}' cannot be used: {exc}") from exc
+    if engine.dialect.name == "sqlite":
+        _sqlite_pragmas(engine)
+    return engine
+
+
+def _pool_options(url: str, size: int) -> dict[str, int]:
+    """A queue pool of ``size`` (and as many again in overflow); SQLite in memory keeps its single-connection pool."""
+    try:
+        parsed = sa.engine.make_url(url)
+    except sa.exc.ArgumentError:
+        return {}
+    if parsed.get_backend_name() == "sqlite" and (not parsed.database or parsed.database == ":memory:"):
+        return {}
+    return {"pool_size": size, "max_overflow": size}
 
 
 def _sqlite_file(engine: AsyncEngine) -> Path | None:

@@ -20,14 +20,23 @@ from bot.store.model import Source
 from bot.store.problems import Problem
 
 
-def crosscheck(docs: Iterable[Document], sources: dict[str, Source], broken: Iterable[Placement] = ()) -> list[Problem]:
+def crosscheck(
+    docs: Iterable[Document],
+    sources: dict[str, Source],
+    broken: Iterable[Placement] = (),
+    *,
+    only: Iterable[Document] | None = None,
+    known: Known | None = None,
+) -> list[Problem]:
     """Cross-file problems. ``broken`` are files that exist but failed to load: references to them are not
-    reported again (their own problem already was)."""
+    reported again (their own problem already was). ``only``: check just these documents (in file order)
+    against the whole store; a one-file reload passes what that file can affect (and ``known``, what the store
+    holds, moved on from the last reload's)."""
     docs = list(docs)
-    report = Report(Known.of(docs, sources, list(broken)))
+    report = Report(known or Known.of(docs, sources, list(broken)))
     names = AllNames()
     seen_sources: dict[str, Document] = {}
-    for doc in docs:
+    for doc in docs if only is None else only:
         if doc.kind is Kind.SOURCES:
             check_sources(doc, report, seen_sources)
         elif doc.kind is Kind.PERSON:

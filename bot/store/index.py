@@ -5,7 +5,7 @@ Topics are scoped to their deal (every deal has its own ``tariffs``); people and
 
 from __future__ import annotations
 
-from collections import defaultdict
+from bisect import bisect_left, insort
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -33,6 +33,7 @@ class Entity:
     label: str
     names: tuple[str, ...]  # id, title or name, aliases: what a user may type
     restricted_to: frozenset[str] = frozenset()
+    order: str = field(default="", compare=False)  # where it sits in the store (its file's path): listing order
 
     @property
     def ref(self) -> str:
@@ -61,32 +62,119 @@ class Lookup:
 
 @dataclass(slots=True)
 class _Scope:
-    exact: dict[str, list[Entity]] = field(default_factory=lambda: defaultdict(list))
-    choices: list[str] = field(default_factory=list)  # folded names, for prefix and fuzzy matching
-    owners: list[Entity] = field(default_factory=list)  # parallel to choices
-    entities: list[Entity] = field(default_factory=list)
+    """One kind's names (topics: one deal's, or every deal's), kept in sorted tables.
+
+    Every table is in a canonical order (sorted by key, then ref), so a scope built at once and one edited
+    entity by entity are the same, and every answer (ties included) is too.
+    """
+
+    members: dict[str, Entity] = field(default_factory=dict)  # by ref
+    order: list[tuple[str, str]] = field(default_factory=list)  # (entity.order, ref), sorted: store order
+    exact: dict[str, tuple[Entity, ...]] = field(default_factory=dict)  # compact name -> owners, by ref
+    keys: list[tuple[str, str]] = field(default_factory=list)  # (folded name, ref), sorted
+    names: list[str] = field(default_factory=list)  # folded names, parallel to keys: what fuzzy matching scores
+    owners: list[Entity] = field(default_factory=list)  # parallel to keys
+    prefixes: list[tuple[str, str]] = field(default_factory=list)  # (a name or one of its words, ref), sorted
+
+    def copy(self) -> _Scope:
+        return _Scope(
+            dict(self.members),
+            list(self.order),
+            dict(self.exact),
+            list(self.keys),
+            list(self.names),
+            list(self.owners),
+            list(self.prefixes),
+        )
+
+    def add(self, entity: Entity) -> None:
+        ref = entity.ref
+        self.members[ref] = entity
+        insort(self.order, (entity.order, ref))
+        folded_names = _folded(entity)
+        for folded in folded_names:
+            key = folded.replace(" ", "")
+            self.exact[key] = tuple(sorted((*self.exact.get(key, ()), entity), key=lambda e: e.ref))
+            at = bisect_left(self.keys, (folded, ref))
+            self.keys.insert(at, (folded, ref))
+            self.names.insert(at, folded)
+            self.owners.insert(at, entity)
+        for word in _prefix_words(folded_names):
+            insort(self.prefixes, (word, ref))
+
+    def remove(self, entity: Entity) -> None:
+        ref = entity.ref
+        del self.members[ref]
+        _discard(self.order, (entity.order, ref))
+        folded_names = _folded(entity)
+        for folded in folded_names:
+            key = folded.replace(" ", "")
+            left = tuple(e for e in self.exact.get(key, ()) if e.ref != ref)
+            if left:
+                self.exact[key] = left
+            else:
+                self.exact.pop(key, None)
+            at = bisect_left(self.keys, (folded, ref))
+            if at < len(self.keys) and self.keys[at] == (folded, ref):
+                del self.keys[at], self.names[at], self.owners[at]
+        for word in _prefix_words(folded_names):
+            _discard(self.prefixes, (word, ref))
+
+    def entities(self) -> list[Entity]:
+        return [self.members[ref] for _, ref in self.order]
+
+    def prefixed(self, folded: str) -> list[Entity]:
+        """Owners of a name, or a word of a name, that starts with ``folded``, by that word: a range of a sorted
+        table, so the cost grows with the matches, not with the store."""
+        found: dict[Entity, None] = {}
+        at = bisect_left(self.prefixes, (folded, ""))
+        while at < len(self.prefixes) and self.prefixes[at][0].startswith(folded):
+            found.setdefault(self.members[self.prefixes[at][1]])
+            at += 1
+        return list(found)
 
 
 class Index:
-    """Immutable once built; a reload builds a new one."""
+    """Immutable once built; a reload builds a new one, or derives one with :meth:`updated`."""
 
-    def __init__(self, entities: Iterable[Entity]) -> None:
-        self._scopes: dict[tuple[EntityKind, str | None], _Scope] = defaultdict(_Scope)
+    def __init__(self, entities: Iterable[Entity] = ()) -> None:
+        self._scopes: dict[tuple[EntityKind, str | None], _Scope] = {}
         self._by_id: dict[tuple[EntityKind, str | None, str], Entity] = {}
         for entity in entities:
             self._by_id[(entity.kind, entity.deal_id, entity.id)] = entity
-            scopes = [self._scopes[(entity.kind, entity.deal_id)]]
-            if entity.kind is EntityKind.TOPIC:
-                scopes.append(self._scopes[(entity.kind, None)])  # the cross-deal view
-            folded_names = [folded for name in _keys(entity) if (folded := fold(name))]
-            for scope in scopes:
-                scope.entities.append(entity)
-                for folded in folded_names:
-                    bucket = scope.exact[folded.replace(" ", "")]
-                    if entity not in bucket:
-                        bucket.append(entity)
-                    scope.choices.append(folded)
-                    scope.owners.append(entity)
+            for scope_key in _scope_keys(entity):
+                self._scopes.setdefault(scope_key, _Scope()).add(entity)
+
+    def updated(self, removed: Iterable[Entity], added: Iterable[Entity]) -> Index:
+        """A new index with ``removed`` taken out and ``added`` put in; this one is left as it is (readers may
+        hold it). Only the scopes touched are copied, so one changed document costs about a copy of its scope."""
+        new = Index()
+        new._scopes = dict(self._scopes)
+        new._by_id = dict(self._by_id)
+        copied: set[tuple[EntityKind, str | None]] = set()
+
+        def scope(key: tuple[EntityKind, str | None]) -> _Scope:
+            if key not in copied:
+                copied.add(key)
+                new._scopes[key] = new._scopes[key].copy() if key in new._scopes else _Scope()
+            return new._scopes[key]
+
+        for entity in removed:
+            if new._by_id.pop((entity.kind, entity.deal_id, entity.id), None) is None:
+                continue
+            for key in _scope_keys(entity):
+                scope(key).remove(entity)
+                if not new._scopes[key].members:
+                    del new._scopes[key]
+                    copied.discard(key)
+        for entity in added:
+            new._by_id[(entity.kind, entity.deal_id, entity.id)] = entity
+            for key in _scope_keys(entity):
+                scope(key).add(entity)
+        return new
+
+    def all(self) -> list[Entity]:
+        return list(self._by_id.values())
 
     def get(self, kind: EntityKind, entity_id: str, deal_id: str | None = None) -> Entity | None:
         return self._by_id.get((kind, deal_id, entity_id))
@@ -97,38 +185,41 @@ class Index:
 
     def entities(self, kind: EntityKind, deal_id: str | None = None, viewer: str | None = None) -> list[Entity]:
         scope = self._scopes.get((kind, deal_id))
-        return [e for e in scope.entities if e.visible_to(viewer)] if scope else []
+        return [e for e in scope.entities() if e.visible_to(viewer)] if scope else []
+
+    def named(
+        self, kind: EntityKind, query: str, *, deal_id: str | None = None, viewer: str | None = None
+    ) -> list[Entity]:
+        """What ``query`` names exactly (an id, title, name, alias or surname), by ref."""
+        scope = self._scopes.get((kind, deal_id))
+        return [e for e in scope.exact.get(compact(query), ()) if e.visible_to(viewer)] if scope else []
 
     def lookup(self, kind: EntityKind, query: str, *, deal_id: str | None = None, viewer: str | None = None) -> Lookup:
         scope = self._scopes.get((kind, deal_id)) or _Scope()
         folded = fold(query)
         if not folded:
             return Lookup(Outcome.EMPTY, query)
-        visible = [e for e in scope.entities if e.visible_to(viewer)]
 
         exact = [e for e in scope.exact.get(compact(query), ()) if e.visible_to(viewer)]
         if exact:
             return _decide(query, exact)
 
         if len(folded) >= 2:
-            prefixed = _distinct(
-                owner
-                for choice, owner in zip(scope.choices, scope.owners, strict=True)
-                if owner.visible_to(viewer) and any(word.startswith(folded) for word in (choice, *choice.split()))
-            )
+            prefixed = [e for e in scope.prefixed(folded) if e.visible_to(viewer)]
             if prefixed:
                 return _decide(query, prefixed)
 
         scored: dict[Entity, float] = {}
         for _choice, score, position in process.extract(
-            folded, scope.choices, scorer=fuzz.WRatio, score_cutoff=FUZZY_CUTOFF, limit=None
+            folded, scope.names, scorer=fuzz.WRatio, score_cutoff=FUZZY_CUTOFF, limit=None
         ):
             owner = scope.owners[position]
             if owner.visible_to(viewer) and score > scored.get(owner, 0.0):
                 scored[owner] = score
         if not scored:
-            return Lookup(Outcome.NOT_FOUND, query, known=tuple(sorted(visible, key=lambda e: e.label)))
-        ranked = sorted(scored.items(), key=lambda item: (-item[1], item[0].label))
+            visible = [e for e in scope.entities() if e.visible_to(viewer)]
+            return Lookup(Outcome.NOT_FOUND, query, known=tuple(sorted(visible, key=lambda e: (e.label, e.ref))))
+        ranked = sorted(scored.items(), key=lambda item: (-item[1], item[0].label, item[0].ref))
         if len(ranked) == 1 or ranked[0][1] - ranked[1][1] >= CLEAR_LEAD:
             return Lookup(Outcome.FOUND, query, entity=ranked[0][0], fuzzy=True)
         return Lookup(Outcome.AMBIGUOUS, query, candidates=tuple(e for e, _ in ranked[:MAX_CANDIDATES]), fuzzy=True)
@@ -141,21 +232,38 @@ class Index:
         if scope is None:
             return []
         folded = fold(prefix)
-        visible = [e for e in scope.entities if e.visible_to(viewer)]
         if not folded:
-            return sorted(visible, key=lambda e: e.label)[:limit]
-        first = _distinct(
-            owner
-            for choice, owner in zip(scope.choices, scope.owners, strict=True)
-            if owner.visible_to(viewer) and any(w.startswith(folded) for w in (choice, *choice.split()))
-        )
+            visible = [e for e in scope.entities() if e.visible_to(viewer)]
+            return sorted(visible, key=lambda e: (e.label, e.ref))[:limit]
+        first = [e for e in scope.prefixed(folded) if e.visible_to(viewer)]
         rest = [
             scope.owners[position]
             for _c, _s, position in process.extract(
-                folded, scope.choices, scorer=fuzz.WRatio, score_cutoff=60, limit=limit * 3
+                folded, scope.names, scorer=fuzz.WRatio, score_cutoff=60, limit=limit * 3
             )
         ]
         return _distinct([*first, *(e for e in rest if e.visible_to(viewer))])[:limit]
+
+
+def _scope_keys(entity: Entity) -> list[tuple[EntityKind, str | None]]:
+    keys: list[tuple[EntityKind, str | None]] = [(entity.kind, entity.deal_id)]
+    if entity.kind is EntityKind.TOPIC and entity.deal_id is not None:
+        keys.append((entity.kind, None))  # the cross-deal view
+    return keys
+
+
+def _folded(entity: Entity) -> list[str]:
+    return sorted({folded for name in _keys(entity) if (folded := fold(name))})
+
+
+def _prefix_words(folded_names: Iterable[str]) -> list[str]:
+    return sorted({word for folded in folded_names for word in (folded, *folded.split())})
+
+
+def _discard(table: list[tuple[str, str]], item: tuple[str, str]) -> None:
+    at = bisect_left(table, item)
+    if at < len(table) and table[at] == item:
+        del table[at]
 
 
 def _keys(entity: Entity) -> list[str]:

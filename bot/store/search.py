@@ -1,12 +1,13 @@
 """Full-text search over the store with SQLite FTS5 (in the standard library): ranked by BM25, titles weigh more.
 
-Built once per load into an in-memory database; a reload builds a new one beside the old.
+Built once per full load into an in-memory database; a one-file reload updates only that file's rows.
 """
 
 from __future__ import annotations
 
 import re
 import sqlite3
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -32,21 +33,65 @@ class Hit:
     score: float
 
 
-class SearchIndex:
-    def __init__(self, docs: Iterable[SearchDoc]) -> None:
-        self._db = sqlite3.connect(":memory:", check_same_thread=False)
-        self._db.execute(
+class _Table:
+    """The FTS5 table every snapshot derived from one full build shares: an edit writes only its own rows."""
+
+    def __init__(self) -> None:
+        self.db = sqlite3.connect(":memory:", check_same_thread=False)
+        self.db.execute(
             "CREATE VIRTUAL TABLE docs USING fts5(key UNINDEXED, title, body, "
             "tokenize = 'unicode61 remove_diacritics 2')"
         )
-        self._restricted: dict[str, frozenset[str]] = {}
+        self.lock = threading.Lock()  # readers on the event loop, writers in a reload's worker thread
+        self.last_rowid = 0
+
+    def insert(self, docs: Iterable[SearchDoc], rowids: dict[str, int]) -> None:
         rows = []
         for doc in docs:
-            rows.append((doc.key, doc.title, doc.text))
+            self.last_rowid += 1
+            rowids[doc.key] = self.last_rowid
+            rows.append((self.last_rowid, doc.key, doc.title, doc.text))
+        self.db.executemany("INSERT INTO docs (rowid, key, title, body) VALUES (?, ?, ?, ?)", rows)
+
+
+class SearchIndex:
+    """A snapshot of the full-text index: the rows it was built or updated with, whatever was written since.
+
+    :meth:`updated` writes a changed document's new row into the shared table and drops its old one, so a
+    one-file reload costs one row, not a rebuild. A snapshot sees only its own rows (by key and rowid); an
+    older snapshot still held by a slow reader no longer finds the rows replaced since (it never sees new ones).
+    """
+
+    def __init__(self, docs: Iterable[SearchDoc] = ()) -> None:
+        self._table = _Table()
+        self._rowids: dict[str, int] = {}
+        self._restricted: dict[str, frozenset[str]] = {}
+        docs = list(docs)
+        with self._table.lock:
+            self._table.insert(docs, self._rowids)
+            self._table.db.execute("INSERT INTO docs(docs) VALUES ('optimize')")
+        self._restricted = {doc.key: doc.restricted_to for doc in docs if doc.restricted_to}
+        self._seen = self._table.last_rowid
+
+    def updated(self, removed: Iterable[str], added: Iterable[SearchDoc]) -> SearchIndex:
+        """A new snapshot with the rows of ``removed`` keys gone and ``added`` written (an edit is both)."""
+        added = list(added)
+        new = SearchIndex.__new__(SearchIndex)
+        new._table = self._table
+        new._rowids = dict(self._rowids)
+        new._restricted = dict(self._restricted)
+        gone = [new._rowids.pop(key) for key in {*removed, *(d.key for d in added)} if key in new._rowids]
+        for key in removed:
+            new._restricted.pop(key, None)
+        for doc in added:
+            new._restricted.pop(doc.key, None)
             if doc.restricted_to:
-                self._restricted[doc.key] = doc.restricted_to
-        self._db.executemany("INSERT INTO docs (key, title, body) VALUES (?, ?, ?)", rows)
-        self._db.execute("INSERT INTO docs(docs) VALUES ('optimize')")
+                new._restricted[doc.key] = doc.restricted_to
+        with self._table.lock:
+            self._table.db.executemany("DELETE FROM docs WHERE rowid = ?", [(rowid,) for rowid in gone])
+            self._table.insert(added, new._rowids)
+        new._seen = self._table.last_rowid
+        return new
 
     def search(self, query: str, *, viewer: str | None = None, limit: int = 10) -> list[Hit]:
         terms = [w for w in words(query) if w][:12]
@@ -61,20 +106,32 @@ class SearchIndex:
         return []
 
     def _query(self, match: str, viewer: str | None, limit: int) -> list[Hit]:
-        cursor = self._db.execute(
-            f"SELECT key, title, snippet(docs, 2, '**', '**', '…', {SNIPPET_WORDS}), bm25(docs, 0, ?, 1.0) AS rank "
-            "FROM docs WHERE docs MATCH ? ORDER BY rank LIMIT ?",
-            (TITLE_WEIGHT, match, limit + len(self._restricted)),
-        )
-        hits = []
-        for key, title, snippet, rank in cursor:
-            allowed = self._restricted.get(key)
-            if allowed and viewer not in allowed:
-                continue
-            hits.append(Hit(key, title, snippet, -rank))
-            if len(hits) == limit:
-                break
-        return hits
+        with self._table.lock:
+            newer = self._table.last_rowid - self._seen  # rows written after this snapshot: fetched, then skipped
+            # rank first, snippets after for the few kept: a snippet for every match would cost more than the search
+            rows = self._table.db.execute(
+                "SELECT rowid, key, title, bm25(docs, 0, ?, 1.0) AS rank "
+                "FROM docs WHERE docs MATCH ? ORDER BY rank, key LIMIT ?",
+                (TITLE_WEIGHT, match, limit + len(self._restricted) + newer),
+            ).fetchall()
+            kept = []
+            for rowid, key, title, rank in rows:
+                if self._rowids.get(key) != rowid:
+                    continue  # a row of a later snapshot
+                allowed = self._restricted.get(key)
+                if allowed and viewer not in allowed:
+                    continue
+                kept.append((rowid, key, title, rank))
+                if len(kept) == limit:
+                    break
+            return [Hit(key, title, self._snippet(match, rowid), -rank) for rowid, key, title, rank in kept]
+
+    def _snippet(self, match: str, rowid: int) -> str:
+        row = self._table.db.execute(
+            f"SELECT snippet(docs, 2, '**', '**', '…', {SNIPPET_WORDS}) FROM docs WHERE docs MATCH ? AND rowid = ?",
+            (match, rowid),
+        ).fetchone()
+        return str(row[0]) if row else ""
 
 
 _WORD = re.compile(r"\S+")

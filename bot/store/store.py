@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -169,9 +169,36 @@ class Store:
     def search_index(self) -> SearchIndex:
         return SearchIndex(_search_docs(self))
 
+    def warm(
+        self,
+        *,
+        index: Index | None = None,
+        search_index: SearchIndex | None = None,
+        deal_people: dict[str, tuple[str, ...]] | None = None,
+    ) -> Store:
+        """Build (or set) what is otherwise built on first use, so a reload pays for it in its worker thread and
+        the first command after the swap does not (the cached properties are plain instance attributes)."""
+        if index is not None:
+            vars(self)["index"] = index
+        if search_index is not None:
+            vars(self)["search_index"] = search_index
+        if deal_people is not None:
+            vars(self)["_deal_people"] = deal_people
+        _ = self.index, self.search_index, self._deal_people
+        return self
 
-def build(root: Path, documents: Iterable[Document], problems: Iterable[Problem] = ()) -> Store:
-    """Link validated documents into a store and cross-check them; problems found are kept on the store."""
+
+def build(
+    root: Path,
+    documents: Iterable[Document],
+    problems: Iterable[Problem] = (),
+    *,
+    checked: Iterable[Problem] | None = None,
+) -> Store:
+    """Link validated documents into a store and cross-check them; problems found are kept on the store.
+
+    ``checked``: the cross-file problems, when the caller already has them (a one-file reload re-checks only
+    what that file can affect, see ``bot.store.incremental``)."""
     docs = sorted(documents, key=lambda d: d.path)
     by_kind: dict[Kind, list[Document]] = defaultdict(list)
     for doc in docs:
@@ -216,7 +243,8 @@ def build(root: Path, documents: Iterable[Document], problems: Iterable[Problem]
     problems = list(problems)
     broken = [b for b in (place(p.path) for p in problems) if b is not None]
     translations, translation_problems = load_translations(root, docs)
-    all_problems = [*problems, *crosscheck(docs, sources, broken), *translation_problems]
+    cross = crosscheck(docs, sources, broken) if checked is None else checked
+    all_problems = [*problems, *cross, *translation_problems]
     return Store(
         root=root,
         sources=sources,
@@ -246,70 +274,76 @@ def _entities(store: Store) -> list[Entity]:
     entities: list[Entity] = []
     names = store.translations.names  # a name in any language finds the same entity (tarifs, produits laitiers)
     for deal in store.deals.values():
-        deal_scope = frozenset(deal.deal.restricted_to)
-        entities.append(
-            Entity(
-                EntityKind.DEAL,
-                deal.id,
-                None,
-                deal.deal.title,
-                (deal.id, deal.deal.title, *deal.deal.aliases, *names(deal.doc)),
-                deal_scope,
-            )
-        )
-        for topic in deal.topics.values():
-            t = topic.topic
-            scope = narrowest(deal_scope, frozenset(t.restricted_to))
-            entities.append(
-                Entity(
-                    EntityKind.TOPIC,
-                    topic.id,
-                    deal.id,
-                    t.title,
-                    (topic.id, t.title, *t.aliases, *names(topic.doc)),
-                    scope,
-                )
-            )
-    for person in store.people.values():
-        p = person.person
-        entities.append(
-            Entity(
-                EntityKind.PERSON,
-                person.id,
-                None,
-                p.name,
-                (person.id, p.name, *p.aliases, *names(person.doc)),
-                frozenset(p.restricted_to),
-            )
-        )
+        entities.extend(deal_entities(deal, names=names))
+    entities.extend(person_entity(person, names=names) for person in store.people.values())
     return entities
+
+
+def _no_names(document: Document) -> tuple[str, ...]:
+    return ()
+
+
+def deal_entities(
+    deal: DealEntry, only: Collection[str] | None = None, *, names: Callable[[Document], tuple[str, ...]] = _no_names
+) -> list[Entity]:
+    """A deal's entity and its topics' (a deal's restriction narrows its topics'); ``only``: just these topics'.
+    ``names``: a document's names in other languages (its translations'), found like its own."""
+    deal_scope = frozenset(deal.deal.restricted_to)
+    d = deal.deal
+    own = (deal.id, d.title, *d.aliases, *names(deal.doc))
+    entities = [Entity(EntityKind.DEAL, deal.id, None, d.title, own, deal_scope, deal.doc.path)]
+    if only is not None:
+        entities.clear()
+    for topic in deal.topics.values():
+        if only is not None and topic.id not in only:
+            continue
+        t = topic.topic
+        scope = narrowest(deal_scope, frozenset(t.restricted_to))
+        called = (topic.id, t.title, *t.aliases, *names(topic.doc))
+        entities.append(Entity(EntityKind.TOPIC, topic.id, deal.id, t.title, called, scope, topic.doc.path))
+    return entities
+
+
+def person_entity(person: PersonEntry, *, names: Callable[[Document], tuple[str, ...]] = _no_names) -> Entity:
+    p = person.person
+    called = (person.id, p.name, *p.aliases, *names(person.doc))
+    return Entity(EntityKind.PERSON, person.id, None, p.name, called, frozenset(p.restricted_to), person.doc.path)
 
 
 def _search_docs(store: Store) -> list[SearchDoc]:
     docs: list[SearchDoc] = []
     for deal in store.deals.values():
-        d = deal.deal
-        deal_scope = frozenset(d.restricted_to)
-        track_text = " ".join(
-            " ".join([t.title, t.question or "", *t.open_questions, *(m.title for m in t.milestones)]) for t in d.tracks
-        )
-        docs.append(SearchDoc(f"deal:{deal.id}", d.title, f"{d.summary} {d.goal or ''} {track_text}", deal_scope))
-        for topic in deal.topics.values():
-            t = topic.topic
-            text = " ".join([t.summary, *t.aliases, *t.positions.values(), t.outlook or "", topic.doc.body])
-            docs.append(
-                SearchDoc(f"topic:{topic.ref}", t.title, text, narrowest(deal_scope, frozenset(t.restricted_to)))
-            )
-        for event in deal.events:
-            scope = deal_scope
-            topic_scopes = [_topic_scope(deal, t) for t in event.topics if t in deal.topics]
-            if topic_scopes and all(topic_scopes):  # about restricted topics only: visible where any of them is
-                scope = narrowest(deal_scope, frozenset().union(*topic_scopes))
-            docs.append(SearchDoc(f"event:{deal.id}/{event.id}", event.title, event.detail or "", scope))
-    for person in store.people.values():
-        p = person.person
-        text = " ".join(
-            [p.role, p.affiliation, p.stance or "", *p.aliases, *(q.text for q in p.quotes), person.doc.body]
-        )
-        docs.append(SearchDoc(f"person:{person.id}", p.name, text, frozenset(p.restricted_to)))
+        docs.extend(deal_search_docs(deal))
+    docs.extend(person_search_doc(person) for person in store.people.values())
     return docs
+
+
+def deal_search_docs(deal: DealEntry, only: Collection[str] | None = None) -> list[SearchDoc]:
+    """A deal's search rows: the deal, its topics, its events; ``only``: just these topics' rows and the events'."""
+    d = deal.deal
+    deal_scope = frozenset(d.restricted_to)
+    track_text = " ".join(
+        " ".join([t.title, t.question or "", *t.open_questions, *(m.title for m in t.milestones)]) for t in d.tracks
+    )
+    docs = [SearchDoc(f"deal:{deal.id}", d.title, f"{d.summary} {d.goal or ''} {track_text}", deal_scope)]
+    if only is not None:
+        docs.clear()
+    for topic in deal.topics.values():
+        if only is not None and topic.id not in only:
+            continue
+        t = topic.topic
+        text = " ".join([t.summary, *t.aliases, *t.positions.values(), t.outlook or "", topic.doc.body])
+        docs.append(SearchDoc(f"topic:{topic.ref}", t.title, text, narrowest(deal_scope, frozenset(t.restricted_to))))
+    for event in deal.events:
+        scope = deal_scope
+        topic_scopes = [_topic_scope(deal, t) for t in event.topics if t in deal.topics]
+        if topic_scopes and all(topic_scopes):  # about restricted topics only: visible where any of them is
+            scope = narrowest(deal_scope, frozenset().union(*topic_scopes))
+        docs.append(SearchDoc(f"event:{deal.id}/{event.id}", event.title, event.detail or "", scope))
+    return docs
+
+
+def person_search_doc(person: PersonEntry) -> SearchDoc:
+    p = person.person
+    text = " ".join([p.role, p.affiliation, p.stance or "", *p.aliases, *(q.text for q in p.quotes), person.doc.body])
+    return SearchDoc(f"person:{person.id}", p.name, text, frozenset(p.restricted_to))

@@ -1,0 +1,478 @@
+"""Reloading a few files of a large store without rebuilding it: re-check and re-index only what they can affect.
+
+A :class:`Built` is a store with its cross-file problems kept by the path they are reported on. ``full`` checks
+every document; ``apply`` starts from the previous ``Built`` and re-checks only the changed files and the files
+whose checks read them (the same deal's topics for a topic, everyone for a person or deal name, the deal's folder
+for a deal file, everything for ``sources.yaml``), then updates the lookup and full-text indexes with the changed
+entities and rows. Both give the same store (``tests/store/test_incremental.py`` checks it over random edits).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import cast
+
+from bot.store.checks.base import Known
+from bot.store.crosscheck import crosscheck
+from bot.store.documents import Document, Kind, Placement, place
+from bot.store.index import Entity, Index
+from bot.store.model import Deal, EventLog, Person, Source, SourceRegistry, Topic
+from bot.store.problems import Problem
+from bot.store.search import SearchDoc, SearchIndex
+from bot.store.store import (
+    DealEntry,
+    PersonEntry,
+    Store,
+    TopicEntry,
+    build,
+    deal_entities,
+    deal_search_docs,
+    person_entity,
+    person_search_doc,
+)
+from bot.store.translations import Translations, load_translations
+
+
+@dataclass(frozen=True, slots=True)
+class Built:
+    store: Store
+    checked: dict[str, tuple[Problem, ...]]  # cross-file problems, by the path they are reported on
+    refused_problems: tuple[Problem, ...]  # of files whose text is refused (they count as present, see ``Known``)
+    known: Known  # what the store holds, as the checks see it
+
+    @property
+    def refused(self) -> frozenset[str]:
+        return frozenset(p.path for p in self.refused_problems)
+
+
+def full(root: Path, docs: Iterable[Document], refused: Iterable[Problem]) -> Built:
+    """Check and index everything (start-up, a full reload)."""
+    ordered = sorted(docs, key=lambda d: d.path)
+    refused = list(refused)
+    sources = _sources(ordered)
+    known = Known.of(ordered, sources, _broken(refused))
+    cross = crosscheck(ordered, sources, known=known)
+    store = build(root, ordered, refused, checked=cross).warm()
+    return Built(store, _by_path(cross), tuple(refused), known)
+
+
+def apply(old: Built, docs: dict[str, Document], refused: Iterable[Problem], changed: Collection[str]) -> Built:
+    """The store with ``docs`` (every document now in service), re-checking only what ``changed`` can affect."""
+    refused = list(refused)
+    before = old.store
+    broken = _broken(refused)
+    now_refused = frozenset(p.path for p in refused)
+    old_broken = {b for b in (place(p) for p in old.refused) if b is not None}
+    touched = sorted({*changed, *(old.refused ^ now_refused)})
+    recheck = _to_recheck(before, before.documents, docs, old_broken, set(broken), touched)
+    if recheck is None:  # sources.yaml changed: everything, in file order (a .yml twin after its .yaml)
+        ordered = sorted(docs.values(), key=_path)
+        known = Known.of(ordered, _sources(ordered), broken)
+        cross = crosscheck(ordered, known.sources, known=known)
+        checked = _by_path(cross)
+        store = build(before.root, ordered, refused, checked=cross)
+        deal_people = None
+    else:
+        checked = dict(old.checked)
+        for path in list(checked):
+            if path in recheck or path not in docs:
+                del checked[path]
+        again = [docs[p] for p in sorted(recheck) if p in docs]
+        known = _known(old.known, docs, broken, touched)
+        checked.update(_by_path(crosscheck((), before.sources, only=again, known=known)))
+        cross = [p for problems in checked.values() for p in problems]
+        store, pids = _link(before, docs, [*refused, *cross], touched)
+        deal_people = _deal_people(before, store, pids)
+    index, search = _indexes(before, store, touched)
+    warm = store.warm(index=index, search_index=search, deal_people=deal_people)
+    return Built(warm, checked, tuple(refused), known)
+
+
+def _known(old: Known, docs: dict[str, Document], broken: list[Placement], touched: Iterable[str]) -> Known:
+    """``Known.of`` the new documents, from the old one and the touched paths (the sources are unchanged)."""
+    deals = dict(old.deals)
+    people = set(old.people)
+    topics = dict(old.topics)
+    broken_set = set(broken)
+    for path in touched:
+        placement = place(path)
+        if placement is None:
+            continue
+        folder = f"deals/{placement.deal_id}/"
+        if placement.kind is Kind.DEAL:
+            doc = docs.get(f"{folder}deal.yml") or docs.get(f"{folder}deal.yaml")  # the later path, as ``Known.of``
+            if doc is None:
+                deals.pop(placement.id, None)
+            else:
+                deals[placement.id] = (doc, cast(Deal, doc.model))
+        elif placement.kind is Kind.PERSON:
+            if path in docs or placement in broken_set:
+                people.add(placement.id)
+            else:
+                people.discard(placement.id)
+        elif placement.kind is Kind.TOPIC and placement.deal_id:
+            ids = set(topics.get(placement.deal_id, ()))
+            if path in docs or placement in broken_set:
+                ids.add(placement.id)
+            else:
+                ids.discard(placement.id)
+            if ids:
+                topics[placement.deal_id] = ids
+            else:
+                topics.pop(placement.deal_id, None)
+    return Known(
+        deals=deals,
+        broken_deals={b.id for b in broken if b.kind is Kind.DEAL},
+        people=people,
+        topics=topics,
+        sources=old.sources,
+        sources_broken=any(b.kind is Kind.SOURCES for b in broken),
+    )
+
+
+def _deal_people(before: Store, after: Store, pids: set[str]) -> dict[str, tuple[str, ...]] | None:
+    """``Store._deal_people`` moved on for the people whose deals may have changed (None: compute it afresh)."""
+    if before.deals.keys() != after.deals.keys():
+        return None  # a deal came or went: whoever names it is in or out
+    found = dict(before._deal_people)
+    changed: dict[str, set[str]] = defaultdict(set)  # deal -> people to take out or put in
+    for person_id in pids:
+        was, now = set(before.deals_of_person(person_id)), set(after.deals_of_person(person_id))
+        for deal_id in was ^ now:  # same deals (and the same people order): nothing to move
+            changed[deal_id].add(person_id)
+    for deal_id, people in changed.items():
+        kept = [p for p in found.get(deal_id, ()) if p not in people]
+        kept += [p for p in people if deal_id in after.deals_of_person(p)]
+        kept.sort(key=lambda p: after.people[p].doc.path)
+        if kept:
+            found[deal_id] = tuple(kept)
+        else:
+            found.pop(deal_id, None)
+    return found
+
+
+def _indexes(before: Store, after: Store, touched: Iterable[str]) -> tuple[Index, SearchIndex]:
+    """The old store's lookup and full-text indexes, updated with the entities and rows that differ."""
+    deals: set[str] = set()
+    people: set[str] = set()
+    topics: dict[str, set[str]] = defaultdict(set)
+    for path in touched:
+        placement = place(path)
+        if placement is None:
+            continue
+        if placement.kind is Kind.PERSON:
+            people.add(placement.id)
+        elif placement.kind is Kind.SOURCES:
+            continue
+        elif placement.deal_id is not None:
+            deals.add(placement.deal_id)
+            if placement.kind is Kind.TOPIC:
+                topics[placement.deal_id].add(placement.id)
+    old_entities: list[Entity] = []
+    new_entities: list[Entity] = []
+    old_rows: list[SearchDoc] = []
+    new_rows: list[SearchDoc] = []
+    for deal_id in deals:
+        old_deal, new_deal = before.deals.get(deal_id), after.deals.get(deal_id)
+        # the deal file unchanged: only its touched topics (and its events' rows, which take topics' scopes)
+        only = topics[deal_id] if old_deal and new_deal and old_deal.doc is new_deal.doc else None
+        if old_deal is not None:
+            old_entities += deal_entities(old_deal, only, names=before.translations.names)
+            old_rows += deal_search_docs(old_deal, only)
+        if new_deal is not None:
+            new_entities += deal_entities(new_deal, only, names=after.translations.names)
+            new_rows += deal_search_docs(new_deal, only)
+    for person_id in people:
+        if person_id in before.people:
+            old_entities.append(person_entity(before.people[person_id], names=before.translations.names))
+            old_rows.append(person_search_doc(before.people[person_id]))
+        if person_id in after.people:
+            new_entities.append(person_entity(after.people[person_id], names=after.translations.names))
+            new_rows.append(person_search_doc(after.people[person_id]))
+    kept_entities = set(old_entities) & set(new_entities)
+    kept_rows = set(old_rows) & set(new_rows)
+    # an entity's listing order (its file's path) is not part of its equality: a .yml/.yaml swap must move it
+    moved = {(e.kind, e.deal_id, e.id): e.order for e in old_entities}
+    kept_entities = {e for e in kept_entities if moved.get((e.kind, e.deal_id, e.id)) == e.order}
+    index = before.index.updated(
+        [e for e in old_entities if e not in kept_entities], [e for e in new_entities if e not in kept_entities]
+    )
+    search = before.search_index.updated(
+        [r.key for r in old_rows if r not in kept_rows], [r for r in new_rows if r not in kept_rows]
+    )
+    return index, search
+
+
+def _link(
+    before: Store, docs: dict[str, Document], problems: list[Problem], touched: Iterable[str]
+) -> tuple[Store, set[str]]:
+    """``build``'s linking, for the touched files only: everything else is shared with the old store. Also the
+    people whose links may have changed."""
+    people = dict(before.people)
+    deals = dict(before.deals)
+    documents = dict(before.documents)
+    deal_ids: set[str] = set()
+    topic_refs: set[str] = set()
+    person_ids: set[str] = set()
+    for path in touched:
+        documents.pop(path, None)
+        if path in docs:
+            documents[path] = docs[path]
+        placement = place(path)
+        if placement is None:
+            continue
+        if placement.kind is Kind.PERSON:
+            person_ids.add(placement.id)
+        elif placement.deal_id is not None:
+            deal_ids.add(placement.deal_id)
+            if placement.kind is Kind.TOPIC:
+                topic_refs.add(f"{placement.deal_id}/{placement.id}")
+    for person_id in person_ids:
+        doc = docs.get(f"people/{person_id}.md")
+        if doc is None:
+            people.pop(person_id, None)
+        else:
+            added = person_id not in people
+            people[person_id] = PersonEntry(person_id, doc, cast(Person, doc.model))
+            if added:
+                people = dict(sorted(people.items(), key=lambda item: item[1].doc.path))
+    for deal_id in deal_ids:
+        old_deal = before.deals.get(deal_id)
+        entry = _deal_entry(deal_id, docs, old_deal, topic_refs)
+        if entry is None or old_deal is None or entry.doc is not old_deal.doc:
+            # the deal file changed, appeared or went: every topic of it is linked again
+            for deal in (old_deal, entry):
+                if deal is not None:
+                    topic_refs.update(t.ref for t in deal.topics.values())
+        if entry is None:
+            deals.pop(deal_id, None)
+            continue
+        added = deal_id not in deals
+        deals[deal_id] = entry
+        if added:
+            deals = dict(sorted(deals.items(), key=lambda item: item[1].doc.path))
+
+    def topic_of(ref: str, within: dict[str, DealEntry]) -> TopicEntry | None:
+        deal_id, _, topic_id = ref.partition("/")
+        deal = within.get(deal_id)
+        return deal.topics.get(topic_id) if deal else None
+
+    # who names whom: the same keys, in the same order, as ``build`` gives
+    refs = set(topic_refs)
+    pids = set(person_ids)
+    candidates: dict[str, set[str]] = defaultdict(set)  # person -> touched topics that named them, or do now
+    for ref in topic_refs:
+        for store_deals in (before.deals, deals):
+            if (topic := topic_of(ref, store_deals)) is not None:
+                pids.update(topic.topic.people)
+                for person_id in topic.topic.people:
+                    candidates[person_id].add(ref)
+    for person_id in person_ids:
+        for group in (before.people, people):
+            if (person := group.get(person_id)) is not None:
+                refs.update(person.person.topics)
+    person_topics = dict(before._person_topics)
+    for person_id in pids:
+        own = list(people[person_id].person.topics) if person_id in people else []
+        named = candidates[person_id].union(before._person_topics.get(person_id, ()))
+        named_by = [r for r in named if (t := topic_of(r, deals)) is not None and person_id in t.topic.people]
+        found = tuple(dict.fromkeys([*own, *sorted(named_by, key=_topic_path)]))
+        if found:
+            person_topics[person_id] = found
+        else:
+            person_topics.pop(person_id, None)
+    named_in: dict[str, list[str]] = defaultdict(list)
+    for person in people.values():
+        for ref in person.person.topics:
+            if ref in refs:
+                named_in[ref].append(person.id)
+    for ref in topic_refs:  # a topic that came or went changes the deals of whoever lists it
+        pids.update(named_in.get(ref, ()))
+    topic_people = dict(before._topic_people)
+    for ref in refs:
+        topic = topic_of(ref, deals)
+        found = tuple(dict.fromkeys([*named_in.get(ref, ()), *(topic.topic.people if topic else ())]))
+        if found:
+            topic_people[ref] = found
+        else:
+            topic_people.pop(ref, None)
+    # a store with translations re-reads them (each is checked against its original); most stores have none
+    translations, translation_problems = (
+        load_translations(before.root, documents.values()) if before.translations.by_original else (Translations(), [])
+    )
+    store = Store(
+        root=before.root,
+        sources=before.sources,
+        people=people,
+        deals=deals,
+        documents=documents,
+        problems=tuple(sorted({*problems, *translation_problems})),
+        translations=translations,
+        loaded_at=dt.datetime.now(dt.UTC),
+        _person_topics=person_topics,
+        _topic_people=topic_people,
+    )
+    return store, pids
+
+
+def _path(doc: Document) -> str:
+    return doc.path
+
+
+def _topic_path(ref: str) -> str:
+    deal_id, _, topic_id = ref.partition("/")
+    return f"deals/{deal_id}/topics/{topic_id}.md"
+
+
+def _deal_entry(
+    deal_id: str, docs: dict[str, Document], old: DealEntry | None, topic_refs: set[str]
+) -> DealEntry | None:
+    folder = f"deals/{deal_id}/"
+    doc = docs.get(f"{folder}deal.yml") or docs.get(f"{folder}deal.yaml")  # as in ``build``: the later path wins
+    if doc is None:
+        return None
+    if old is not None:
+        topics = dict(old.topics)
+        for ref in topic_refs:
+            if ref.partition("/")[0] != deal_id:
+                continue
+            topic_id = ref.partition("/")[2]
+            topic_doc = docs.get(f"{folder}topics/{topic_id}.md")
+            if topic_doc is None:
+                topics.pop(topic_id, None)
+            else:
+                added = topic_id not in topics
+                topics[topic_id] = TopicEntry(deal_id, topic_id, topic_doc, cast(Topic, topic_doc.model))
+                if added:
+                    topics = dict(sorted(topics.items(), key=lambda item: item[1].doc.path))
+    else:  # a new deal file: its topics may have been waiting for it
+        prefix = f"{folder}topics/"
+        found = sorted((d for p, d in docs.items() if p.startswith(prefix) and d.kind is Kind.TOPIC), key=_path)
+        topics = {d.id: TopicEntry(deal_id, d.id, d, cast(Topic, d.model)) for d in found}
+    events_doc = docs.get(f"{folder}events.yml") or docs.get(f"{folder}events.yaml")
+    events = cast(EventLog, events_doc.model).events if events_doc else []
+    return DealEntry(
+        deal_id, doc, cast(Deal, doc.model), topics, tuple(sorted(events, key=lambda e: (e.date, e.id))), events_doc
+    )
+
+
+def _to_recheck(
+    before: Store,
+    old: dict[str, Document],
+    new: dict[str, Document],
+    old_broken: set[Placement],
+    new_broken: set[Placement],
+    touched: Iterable[str],
+) -> set[str] | None:
+    """Paths whose cross-file checks may give another answer now, or None when everything must be re-checked."""
+    paths: set[str] = set()
+    all_people = all_deals = all_events = False
+    topic_scopes: set[str] = set()  # deals whose topics' names are settled together
+    deal_folders: set[str] = set()
+    events_of: set[str] = set()
+    people_gone: set[str] = set()  # people who appeared or disappeared
+    deals_named: set[str] = set()
+    topics_named: set[str] = set()
+    for path in touched:
+        placement = place(path)
+        if placement is None:
+            continue
+        paths.add(path)
+        if placement.kind is Kind.SOURCES:
+            return None
+        existed = _exists(old, old_broken, path, placement)
+        exists = _exists(new, new_broken, path, placement)
+        if placement.kind is Kind.PERSON:
+            all_people = True
+            if existed != exists:
+                people_gone.add(placement.id)
+                all_events = True
+        elif placement.kind is Kind.DEAL:
+            all_deals = True
+            assert placement.deal_id is not None
+            deal_folders.add(placement.deal_id)
+            deals_named.add(placement.deal_id)
+        elif placement.kind is Kind.TOPIC:
+            assert placement.deal_id is not None
+            topic_scopes.add(placement.deal_id)
+            if existed != exists:
+                events_of.add(placement.deal_id)
+                topics_named.add(f"{placement.deal_id}/{placement.id}")
+    quick = not (all_deals or all_events or people_gone or deal_folders or events_of or deals_named or topics_named)
+    if quick and all(d in before.deals for d in topic_scopes):
+        # an edit that changes no file's existence: the neighbours to re-check are in the old store's links
+        if all_people:
+            paths.update(p.doc.path for p in before.people.values())
+        for deal_id in topic_scopes:
+            paths.update(t.doc.path for t in before.deals[deal_id].topics.values())
+        return {p for p in paths if p in new or p in touched}
+    for doc in new.values():
+        kind = doc.kind
+        if kind is Kind.PERSON:
+            if all_people or _mentions(cast(Person, doc.model), deals_named, topics_named):
+                paths.add(doc.path)
+        elif kind is Kind.DEAL:
+            if all_deals:
+                paths.add(doc.path)
+        elif kind is Kind.TOPIC:
+            if (
+                doc.deal_id in topic_scopes
+                or doc.deal_id in deal_folders
+                or (people_gone and not people_gone.isdisjoint(cast(Topic, doc.model).people))
+            ):
+                paths.add(doc.path)
+        elif kind is Kind.EVENTS and (all_events or doc.deal_id in events_of or doc.deal_id in deal_folders):
+            paths.add(doc.path)
+    # Names are settled over every claim of their scope: re-checking one person re-checks them all, and so on.
+    scopes = {(d.kind, d.deal_id) for p in paths if (d := new.get(p)) is not None}
+    people_scope = any(k is Kind.PERSON for k, _ in scopes) and not all_people
+    deal_scope = any(k is Kind.DEAL for k, _ in scopes) and not all_deals
+    topic_deals = {deal for k, deal in scopes if k is Kind.TOPIC} - topic_scopes - deal_folders
+    if people_scope or deal_scope or topic_deals:
+        for doc in new.values():
+            if (
+                (people_scope and doc.kind is Kind.PERSON)
+                or (deal_scope and doc.kind is Kind.DEAL)
+                or (doc.kind is Kind.TOPIC and doc.deal_id in topic_deals)
+            ):
+                paths.add(doc.path)
+    return paths
+
+
+def _exists(docs: dict[str, Document], broken: set[Placement], path: str, placement: Placement) -> bool:
+    if placement in broken or path in docs:
+        return True
+    stem, dot, suffix = path.rpartition(".")
+    return bool(dot) and suffix in ("yaml", "yml") and f"{stem}.{'yml' if suffix == 'yaml' else 'yaml'}" in docs
+
+
+def _mentions(person: Person, deals: set[str], topics: set[str]) -> bool:
+    if not deals and not topics:
+        return False
+    if not deals.isdisjoint(person.deals) or not topics.isdisjoint(person.topics):
+        return True
+    return any(q.deal in deals for q in person.quotes) or any(r.partition("/")[0] in deals for r in person.topics)
+
+
+def _sources(ordered: list[Document]) -> dict[str, Source]:
+    sources: dict[str, Source] = {}
+    for doc in ordered:
+        if doc.kind is Kind.SOURCES:
+            for source in cast(SourceRegistry, doc.model).sources:
+                sources.setdefault(source.id, source)
+    return sources
+
+
+def _broken(refused: Iterable[Problem]) -> list[Placement]:
+    return [b for b in (place(p.path) for p in refused) if b is not None]
+
+
+def _by_path(problems: Iterable[Problem]) -> dict[str, tuple[Problem, ...]]:
+    grouped: dict[str, list[Problem]] = defaultdict(list)
+    for problem in problems:
+        grouped[problem.path].append(problem)
+    return {path: tuple(found) for path, found in grouped.items()}
