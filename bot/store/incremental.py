@@ -96,6 +96,7 @@ def _known(old: Known, docs: dict[str, Document], broken: list[Placement], touch
     """``Known.of`` the new documents, from the old one and the touched paths (the sources are unchanged)."""
     deals = dict(old.deals)
     people = set(old.people)
+    contacts = dict(old.contacts)
     topics = dict(old.topics)
     broken_set = set(broken)
     for path in touched:
@@ -114,6 +115,10 @@ def _known(old: Known, docs: dict[str, Document], broken: list[Placement], touch
                 people.add(placement.id)
             else:
                 people.discard(placement.id)
+            if path in docs:
+                contacts[placement.id] = cast(Person, docs[path].model).contact
+            else:
+                contacts.pop(placement.id, None)
         elif placement.kind is Kind.TOPIC and placement.deal_id:
             ids = set(topics.get(placement.deal_id, ()))
             if path in docs or placement in broken_set:
@@ -131,6 +136,7 @@ def _known(old: Known, docs: dict[str, Document], broken: list[Placement], touch
         topics=topics,
         sources=old.sources,
         sources_broken=any(b.kind is Kind.SOURCES for b in broken),
+        contacts=contacts,
     )
 
 
@@ -402,6 +408,10 @@ def _to_recheck(
             if existed != exists:
                 events_of.add(placement.deal_id)
                 topics_named.add(f"{placement.deal_id}/{placement.id}")
+    # an owner's contact (or existence) decides a document's owner check: re-check what the touched people own
+    people_touched = {p.id for path in touched if (p := place(path)) is not None and p.kind is Kind.PERSON}
+    if people_touched:
+        paths.update(d.path for d in new.values() if getattr(d.model, "owner", None) in people_touched)
     quick = not (all_deals or all_events or people_gone or deal_folders or events_of or deals_named or topics_named)
     if quick and all(d in before.deals for d in topic_scopes):
         # an edit that changes no file's existence: the neighbours to re-check are in the old store's links

@@ -70,7 +70,7 @@ async def test_a_command_queued_behind_the_limit_is_acked_at_once_and_answered_l
     try:
         first = asyncio.create_task(fake_slack.slash_command("/slow", "first"))
         await asyncio.wait_for(busy.wait(), timeout=30)
-        ack = await asyncio.wait_for(fake_slack.slash_command("/status", "tariffs"), timeout=30)
+        ack = await asyncio.wait_for(fake_slack.slash_command("/status", "cod"), timeout=30)
         assert ack == {"text": WORKING, "response_type": "ephemeral"}
         release.set()
         assert (await first)["blocks"][0]["text"]["text"] == "Slow first"
@@ -78,4 +78,4 @@ async def test_a_command_queued_behind_the_limit_is_acked_at_once_and_answered_l
     finally:
         release.set()
         await service.stop()
-    assert "25%" in texts(follow_up)
+    assert "two seasons" in texts(follow_up)

@@ -23,6 +23,8 @@ NAMES = ["Ada Lind", "Bo Berg", "Fish quotas", "Cod", "Accord"]
 WORDS = ["lind", "cod", "berg", "fish", "accord", "d1", "t2", "p1"]
 VIEWERS = [None, "slack:T1:C1"]
 RESTRICTED = ["", "restricted_to: [slack:T1:C1]\n"]
+CONTACTS = ["", "contact: slack:T1:@U1\n"]  # an owner's direct messages go to their contact
+OWNERS = ["", "owner: p1\n", "owner: p9\n", "owner: slack:T1:@U2\n"]  # checked against the people's contacts
 sub = st.lists(st.sampled_from(WORDS), max_size=2, unique=True)
 
 
@@ -39,7 +41,7 @@ def person_text(draw: st.DrawFn) -> str:
         f"party: {draw(st.sampled_from(['nl', 'sl', 'xx']))}\n"
         f"deals: {_list(draw(st.lists(st.sampled_from([*DEALS, 'd9']), max_size=2, unique=True)))}\n"
         f"topics: {_list(refs)}\nquotes:\n  - text: We will see.\n    date: 2025-04-01\n    source: wire\n{quote_deal}"
-        f"updated: 2025-05-01\n{draw(st.sampled_from(RESTRICTED))}---\n"
+        f"updated: 2025-05-01\n{draw(st.sampled_from(RESTRICTED))}{draw(st.sampled_from(CONTACTS))}---\n"
         f"{draw(st.sampled_from(['Leads the talks.', 'Speaks on cod.']))}\n"
     )
 
@@ -65,7 +67,7 @@ def topic_text(draw: st.DrawFn) -> str:
         f"---\ntitle: {draw(st.sampled_from(NAMES))}\naliases: {_list(draw(sub))}\n"
         f"track: {draw(st.sampled_from(['quotas', 'tariffs']))}\nstatus: in_talks\nsummary: How much cod.\n"
         f"positions:\n  {draw(st.sampled_from(['nl', 'sl']))}: More fish.\npeople: {_list(people)}\nsources: [wire]\n"
-        f"updated: 2025-05-01\n{draw(st.sampled_from(RESTRICTED))}---\n"
+        f"updated: 2025-05-01\n{draw(st.sampled_from(RESTRICTED))}{draw(st.sampled_from(OWNERS))}---\n"
         f"{draw(st.sampled_from(['Body.', 'Cod and lind.']))}\n"
     )
 
