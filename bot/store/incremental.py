@@ -19,20 +19,16 @@ from typing import cast
 from bot.store.checks.base import Known
 from bot.store.crosscheck import crosscheck
 from bot.store.documents import Document, Kind, Placement, place
-from bot.store.index import Entity, Index
 from bot.store.model import Deal, EventLog, Person, Source, SourceRegistry, Topic
 from bot.store.problems import Problem
-from bot.store.search import SearchDoc, SearchIndex
+from bot.store.recheck import known_after, to_recheck
+from bot.store.reindex import updated_indexes
 from bot.store.store import (
     DealEntry,
     PersonEntry,
     Store,
     TopicEntry,
     build,
-    deal_entities,
-    deal_search_docs,
-    person_entity,
-    person_search_doc,
 )
 from bot.store.translations import Translations, load_translations
 
@@ -68,7 +64,7 @@ def apply(old: Built, docs: dict[str, Document], refused: Iterable[Problem], cha
     now_refused = frozenset(p.path for p in refused)
     old_broken = {b for b in (place(p) for p in old.refused) if b is not None}
     touched = sorted({*changed, *(old.refused ^ now_refused)})
-    recheck = _to_recheck(before, before.documents, docs, old_broken, set(broken), touched)
+    recheck = to_recheck(before, before.documents, docs, old_broken, set(broken), touched)
     if recheck is None:  # sources.yaml changed: everything, in file order (a .yml twin after its .yaml)
         ordered = sorted(docs.values(), key=_path)
         known = Known.of(ordered, _sources(ordered), broken)
@@ -82,62 +78,14 @@ def apply(old: Built, docs: dict[str, Document], refused: Iterable[Problem], cha
             if path in recheck or path not in docs:
                 del checked[path]
         again = [docs[p] for p in sorted(recheck) if p in docs]
-        known = _known(old.known, docs, broken, touched)
+        known = known_after(old.known, docs, broken, touched)
         checked.update(_by_path(crosscheck((), before.sources, only=again, known=known)))
         cross = [p for problems in checked.values() for p in problems]
         store, pids = _link(before, docs, [*refused, *cross], touched)
         deal_people = _deal_people(before, store, pids)
-    index, search = _indexes(before, store, touched)
+    index, search = updated_indexes(before, store, touched)
     warm = store.warm(index=index, search_index=search, deal_people=deal_people)
     return Built(warm, checked, tuple(refused), known)
-
-
-def _known(old: Known, docs: dict[str, Document], broken: list[Placement], touched: Iterable[str]) -> Known:
-    """``Known.of`` the new documents, from the old one and the touched paths (the sources are unchanged)."""
-    deals = dict(old.deals)
-    people = set(old.people)
-    contacts = dict(old.contacts)
-    topics = dict(old.topics)
-    broken_set = set(broken)
-    for path in touched:
-        placement = place(path)
-        if placement is None:
-            continue
-        folder = f"deals/{placement.deal_id}/"
-        if placement.kind is Kind.DEAL:
-            doc = docs.get(f"{folder}deal.yml") or docs.get(f"{folder}deal.yaml")  # the later path, as ``Known.of``
-            if doc is None:
-                deals.pop(placement.id, None)
-            else:
-                deals[placement.id] = (doc, cast(Deal, doc.model))
-        elif placement.kind is Kind.PERSON:
-            if path in docs or placement in broken_set:
-                people.add(placement.id)
-            else:
-                people.discard(placement.id)
-            if path in docs:
-                contacts[placement.id] = cast(Person, docs[path].model).contact
-            else:
-                contacts.pop(placement.id, None)
-        elif placement.kind is Kind.TOPIC and placement.deal_id:
-            ids = set(topics.get(placement.deal_id, ()))
-            if path in docs or placement in broken_set:
-                ids.add(placement.id)
-            else:
-                ids.discard(placement.id)
-            if ids:
-                topics[placement.deal_id] = ids
-            else:
-                topics.pop(placement.deal_id, None)
-    return Known(
-        deals=deals,
-        broken_deals={b.id for b in broken if b.kind is Kind.DEAL},
-        people=people,
-        topics=topics,
-        sources=old.sources,
-        sources_broken=any(b.kind is Kind.SOURCES for b in broken),
-        contacts=contacts,
-    )
 
 
 def _deal_people(before: Store, after: Store, pids: set[str]) -> dict[str, tuple[str, ...]] | None:
@@ -159,58 +107,6 @@ def _deal_people(before: Store, after: Store, pids: set[str]) -> dict[str, tuple
         else:
             found.pop(deal_id, None)
     return found
-
-
-def _indexes(before: Store, after: Store, touched: Iterable[str]) -> tuple[Index, SearchIndex]:
-    """The old store's lookup and full-text indexes, updated with the entities and rows that differ."""
-    deals: set[str] = set()
-    people: set[str] = set()
-    topics: dict[str, set[str]] = defaultdict(set)
-    for path in touched:
-        placement = place(path)
-        if placement is None:
-            continue
-        if placement.kind is Kind.PERSON:
-            people.add(placement.id)
-        elif placement.kind is Kind.SOURCES:
-            continue
-        elif placement.deal_id is not None:
-            deals.add(placement.deal_id)
-            if placement.kind is Kind.TOPIC:
-                topics[placement.deal_id].add(placement.id)
-    old_entities: list[Entity] = []
-    new_entities: list[Entity] = []
-    old_rows: list[SearchDoc] = []
-    new_rows: list[SearchDoc] = []
-    for deal_id in deals:
-        old_deal, new_deal = before.deals.get(deal_id), after.deals.get(deal_id)
-        # the deal file unchanged: only its touched topics (and its events' rows, which take topics' scopes)
-        only = topics[deal_id] if old_deal and new_deal and old_deal.doc is new_deal.doc else None
-        if old_deal is not None:
-            old_entities += deal_entities(old_deal, only, names=before.translations.names)
-            old_rows += deal_search_docs(old_deal, only)
-        if new_deal is not None:
-            new_entities += deal_entities(new_deal, only, names=after.translations.names)
-            new_rows += deal_search_docs(new_deal, only)
-    for person_id in people:
-        if person_id in before.people:
-            old_entities.append(person_entity(before.people[person_id], names=before.translations.names))
-            old_rows.append(person_search_doc(before.people[person_id]))
-        if person_id in after.people:
-            new_entities.append(person_entity(after.people[person_id], names=after.translations.names))
-            new_rows.append(person_search_doc(after.people[person_id]))
-    kept_entities = set(old_entities) & set(new_entities)
-    kept_rows = set(old_rows) & set(new_rows)
-    # an entity's listing order (its file's path) is not part of its equality: a .yml/.yaml swap must move it
-    moved = {(e.kind, e.deal_id, e.id): e.order for e in old_entities}
-    kept_entities = {e for e in kept_entities if moved.get((e.kind, e.deal_id, e.id)) == e.order}
-    index = before.index.updated(
-        [e for e in old_entities if e not in kept_entities], [e for e in new_entities if e not in kept_entities]
-    )
-    search = before.search_index.updated(
-        [r.key for r in old_rows if r not in kept_rows], [r for r in new_rows if r not in kept_rows]
-    )
-    return index, search
 
 
 def _link(
@@ -364,108 +260,6 @@ def _deal_entry(
     return DealEntry(
         deal_id, doc, cast(Deal, doc.model), topics, tuple(sorted(events, key=lambda e: (e.date, e.id))), events_doc
     )
-
-
-def _to_recheck(
-    before: Store,
-    old: dict[str, Document],
-    new: dict[str, Document],
-    old_broken: set[Placement],
-    new_broken: set[Placement],
-    touched: Iterable[str],
-) -> set[str] | None:
-    """Paths whose cross-file checks may give another answer now, or None when everything must be re-checked."""
-    paths: set[str] = set()
-    all_people = all_deals = all_events = False
-    topic_scopes: set[str] = set()  # deals whose topics' names are settled together
-    deal_folders: set[str] = set()
-    events_of: set[str] = set()
-    people_gone: set[str] = set()  # people who appeared or disappeared
-    deals_named: set[str] = set()
-    topics_named: set[str] = set()
-    for path in touched:
-        placement = place(path)
-        if placement is None:
-            continue
-        paths.add(path)
-        if placement.kind is Kind.SOURCES:
-            return None
-        existed = _exists(old, old_broken, path, placement)
-        exists = _exists(new, new_broken, path, placement)
-        if placement.kind is Kind.PERSON:
-            all_people = True
-            if existed != exists:
-                people_gone.add(placement.id)
-                all_events = True
-        elif placement.kind is Kind.DEAL:
-            all_deals = True
-            assert placement.deal_id is not None
-            deal_folders.add(placement.deal_id)
-            deals_named.add(placement.deal_id)
-        elif placement.kind is Kind.TOPIC:
-            assert placement.deal_id is not None
-            topic_scopes.add(placement.deal_id)
-            if existed != exists:
-                events_of.add(placement.deal_id)
-                topics_named.add(f"{placement.deal_id}/{placement.id}")
-    # an owner's contact (or existence) decides a document's owner check: re-check what the touched people own
-    people_touched = {p.id for path in touched if (p := place(path)) is not None and p.kind is Kind.PERSON}
-    if people_touched:
-        paths.update(d.path for d in new.values() if getattr(d.model, "owner", None) in people_touched)
-    quick = not (all_deals or all_events or people_gone or deal_folders or events_of or deals_named or topics_named)
-    if quick and all(d in before.deals for d in topic_scopes):
-        # an edit that changes no file's existence: the neighbours to re-check are in the old store's links
-        if all_people:
-            paths.update(p.doc.path for p in before.people.values())
-        for deal_id in topic_scopes:
-            paths.update(t.doc.path for t in before.deals[deal_id].topics.values())
-        return {p for p in paths if p in new or p in touched}
-    for doc in new.values():
-        kind = doc.kind
-        if kind is Kind.PERSON:
-            if all_people or _mentions(cast(Person, doc.model), deals_named, topics_named):
-                paths.add(doc.path)
-        elif kind is Kind.DEAL:
-            if all_deals:
-                paths.add(doc.path)
-        elif kind is Kind.TOPIC:
-            if (
-                doc.deal_id in topic_scopes
-                or doc.deal_id in deal_folders
-                or (people_gone and not people_gone.isdisjoint(cast(Topic, doc.model).people))
-            ):
-                paths.add(doc.path)
-        elif kind is Kind.EVENTS and (all_events or doc.deal_id in events_of or doc.deal_id in deal_folders):
-            paths.add(doc.path)
-    # Names are settled over every claim of their scope: re-checking one person re-checks them all, and so on.
-    scopes = {(d.kind, d.deal_id) for p in paths if (d := new.get(p)) is not None}
-    people_scope = any(k is Kind.PERSON for k, _ in scopes) and not all_people
-    deal_scope = any(k is Kind.DEAL for k, _ in scopes) and not all_deals
-    topic_deals = {deal for k, deal in scopes if k is Kind.TOPIC} - topic_scopes - deal_folders
-    if people_scope or deal_scope or topic_deals:
-        for doc in new.values():
-            if (
-                (people_scope and doc.kind is Kind.PERSON)
-                or (deal_scope and doc.kind is Kind.DEAL)
-                or (doc.kind is Kind.TOPIC and doc.deal_id in topic_deals)
-            ):
-                paths.add(doc.path)
-    return paths
-
-
-def _exists(docs: dict[str, Document], broken: set[Placement], path: str, placement: Placement) -> bool:
-    if placement in broken or path in docs:
-        return True
-    stem, dot, suffix = path.rpartition(".")
-    return bool(dot) and suffix in ("yaml", "yml") and f"{stem}.{'yml' if suffix == 'yaml' else 'yaml'}" in docs
-
-
-def _mentions(person: Person, deals: set[str], topics: set[str]) -> bool:
-    if not deals and not topics:
-        return False
-    if not deals.isdisjoint(person.deals) or not topics.isdisjoint(person.topics):
-        return True
-    return any(q.deal in deals for q in person.quotes) or any(r.partition("/")[0] in deals for r in person.topics)
 
 
 def _sources(ordered: list[Document]) -> dict[str, Source]:
