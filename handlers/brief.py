@@ -25,6 +25,7 @@ from bot.schedule_plan import post_key
 from bot.store import DealEntry
 from bot.store.dates import human_day
 from handlers.common import resolve_deal
+from handlers.language import LANG_PARAM, language_of
 from handlers.running import state_of
 from handlers.verify import reviewed_days
 
@@ -41,8 +42,9 @@ SPEC = CommandSpec(
         Param("deal", ParamKind.DEAL, "Which deal (optional when there is one, or a channel default)", positional=True),
         Param("date", ParamKind.DATE, "Brief as of this date (YYYY-MM-DD)"),
         Param("since", ParamKind.DATE, "Report changes since this date, to catch up after time away"),
+        LANG_PARAM,
     ),
-    examples=("/brief", "/brief since:2025-04-25", "/brief canada-us date:2025-05-02"),
+    examples=("/brief", "/brief since:2025-04-25", "/brief canada-us date:2025-05-02", "/brief lang:fr"),
 )
 
 
@@ -50,6 +52,7 @@ async def handle(command: Command, ctx: Context) -> Reply:
     if command.arg.strip().lower() == "reissue":
         return await reissue(command, ctx)
     deal = resolve_deal(command, ctx, command.arg or None)
+    lang = language_of(command, ctx)
     as_of = ctx.as_of(command)
     since = command.date_option("since")
     if since and since >= as_of:
@@ -69,10 +72,19 @@ async def handle(command: Command, ctx: Context) -> Reply:
             options=options,
             commit=commit,
             reviewed=reviewed,
+            language=lang,
         )
         return reply  # read only: the snapshot moves when a briefing is posted, never here
     return compose_briefing(
-        ctx.store, deal, as_of, since=since, options=options, viewer=ctx.viewer, commit=commit, reviewed=reviewed
+        ctx.store,
+        deal,
+        as_of,
+        since=since,
+        options=options,
+        viewer=ctx.viewer,
+        commit=commit,
+        reviewed=reviewed,
+        language=lang,
     )
 
 
