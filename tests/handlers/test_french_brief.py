@@ -87,4 +87,3 @@ async def test_a_quiet_day_in_french_counts_with_french_plurals(ask: Ask) -> Non
     assert "Journée calme : rien n'a changé depuis le 2 mai 2025" in line
     assert _days(line, "fr") == _days(text_of(english), "en")
     assert _numbers(line) == _numbers(text_of(english))
-
