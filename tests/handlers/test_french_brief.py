@@ -25,7 +25,7 @@ def _days(text: str, language: str) -> Counter[dt.date]:
         for number, name in get_month_names(width, locale=LOCALES[language]).items()
     }
     names = "|".join(sorted(map(re.escape, months), key=len, reverse=True))
-    found = re.findall(rf"\b(\d{{1,2}})(?:er)? ({names})\.? (\d{{4}})\b", text, flags=re.IGNORECASE)
+    found = re.findall(rf"(?<!\d)(\d{{1,2}})(?:er)? ({names})\.? (\d{{4}})(?!\d)", text, flags=re.IGNORECASE)
     return Counter(dt.date(int(y), months[m.lower()], int(d)) for d, m, y in found)
 
 
@@ -87,3 +87,49 @@ async def test_a_quiet_day_in_french_counts_with_french_plurals(ask: Ask) -> Non
     assert "Journée calme : rien n'a changé depuis le 2 mai 2025" in line
     assert _days(line, "fr") == _days(text_of(english), "en")
     assert _numbers(line) == _numbers(text_of(english))
+
+
+async def test_deal_in_french_has_french_headings_and_dates_and_the_same_progress(ask: Ask) -> None:
+    english = await ask("/deal")
+    french = await ask("/deal lang:fr")
+
+    assert french.language == "fr" and french.title.startswith("Pourparlers Canada–États-Unis")
+    assert [s.heading for s in french.sections][1] == "Avancement"
+    assert french.sections[-1].heading == "Prochaines dates"
+    assert _progress(french) == _progress(english)
+    assert _days(text_of(french), "fr") == _days(text_of(english), "en")
+    assert _statuses(text_of(french), "fr") == _statuses(text_of(english), "en")
+    assert "**Objectif** : " in (french.sections[0].text or "")
+    assert french.footer[0].startswith("En date du 2 mai 2025 · deals/canada-us/deal.fr.yaml")
+
+
+async def test_timeline_in_french_counts_and_dates_in_french(ask: Ask) -> None:
+    english = await ask("/timeline tariffs")
+    french = await ask("/timeline tarifs lang:fr")
+
+    assert french.title == "Chronologie : Droits de douane américains sur les produits canadiens"
+    assert english.subtitle == "8 events up to 2 May 2025, 1 scheduled"
+    assert french.subtitle == "8 événements jusqu'au 2 mai 2025, 1 prévu"
+    assert [s.heading for s in french.sections] == ["Prévu", "Événements"]
+    assert _days(text_of(french), "fr") == _days(text_of(english), "en")
+    nothing = await ask("/timeline tariffs page:9 lang:fr")
+    assert nothing.sections[0].text == "Il n'y a pas de page 9 : 8 événements tiennent sur 1 page."
+
+
+async def test_search_in_french_shows_the_same_hits_in_french(ask: Ask) -> None:
+    english = await ask("/search dairy")
+    french = await ask("/search dairy lang:fr")
+
+    assert french.title == "Recherche : dairy" and french.subtitle == english.subtitle.replace(
+        "best matches", "meilleurs résultats"
+    )
+    assert french.sections[0].heading == "Dossier : Produits laitiers et gestion de l'offre"
+    assert [c.command for c in french.choices] == [c.command for c in english.choices]
+    # each hit's date (the prose around the words differs by language, and may name other days)
+    dated = [f"{s.heading} {s.text.splitlines()[-2]}" for s in french.sections if s.text]
+    dated_en = [f"{s.heading} {s.text.splitlines()[-2]}" for s in english.sections if s.text]
+    assert (
+        _days(" ".join(dated), "fr") == _days(" ".join(dated_en), "en") and _days(" ".join(dated_en), "en").total() >= 3
+    )
+    none = await ask("/search zzzqqq lang:fr")
+    assert none.title == "Aucun résultat"
