@@ -124,6 +124,7 @@ async def _reissue_with(command: Command, ctx: Context, state: State) -> Reply:
         previous_date=previous.local_date if previous else None,
         options=ctx.ports.briefing or BriefingOptions(),
         commit=ctx.ports.commit,
+        language=await _posted_language(state, ctx, target, deal.id, language_of(command, ctx)),
     )
     now = ctx.ports.clock.now()
     reply = replace(
@@ -141,6 +142,14 @@ async def _reissue_with(command: Command, ctx: Context, state: State) -> Reply:
         title="Briefing reissued",
         sections=(Section(text=f"The {human_day(post.local_date)} briefing was updated in place, not posted again."),),
     )
+
+
+async def _posted_language(state: State, ctx: Context, target: str, deal_id: str, fallback: str) -> str:
+    """The language the channel's briefing is posted in: its subscription's, when it names one."""
+    from bot.state import subscriptions
+
+    subs = await subscriptions.effective(state, ctx.ports.configured_subscriptions)
+    return next((s.language for s in subs if (s.target, s.deal) == (target, deal_id) and s.language), fallback)
 
 
 async def _channel_snapshot(ctx: Context, deal: DealEntry, as_of: dt.date) -> StoredSnapshot | None:

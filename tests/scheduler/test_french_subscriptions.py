@@ -15,6 +15,7 @@ from bot.i18n import DEFAULT
 from bot.reply import Reply
 from bot.scheduler import SchedulerOptions
 from bot.state import subscriptions
+from bot.targets import Target
 from tests.scheduler.edits import replace_in
 from tests.scheduler.helpers import ControlledClock, RecordingDelivery
 from tests.scheduler.test_chat_commands import ADMIN, MONDAY_0755, Bot
@@ -99,6 +100,13 @@ async def test_each_channel_gets_its_briefing_in_its_language(tmp_path: Path, cl
             since = next(s for s in french.sections if s.heading == "Depuis le 5 mai 2025")
             assert "ouvert → **en négociation**" in (since.text or "")
         assert tuesday[CONFIG_EN].sections[0].text == tuesday[ENGLISH].sections[0].text
+
+        # what an admin previews for that channel, and a reissue of its post, keep its language
+        preview = await bot.ask(f"/preview channel:{CHAT_FR} date:2025-05-07")
+        assert "Bulletin quotidien : " in preview
+        assert "Briefing reissued" in await bot.ask("/brief reissue", target=Target.parse(CHAT_FR))
+        (edit,) = bot.delivery.edits
+        assert edit.reply.language == "fr" and edit.reply.subtitle == "6 mai 2025 · updated"
     finally:
         await bot.scheduler.stop()
         if bot.app.state is not None:
