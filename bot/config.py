@@ -66,6 +66,12 @@ class SubscriptionConfig(_Section):
     timezone: str = "UTC"
     days: list[str] = Field(default_factory=lambda: list(DAYS[:5]))
     skip_dates: list[dt.date] = Field(default_factory=list)
+    language: str | None = None  # en or fr; None: the channel's language (channel_languages), else `language`
+
+    @field_validator("language")
+    @classmethod
+    def _language(cls, value: str | None) -> str | None:
+        return valid_language(value) if value is not None else None
 
     @field_validator("target")
     @classmethod

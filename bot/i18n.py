@@ -98,6 +98,12 @@ def month_name(month: int, language: str) -> str:
     return format_date(dt.date(2000, month, 1), "MMMM", locale=LOCALES[language])
 
 
+def labelled(label: str, text: str, language: str) -> str:
+    """``label: text``; French sets a space before the colon (``label : text``)."""
+    _ = gettext_for(language)
+    return _("{label}: {text}").format(label=label, text=text)
+
+
 def status_word(status: str, language: str) -> str:
     """A store status as readers of ``language`` say it (``in_talks`` -> ``in talks`` / ``en négociation``)."""
     _ = gettext_for(language)
@@ -124,6 +130,7 @@ __all__ = [
     "gettext_for",
     "human_date",
     "human_day",
+    "labelled",
     "month_name",
     "ngettext_for",
     "normalize",

@@ -22,14 +22,33 @@ CODE = ("bot", "handlers")
 
 def used_by_the_code() -> set[str]:
     """Message ids in the code, plus the command and option descriptions /help translates at run time."""
-    from handlers import ALL_COMMANDS  # the declarations are data: their text is not in a gettext call
+    return {i for pair in _plurals().items() for i in pair} | _singulars()
 
-    found: set[str] = set()
+
+def _extracted() -> list[str | tuple[str, ...]]:
+    found: list[str | tuple[str, ...]] = []
     for folder in CODE:
         for _file, _line, message, _comments, _context in extract_from_dir(
             ROOT / folder, method_map=[("**.py", "python")]
         ):
-            found.update([message] if isinstance(message, str) else [m for m in message if m])
+            found.append(message if isinstance(message, str) else tuple(m for m in message if m))
+    return found
+
+
+def _plurals() -> dict[str, str]:
+    """ngettext's messages: singular id -> plural id (a catalog holds them as one entry with a form per count)."""
+    return {m[0]: m[1] for m in _extracted() if isinstance(m, tuple) and len(m) == 2}
+
+
+def _singulars() -> set[str]:
+    from handlers import ALL_COMMANDS  # the declarations are data: their text is not in a gettext call
+
+    found: set[str] = set()
+    for message in _extracted():
+        if isinstance(message, str):
+            found.add(message)
+        elif len(message) != 2:
+            found.update(message)
     for command in ALL_COMMANDS:
         found.add(command.spec.description)
         found.update(p.description for p in command.spec.params)
@@ -64,6 +83,8 @@ def translated(language: str) -> dict[str, str]:
 
 def main() -> int:
     used = used_by_the_code()
+    plurals = _plurals()
+    plural_ids = set(plurals.values())
     for language in LOCALES:
         if language == DEFAULT:
             continue
@@ -71,7 +92,10 @@ def main() -> int:
         have = {i for m in catalog if m.id for i in _ids(m.id)}
         missing = sorted(used - have)
         for message in missing:
-            catalog.add(message, "")
+            if message in plurals:  # one entry, a form per plural of the language
+                catalog.add((message, plurals[message]), ("",) * catalog.num_plurals)
+            elif message not in plural_ids:
+                catalog.add(message, "")
         catalog.msgid_bugs_address = catalog.last_translator = "Briefbot <briefbot@example.org>"
         with po_path(language).open("wb") as file:
             write_po(file, catalog, width=120, no_location=True, omit_header=False)

@@ -25,6 +25,7 @@ from bot.schedule_plan import post_key
 from bot.store import DealEntry
 from bot.store.dates import human_day
 from handlers.common import resolve_deal
+from handlers.language import LANG_PARAM, language_of
 from handlers.running import state_of
 from handlers.verify import reviewed_days
 
@@ -41,8 +42,9 @@ SPEC = CommandSpec(
         Param("deal", ParamKind.DEAL, "Which deal (optional when there is one, or a channel default)", positional=True),
         Param("date", ParamKind.DATE, "Brief as of this date (YYYY-MM-DD)"),
         Param("since", ParamKind.DATE, "Report changes since this date, to catch up after time away"),
+        LANG_PARAM,
     ),
-    examples=("/brief", "/brief since:2025-04-25", "/brief canada-us date:2025-05-02"),
+    examples=("/brief", "/brief since:2025-04-25", "/brief canada-us date:2025-05-02", "/brief lang:fr"),
 )
 
 
@@ -50,6 +52,7 @@ async def handle(command: Command, ctx: Context) -> Reply:
     if command.arg.strip().lower() == "reissue":
         return await reissue(command, ctx)
     deal = resolve_deal(command, ctx, command.arg or None)
+    lang = language_of(command, ctx)
     as_of = ctx.as_of(command)
     since = command.date_option("since")
     if since and since >= as_of:
@@ -69,10 +72,19 @@ async def handle(command: Command, ctx: Context) -> Reply:
             options=options,
             commit=commit,
             reviewed=reviewed,
+            language=lang,
         )
         return reply  # read only: the snapshot moves when a briefing is posted, never here
     return compose_briefing(
-        ctx.store, deal, as_of, since=since, options=options, viewer=ctx.viewer, commit=commit, reviewed=reviewed
+        ctx.store,
+        deal,
+        as_of,
+        since=since,
+        options=options,
+        viewer=ctx.viewer,
+        commit=commit,
+        reviewed=reviewed,
+        language=lang,
     )
 
 
@@ -112,6 +124,7 @@ async def _reissue_with(command: Command, ctx: Context, state: State) -> Reply:
         previous_date=previous.local_date if previous else None,
         options=ctx.ports.briefing or BriefingOptions(),
         commit=ctx.ports.commit,
+        language=await _posted_language(state, ctx, target, deal.id, language_of(command, ctx)),
     )
     now = ctx.ports.clock.now()
     reply = replace(
@@ -129,6 +142,14 @@ async def _reissue_with(command: Command, ctx: Context, state: State) -> Reply:
         title="Briefing reissued",
         sections=(Section(text=f"The {human_day(post.local_date)} briefing was updated in place, not posted again."),),
     )
+
+
+async def _posted_language(state: State, ctx: Context, target: str, deal_id: str, fallback: str) -> str:
+    """The language the channel's briefing is posted in: its subscription's, when it names one."""
+    from bot.state import subscriptions
+
+    subs = await subscriptions.effective(state, ctx.ports.configured_subscriptions)
+    return next((s.language for s in subs if (s.target, s.deal) == (target, deal_id) and s.language), fallback)
 
 
 async def _channel_snapshot(ctx: Context, deal: DealEntry, as_of: dt.date) -> StoredSnapshot | None:

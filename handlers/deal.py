@@ -7,13 +7,15 @@ from dataclasses import replace
 from bot.briefing.progress import ahead_line, dates_ahead, milestone_lines, track_progress
 from bot.commands import Command, CommandSpec, Param, ParamKind
 from bot.context import Context
+from bot.i18n import gettext_for, human_day, labelled
 from bot.markup import escape
 from bot.reply import Reply, Section
 from bot.router import CommandDef
 from bot.store.asof import AsOf, published_by, record_notes
-from bot.store.dates import human_day
+from bot.store.localize import localize
 from handlers.common import latest, resolve_deal, sources
 from handlers.deal_chart import wants_chart, with_chart
+from handlers.language import LANG_PARAM, language_of, shown_path
 
 NEXT_DATES = 5
 
@@ -23,8 +25,9 @@ SPEC = CommandSpec(
     params=(
         Param("deal", ParamKind.DEAL, "Which deal (optional when there is one, or a channel default)", positional=True),
         Param("date", ParamKind.DATE, "Answer as of this date (YYYY-MM-DD)"),
+        LANG_PARAM,
     ),
-    examples=("/deal", "/deal canada-us", "/deal chart"),
+    examples=("/deal", "/deal canada-us", "/deal chart", "/deal lang:fr"),
     dated_store=True,
 )
 
@@ -39,34 +42,40 @@ async def handle(command: Command, ctx: Context) -> Reply:
 
 
 async def _handle(command: Command, ctx: Context) -> Reply:
-    deal = resolve_deal(command, ctx, command.arg or None)
+    lang = language_of(command, ctx)
+    _ = gettext_for(lang)
+    store = localize(ctx.store, lang)
+    deal = store.deals[resolve_deal(command, ctx, command.arg or None).id]
     as_of = ctx.as_of(command)
-    events = ctx.store.visible_events(deal.id, ctx.viewer)
+    events = store.visible_events(deal.id, ctx.viewer)
     on = AsOf.of(deal, as_of, events)  # milestones and bars as they stood on that day
     d = deal.deal
     parties = " · ".join(p.name for p in d.parties)
-    sections = [Section(text=escape(d.summary) + (f"\n\n**Goal:** {escape(d.goal)}" if d.goal else ""))]
-    sections.append(Section(heading="Progress", progress=tuple(track_progress(t, on=on) for t in d.tracks)))
+    goal_word, questions_word = _("Goal"), _("Open questions")
+    goal = "\n\n" + labelled(f"**{goal_word}**", escape(d.goal), lang) if d.goal else ""
+    sections = [Section(text=escape(d.summary) + goal)]
+    sections.append(Section(heading=_("Progress"), progress=tuple(track_progress(t, on=on) for t in d.tracks)))
     for track in d.tracks:
-        text = milestone_lines(track, on)
+        text = milestone_lines(track, on, lang)
         if track.open_questions:
-            text += "\n\n**Open questions**\n" + "\n".join(f"- {escape(q)}" for q in track.open_questions)
-        heading = f"{track.title}: {track.question}" if track.question else track.title
+            text += f"\n\n**{questions_word}**\n" + "\n".join(f"- {escape(q)}" for q in track.open_questions)
+        heading = labelled(track.title, track.question, lang) if track.question else track.title
         sections.append(Section(heading=heading, text=text))
-    upcoming = dates_ahead(deal, as_of, limit=NEXT_DATES, events=events)
+    upcoming = dates_ahead(deal, as_of, limit=NEXT_DATES, events=events, language=lang)
     if upcoming:
-        sections.append(Section(heading="Next dates", text="\n".join(ahead_line(a, as_of) for a in upcoming)))
+        sections.append(Section(heading=_("Next dates"), text="\n".join(ahead_line(a, as_of, lang) for a in upcoming)))
     cited = [*d.sources, *(m.source for t in d.tracks for m in t.milestones if m.source)]
     return Reply(
         title=d.title,
         subtitle=parties,
         sections=tuple(sections),
-        sources=sources(ctx.store, published_by(ctx.store, cited, as_of)),
-        updated=latest([d.updated]),
+        sources=sources(store, published_by(store, cited, as_of), language=lang),
+        updated=latest([d.updated], language=lang),
         footer=(
-            f"As of {human_day(as_of)} · {deal.doc.path}",
-            *record_notes(on, asked=command.option("date") is not None),
+            _("As of {day}").format(day=human_day(as_of, lang)) + f" · {shown_path(store, deal.doc.path)}",
+            *record_notes(on, asked=command.option("date") is not None, language=lang),
         ),
+        language=lang,
         more=f"/timeline deal:{deal.id}",
     )
 

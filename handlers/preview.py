@@ -54,12 +54,15 @@ async def handle(command: Command, ctx: Context) -> Reply:
     day = command.date_option("date") or ctx.today + dt.timedelta(days=1)
     options = ctx.ports.briefing or BriefingOptions()
     async with state_of(ctx, "/preview") as state:
-        subscribed = [
-            s.deal
+        subs = [
+            s
             for s in await subscriptions.effective(state, ctx.ports.configured_subscriptions)
             if s.target == str(channel) and s.deal in ctx.store.deals
         ]
+        subscribed = [s.deal for s in subs]
         deal = _deal(command, ctx, subscribed)
+        # the subscription's language when it names one (else this reader's, or the channel's, as /brief)
+        language = next((s.language for s in subs if s.deal == deal.id and s.language), ctx.language)
         previous = await snapshots.previous(state, str(channel), deal.id, before=day)
         reviewed = await reviews.reviewed_days(state)
     try:
@@ -73,6 +76,7 @@ async def handle(command: Command, ctx: Context) -> Reply:
             options=options,
             commit=ctx.ports.commit,
             reviewed=reviewed,
+            language=language,
         )
     except LookupError:
         raise BadArgument(f"{deal.id} may not be shown in {channel}: it is restricted away from it.") from None

@@ -21,6 +21,7 @@ from bot.context import Context
 from bot.credentials import WEBHOOK_PREFIX, webhook_env_name
 from bot.delivery import ChecksTargets
 from bot.errors import BadArgument, BriefbotError, PermanentDeliveryError, TransientDeliveryError
+from bot.i18n import LANGUAGES
 from bot.markup import escape
 from bot.reply import Reply, Section, Tone
 from bot.router import CommandDef
@@ -34,6 +35,8 @@ from handlers.subscription_text import describe, local_time
 
 if TYPE_CHECKING:
     from bot.state import State
+
+LANGUAGE_NAMES = {"en": "English", "fr": "French"}
 
 CHANNEL = Param(  # 100 characters at most: Discord's limit for an option's description
     "channel",
@@ -50,6 +53,12 @@ SPEC = CommandSpec(
         Param("days", ParamKind.TEXT, "Days: mon-fri (default), daily, or a list such as mon,wed,fri"),
         Param("skip", ParamKind.TEXT, "Dates to skip, such as 2025-05-19,2025-07-01"),
         CHANNEL,
+        Param(
+            "language",
+            ParamKind.CHOICE,
+            "The briefing's language: en or fr (default: the channel's, from config)",
+            choices=LANGUAGES,
+        ),
     ),
     # No e-mail or webhook example: every example must answer on a bare install (tests/handlers/test_help_examples).
     examples=("/subscribe time:08:00 timezone:America/Toronto", "/subscribe canada-us days:mon,wed,fri"),
@@ -97,7 +106,7 @@ async def _handle_with(command: Command, ctx: Context, state: State) -> Reply:
     sub = replace(Subscription.from_config(conf), source=subscriptions.CHAT, created_by=ctx.user or "console")
     await subscriptions.upsert(state, sub, now=now)
     await apply_now(ctx)
-    when = describe(sub)
+    when = describe(sub) + (f", in {LANGUAGE_NAMES[sub.language]}" if sub.language else "")
     if ctx.ports.clock.frozen:
         return _answer(
             "Subscribed",
@@ -222,6 +231,8 @@ def _config(command: Command, target: str, deal: str, default_zone: str) -> Subs
     }
     if command.option("days"):
         values["days"] = parse_days(command.option("days") or "")
+    if command.option("language"):
+        values["language"] = command.option("language")
     try:
         return SubscriptionConfig(**values)
     except ValidationError as exc:

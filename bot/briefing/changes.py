@@ -11,8 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
+from bot.i18n import DEFAULT, gettext_for, labelled, ngettext_for, status_word
 from bot.markup import escape
-from bot.store.model import status_label
 from bot.textfmt import clip, credit
 
 QUOTE_CHARS = 160  # a quote longer than this is cut: the briefing attributes it, /who has it whole
@@ -58,80 +58,99 @@ class Change:
         return self.kind in (Kind.QUESTION_NEW, Kind.QUESTION_CLOSED)
 
 
-def change_line(change: Change, outlet: str | None = None) -> str:
-    """The change as one list item of the markdown subset, credited to ``outlet``."""
+def change_line(change: Change, outlet: str | None = None, language: str = DEFAULT) -> str:
+    """The change as one list item of the markdown subset, credited to ``outlet``, in ``language``."""
+    _ = gettext_for(language)
     what = escape(change.title)
     tail = credit(outlet)
+    where = escape(change.where or "")
+    old, new = _status(change.old, language), _status(change.new, language)
     match change.kind:
         case Kind.STATUS:
-            return f"- **{what}**: {_status(change.old)} → **{_status(change.new)}**{tail}"
+            return "- " + labelled(f"**{what}**", f"{old} → **{new}**", language) + tail
         case Kind.MILESTONE if change.old is None:
-            return f"- New milestone **{what}** ({escape(change.where or '')}): {_status(change.new)}{tail}"
+            return _("- New milestone **{what}** ({where}): {status}").format(what=what, where=where, status=new) + tail
         case Kind.MILESTONE:
-            return (
-                f"- **{what}** ({escape(change.where or '')}): {_status(change.old)} → **{_status(change.new)}**{tail}"
-            )
+            return "- " + labelled(f"**{what}** ({where})", f"{old} → **{new}**", language) + tail
         case Kind.TARGET:
-            where = f"**{what}** ({escape(change.where or '')})"
+            named = f"**{what}** ({where})"
             if change.old is None:
-                return f"- {where}: date set, **{escape(change.new or '')}**{tail}"
-            if change.new is None:
-                return f"- {where}: no date any more (was {escape(change.old)}){tail}"
-            return f"- {where}: date moved from {escape(change.old)} to **{escape(change.new)}**{tail}"
+                line = _("- {what}: date set, **{day}**").format(what=named, day=escape(change.new or ""))
+            elif change.new is None:
+                line = _("- {what}: no date any more (was {day})").format(what=named, day=escape(change.old))
+            else:
+                line = _("- {what}: date moved from {old} to **{new}**").format(
+                    what=named, old=escape(change.old), new=escape(change.new)
+                )
+            return line + tail
         case Kind.POSITION:
             words = escape(clip(change.new or "", POSITION_CHARS))
-            return f"- **{what}**: {_possessive(escape(change.where or ''))} position changed: {words}{tail}"
+            # whole sentences: English's possessive (the United States' position) has no French counterpart
+            said = (
+                _("- **{what}**: {party}' position changed: {words}")
+                if where.endswith("s")
+                else _("- **{what}**: {party}'s position changed: {words}")
+            )
+            return said.format(what=what, party=where, words=words) + tail
         case Kind.QUOTE:
             words = escape(clip(change.new or "", QUOTE_CHARS))
-            return f"- **{what}** ({escape(change.where or '')}): \u201c{words}\u201d{tail}"
+            return "- " + labelled(f"**{what}** ({where})", f"\u201c{words}\u201d", language) + tail
         case Kind.EVENT:
-            return f"- **{escape(change.where or '')}**: {what}{tail}"
+            return "- " + labelled(f"**{where}**", what, language) + tail
         case Kind.NEW_EVENT:
-            return f"- New event, **{escape(change.where or '')}**: {what}{tail}"
+            return _("- New event, **{day}**: {what}").format(day=where, what=what) + tail
         case Kind.QUESTION_NEW:
-            return f"- New: {what}"
+            return _("- New: {what}").format(what=what)
         case Kind.QUESTION_CLOSED:
-            return f"- No longer open: {what}"
+            return _("- No longer open: {what}").format(what=what)
     return f"- {change.kind.value.capitalize()}: {what}"
 
 
-def maintainer_line(changes: Sequence[Change]) -> str:
+def maintainer_line(changes: Sequence[Change], language: str = DEFAULT) -> str:
     """Documents added, edited or removed, in one line: what a reader skims past and a maintainer checks."""
+    _ = gettext_for(language)
+    said = {Kind.EDITED: _("edited {titles}"), Kind.ADDED: _("added {titles}"), Kind.REMOVED: _("removed {titles}")}
     parts = []
     for kind in (Kind.EDITED, Kind.ADDED, Kind.REMOVED):
         titles = [escape(c.title) for c in changes if c.kind is kind]
         if titles:
-            parts.append(f"{kind.value} {_list(titles, 4)}")
-    return f"- Also {'; '.join(parts)}" if parts else ""
+            parts.append(said[kind].format(titles=_list(titles, 4, language)))
+    return _("- Also {what}").format(what="; ".join(parts)) if parts else ""
 
 
-PLURALS = {
-    "new quote": "new quotes",
-    "event": "events",
-    "new event": "new events",
-    "new milestone": "new milestones",
-    "open question changed": "open questions changed",
-    "document revised": "documents revised",
-    "other move": "other moves",
-}
+def _counted(what: str, n: int, language: str) -> str:
+    """``n`` things of one kind, with the plural rule of ``language`` (French says « 1 nouvelle citation »)."""
+    ngettext = ngettext_for(language)
+    forms = {
+        "new quote": ngettext("{count} new quote", "{count} new quotes", n),
+        "event": ngettext("{count} event", "{count} events", n),
+        "new event": ngettext("{count} new event", "{count} new events", n),
+        "new milestone": ngettext("{count} new milestone", "{count} new milestones", n),
+        "open question changed": ngettext("{count} open question changed", "{count} open questions changed", n),
+        "document revised": ngettext("{count} document revised", "{count} documents revised", n),
+        "other move": ngettext("{count} other move", "{count} other moves", n),
+    }
+    return forms[what].format(count=n)
 
 
-def top_line(changes: Sequence[Change]) -> str:
+def top_line(changes: Sequence[Change], language: str = DEFAULT) -> str:
     """One sentence on what moved, in the markdown subset: status moves, milestones and dates named; quotes,
     events and edits counted."""
+    _ = gettext_for(language)
     named: list[str] = []
     counted: dict[str, int] = {}
     for c in changes:
+        what = escape(c.title)
         if c.kind is Kind.STATUS:
-            named.append(f"{escape(c.title)} moved to {_status(c.new)}")
+            named.append(_("{what} moved to {status}").format(what=what, status=_status(c.new, language)))
         elif c.kind is Kind.MILESTONE and c.old is not None:
-            named.append(f"{escape(c.title)}: {_status(c.new)}")
+            named.append(labelled(what, _status(c.new, language), language))
         elif c.kind is Kind.TARGET:
-            named.append(f"{escape(c.title)}: date {'set' if c.old is None else 'moved'}")
+            named.append((_("{what}: date set") if c.old is None else _("{what}: date moved")).format(what=what))
         elif c.kind is Kind.POSITION:
-            named.append(f"{escape(c.where or '')} shifted on {escape(c.title)}")
+            named.append(_("{party} shifted on {what}").format(party=escape(c.where or ""), what=what))
         else:
-            what = {
+            kind = {
                 Kind.EVENT: "event",
                 Kind.NEW_EVENT: "new event",
                 Kind.QUOTE: "new quote",
@@ -139,7 +158,7 @@ def top_line(changes: Sequence[Change]) -> str:
                 Kind.QUESTION_NEW: "open question changed",
                 Kind.QUESTION_CLOSED: "open question changed",
             }.get(c.kind, "document revised")
-            counted[what] = counted.get(what, 0) + 1
+            counted[kind] = counted.get(kind, 0) + 1
     if named or len(counted) > 1:
         counted.pop("document revised", None)  # edits are for maintainers: named only when nothing else moved
     events = [c for c in changes if c.kind in (Kind.EVENT, Kind.NEW_EVENT)]
@@ -150,21 +169,19 @@ def top_line(changes: Sequence[Change]) -> str:
     parts = named[:MAX_NAMED]
     if len(named) > MAX_NAMED:
         counted = {"other move": len(named) - MAX_NAMED, **counted}
-    parts.extend(f"1 {what}" if n == 1 else f"{n} {PLURALS[what]}" for what, n in counted.items())
+    parts.extend(_counted(what, n, language) for what, n in counted.items())
     sentence = "; ".join(parts)
     return sentence[:1].upper() + sentence[1:] + "." if sentence else ""
 
 
-def _list(items: Sequence[str], most: int) -> str:
+def _list(items: Sequence[str], most: int, language: str = DEFAULT) -> str:
+    _ = gettext_for(language)
     shown = list(items[:most])
     if len(items) > most:
-        shown.append(f"{len(items) - most} more")
+        shown.append(_("{count} more").format(count=len(items) - most))
     return ", ".join(shown)
 
 
-def _status(status: str | None) -> str:
-    return status_label(status) if status else "unknown"
-
-
-def _possessive(name: str) -> str:
-    return f"{name}'" if name.endswith("s") else f"{name}'s"  # the United States' position
+def _status(status: str | None, language: str = DEFAULT) -> str:
+    _ = gettext_for(language)
+    return status_word(status, language) if status else _("unknown")

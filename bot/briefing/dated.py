@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 from bot.briefing.changes import Change, Kind
 from bot.briefing.progress import milestone_on
+from bot.i18n import DEFAULT, human_date
 from bot.store import DealEntry, Store
 from bot.store.asof import AsOf
 from bot.store.dates import ApproxDate
@@ -21,9 +22,16 @@ from bot.store.model import Event
 
 
 def dated_changes(
-    store: Store, deal: DealEntry, events: Sequence[Event], since: dt.date, on: AsOf, viewer: str | None
+    store: Store,
+    deal: DealEntry,
+    events: Sequence[Event],
+    since: dt.date,
+    on: AsOf,
+    viewer: str | None,
+    language: str = DEFAULT,
 ) -> list[Change]:
-    """Changes after ``since`` up to ``on.day``: milestones, then events and quotes, newest first."""
+    """Changes after ``since`` up to ``on.day``: milestones, then events and quotes, newest first; dates are said
+    in ``language``."""
     as_of = on.day
     then = AsOf(since, on.recorded_until, on.events)
     out: list[Change] = []
@@ -44,7 +52,13 @@ def dated_changes(
     for event in reversed(events):
         if since < event.date.start and event.date.end < as_of and on.happened(event.date):
             out.append(
-                Change(Kind.EVENT, event.title, where=event.date.human(), topic=topic_of(event), source=event.source)
+                Change(
+                    Kind.EVENT,
+                    event.title,
+                    where=human_date(event.date, language),
+                    topic=topic_of(event),
+                    source=event.source,
+                )
             )
 
     quotes: list[tuple[ApproxDate, Change]] = []
@@ -54,7 +68,12 @@ def dated_changes(
         for quote in person.person.quotes:
             if quote.deal in (None, deal.id) and since < quote.date.start <= as_of:
                 change = Change(
-                    Kind.QUOTE, person.person.name, None, quote.text, quote.date.human(), source=quote.source
+                    Kind.QUOTE,
+                    person.person.name,
+                    None,
+                    quote.text,
+                    human_date(quote.date, language),
+                    source=quote.source,
                 )
                 quotes.append((quote.date, change))
     out.extend(change for _, change in sorted(quotes, key=lambda q: q[0], reverse=True))

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from bot.briefing.changes import Change, Kind, change_line, maintainer_line
 from bot.briefing.snapshot_model import DocumentSeen, Snapshot
+from bot.i18n import DEFAULT, human_date
 from bot.reply import Progress
 from bot.store.dates import ApproxDate
 
@@ -17,6 +18,7 @@ class Digest:
     changes: tuple[Change, ...]
     previous: dict[str, Progress]
     outlets: dict[str, str]  # source id -> outlet
+    language: str = DEFAULT  # of the lines (the dates in the changes are already said in it)
 
     @property
     def cited(self) -> tuple[str, ...]:
@@ -26,15 +28,24 @@ class Digest:
     @property
     def lines(self) -> tuple[str, ...]:
         """Each change as a list item credited to its outlet, and the documents added, edited or removed in one."""
-        lines = [change_line(c, self.outlets.get(c.source or "")) for c in self.changes if not c.for_maintainers]
-        also = maintainer_line([c for c in self.changes if c.for_maintainers])
+        lines = [
+            change_line(c, self.outlets.get(c.source or ""), self.language)
+            for c in self.changes
+            if not c.for_maintainers
+        ]
+        also = maintainer_line([c for c in self.changes if c.for_maintainers], self.language)
         return (*lines, also) if also else tuple(lines)
 
 
-def diff(previous: Snapshot, current: Snapshot) -> Digest:
+def diff(previous: Snapshot, current: Snapshot, language: str = DEFAULT, *, said: Snapshot | None = None) -> Digest:
     """What changed from ``previous`` to ``current``, in a fixed order: topic statuses and positions, milestones
     and their dates, new events, new quotes, open questions, then documents added, edited or removed. An edit
-    already explained by a change above is not repeated. A field an older snapshot lacks reports nothing."""
+    already explained by a change above is not repeated. A field an older snapshot lacks reports nothing.
+
+    ``said`` is ``current`` taken from the store in the reader's language: the snapshots compared are always the
+    original's (a channel's language can change between two briefings), and the titles, positions and questions
+    are said from ``said``. Dates are said in ``language``."""
+    words = said or current
     out: list[Change] = []
     explained: set[str] = set()
     outlets = current["outlets"]
@@ -44,35 +55,43 @@ def diff(previous: Snapshot, current: Snapshot) -> Digest:
         if path:
             explained.add(path)
 
-    parties = current.get("parties", {})
+    parties = words.get("parties", {})
     before_topics = previous["topics"]
     for tid, topic in current["topics"].items():
         was = before_topics.get(tid)
         if was is None:
             continue
+        shown = words["topics"].get(tid, topic)
         if was["status"] != topic["status"]:
             add(
-                Change(Kind.STATUS, topic["title"], was["status"], topic["status"], topic=tid, source=topic["source"]),
+                Change(Kind.STATUS, shown["title"], was["status"], topic["status"], topic=tid, source=topic["source"]),
                 topic["path"],
             )
         if "positions" in was and "positions" in topic:
             for party, position in topic["positions"].items():
                 if was["positions"].get(party) != position:
                     where = parties.get(party, party)
+                    words_now = shown.get("positions", {}).get(party, position)
                     add(
-                        Change(Kind.POSITION, topic["title"], None, position, where, tid, topic["source"]),
+                        Change(Kind.POSITION, shown["title"], None, words_now, where, tid, topic["source"]),
                         topic["path"],
                     )
 
     before_tracks = {t["id"]: t for t in previous["tracks"]}
     questions: list[Change] = []
+    said_tracks = {t["id"]: t for t in words["tracks"]}
     for track in current["tracks"]:
         old_track = before_tracks.get(track["id"])
         if old_track is None:
             continue
+        track_said = said_tracks.get(track["id"], track)
         for mid, milestone in track["milestones"].items():
             was_m = old_track["milestones"].get(mid)
-            title, where, source = milestone["title"], track["title"], milestone["source"]
+            title, where, source = (
+                track_said["milestones"].get(mid, milestone)["title"],
+                track_said["title"],
+                milestone["source"],
+            )
             if was_m is None:
                 add(
                     Change(Kind.MILESTONE, title, None, milestone["status"], where, source=source), current["deal_path"]
@@ -84,18 +103,20 @@ def diff(previous: Snapshot, current: Snapshot) -> Digest:
                     current["deal_path"],
                 )
             if "target" in was_m and "target" in milestone and was_m["target"] != milestone["target"]:
-                old, new = (_human(d) if d else None for d in (was_m["target"], milestone["target"]))
+                old, new = (_human(d, language) if d else None for d in (was_m["target"], milestone["target"]))
                 add(Change(Kind.TARGET, title, old, new, where, source=source), current["deal_path"])
         if "open_questions" in old_track and "open_questions" in track:
             asked = set(old_track["open_questions"])
             still = set(track["open_questions"])
+            now_said = track_said.get("open_questions", [])
             questions.extend(
-                Change(Kind.QUESTION_NEW, q, where=track["title"]) for q in track["open_questions"] if q not in asked
+                Change(Kind.QUESTION_NEW, now_said[i] if i < len(now_said) else q, where=where)
+                for i, q in enumerate(track["open_questions"])
+                if q not in asked
             )
+            # a closed question is no longer in the store: it is said as the channel last read it
             questions.extend(
-                Change(Kind.QUESTION_CLOSED, q, where=track["title"])
-                for q in old_track["open_questions"]
-                if q not in still
+                Change(Kind.QUESTION_CLOSED, q, where=where) for q in old_track["open_questions"] if q not in still
             )
 
     before_events = previous["events"]
@@ -104,7 +125,11 @@ def diff(previous: Snapshot, current: Snapshot) -> Digest:
             topic_id = next(iter(event.get("topics", [])), None)
             add(
                 Change(
-                    Kind.NEW_EVENT, event["title"], where=_human(event["date"]), topic=topic_id, source=event["source"]
+                    Kind.NEW_EVENT,
+                    words["events"].get(eid, event)["title"],
+                    where=_human(event["date"], language),
+                    topic=topic_id,
+                    source=event["source"],
                 ),
                 current["events_path"],
             )
@@ -116,7 +141,12 @@ def diff(previous: Snapshot, current: Snapshot) -> Digest:
             if key not in known:
                 add(
                     Change(
-                        Kind.QUOTE, person["name"], None, quote["text"], _human(quote["date"]), source=quote["source"]
+                        Kind.QUOTE,
+                        words["people"].get(pid, person)["name"],
+                        None,
+                        quote["text"],
+                        _human(quote["date"], language),
+                        source=quote["source"],
                     ),
                     person["path"],
                 )
@@ -128,20 +158,23 @@ def diff(previous: Snapshot, current: Snapshot) -> Digest:
     before_docs = previous["documents"]
     for path, doc in current["documents"].items():
         was_doc = before_docs.get(path)
+        title = words["documents"].get(path, doc)["title"]
         if was_doc is None:
-            out.append(Change(Kind.ADDED, doc["title"], where=path))
+            out.append(Change(Kind.ADDED, title, where=path))
         elif _edited(was_doc, doc) and path not in explained:
-            out.append(Change(Kind.EDITED, doc["title"], where=path, new=_human(doc["updated"])))
+            out.append(Change(Kind.EDITED, title, where=path, new=_human(doc["updated"], language)))
     for path, gone in before_docs.items():
         if path not in current["documents"]:
             out.append(Change(Kind.REMOVED, gone["title"], where=path))
 
     progress = {
-        t["id"]: Progress(t["title"], before_tracks[t["id"]]["done"], before_tracks[t["id"]]["total"])
+        t["id"]: Progress(
+            said_tracks.get(t["id"], t)["title"], before_tracks[t["id"]]["done"], before_tracks[t["id"]]["total"]
+        )
         for t in current["tracks"]
         if t["id"] in before_tracks
     }
-    return Digest(tuple(out), progress, outlets)
+    return Digest(tuple(out), progress, outlets, language)
 
 
 def _edited(was: DocumentSeen, now: DocumentSeen) -> bool:
@@ -150,5 +183,5 @@ def _edited(was: DocumentSeen, now: DocumentSeen) -> bool:
     return was["hash"] != now["hash"]  # (a snapshot saved before visible_hash existed: the whole file)
 
 
-def _human(iso: str) -> str:
-    return ApproxDate.parse(iso).human()
+def _human(iso: str, language: str) -> str:
+    return human_date(ApproxDate.parse(iso), language)

@@ -10,6 +10,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from bot.i18n import DEFAULT, gettext_for, human_date, labelled, status_word
 from bot.markup import escape
 from bot.reply import Progress
 from bot.store import DealEntry
@@ -63,12 +64,14 @@ def track_progress(track: Track, note: str = "", *, on: AsOf | None = None) -> P
     return Progress(track.title, sum(1 for s in live if s.done), len(live), note)
 
 
-def milestone_lines(track: Track, on: AsOf | None = None) -> str:
+def milestone_lines(track: Track, on: AsOf | None = None, language: str = DEFAULT) -> str:
+    _ = gettext_for(language)
     lines = []
     for milestone in track.milestones:
-        target = f" · target {milestone.target.human()}" if milestone.target else ""
+        target = _(" · target {day}").format(day=human_date(milestone.target, language)) if milestone.target else ""
         state = milestone_on(track, milestone, on)
-        lines.append(f"- **{escape(milestone.title)}**: {state.label}{target}")
+        label = state.label if language == DEFAULT or state.status is None else status_word(state.status, language)
+        lines.append("- " + labelled(f"**{escape(milestone.title)}**", label, language) + target)
     return "\n".join(lines)
 
 
@@ -86,8 +89,10 @@ def dates_ahead(
     days: int | None = None,
     limit: int | None = None,
     events: Sequence[Event] | None = None,
+    language: str = DEFAULT,
 ) -> list[Ahead]:
     """Events and open milestone targets after ``as_of`` (within ``days`` if given), soonest first."""
+    _ = gettext_for(language)
     until = shift(as_of, days) if days is not None else dt.date.max
     on = AsOf.of(deal, as_of, events)
 
@@ -106,11 +111,14 @@ def dates_ahead(
                 continue
             state = milestone_on(track, m, on)
             if not state.done and not state.dropped:
-                found.append(Ahead(target, f"{escape(m.title)} _({escape(track.title)}, target)_", "milestone"))
+                what = _("{milestone} _({track}, target)_").format(milestone=escape(m.title), track=escape(track.title))
+                found.append(Ahead(target, what, "milestone"))
     found.sort(key=lambda a: (a.date, a.kind))
     return found[:limit] if limit else found
 
 
-def ahead_line(item: Ahead, as_of: dt.date | None = None) -> str:
-    when = "Today" if as_of is not None and item.date.is_exact and item.date.start == as_of else item.date.human()
-    return f"- **{when}**: {item.what}"
+def ahead_line(item: Ahead, as_of: dt.date | None = None, language: str = DEFAULT) -> str:
+    _ = gettext_for(language)
+    today = as_of is not None and item.date.is_exact and item.date.start == as_of
+    when = _("Today") if today else human_date(item.date, language)
+    return "- " + labelled(f"**{when}**", item.what, language)

@@ -28,10 +28,12 @@ from bot.briefing.snapshot_model import (
     TrackSeen,
 )
 from bot.config import BriefingOptions
+from bot.i18n import DEFAULT
 from bot.reply import Reply
 from bot.store import DealEntry, Store
 from bot.store.documents import Document
 from bot.store.index import EntityKind
+from bot.store.localize import localize
 from bot.store.model import Deal, EventLog, MilestoneStatus, Person, Topic
 from bot.store.review import Reviewed
 
@@ -141,18 +143,24 @@ def channel_briefing(
     options: BriefingOptions = BriefingOptions(),
     commit: str | None = None,
     reviewed: Reviewed | None = None,
+    language: str = DEFAULT,
 ) -> tuple[Reply, Snapshot]:
     """The briefing a channel gets on ``as_of``, and the snapshot to save if it is posted.
 
     With the snapshot of the channel's previous posted briefing, "what changed" is the diff against it; without
     one (the first briefing, or a snapshot from an older format), it is the store's dated changes over
-    ``options.recent_days``.
+    ``options.recent_days``. The briefing is in ``language``; the snapshot is the original store's whatever the
+    language, so a channel that changes language is told what changed, not that every title did.
     """
     current = take_snapshot(store, deal, viewer)  # not shown to anyone: compose_briefing refuses a hidden deal
     if previous is None or previous["v"] != SNAPSHOT_VERSION or previous["deal"] != deal.id:
-        reply = compose_briefing(store, deal, as_of, options=options, viewer=viewer, commit=commit, reviewed=reviewed)
+        reply = compose_briefing(
+            store, deal, as_of, options=options, viewer=viewer, commit=commit, reviewed=reviewed, language=language
+        )
         return reply, current
-    digest = diff(previous, current)
+    localized = localize(store, language)
+    said = take_snapshot(localized, localized.deals[deal.id], viewer) if localized is not store else None
+    digest = diff(previous, current, language, said=said)
     since = previous_date if previous_date and previous_date < as_of else None
     reply = compose_briefing(
         store,
@@ -165,6 +173,7 @@ def channel_briefing(
         viewer=viewer,
         commit=commit,
         reviewed=reviewed,
+        language=language,
     )
     return reply, current
 

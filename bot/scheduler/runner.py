@@ -17,6 +17,7 @@ from bot.briefing.snapshot import Snapshot, channel_briefing
 from bot.config import SchedulerOptions
 from bot.delivery import Delivery
 from bot.errors import PermanentDeliveryError
+from bot.i18n import DEFAULT
 from bot.posting import Poster, PostHooks, PostKind, PostOutcome, PostRequest
 from bot.reply import Reply, Section, Tone
 from bot.schedule_plan import local_date, post_key
@@ -68,8 +69,10 @@ class BriefingRunner:
         kill: Callable[[str], None] = kill_point,
         commit: Callable[[], str | None] = lambda: None,
         hooks: PostHooks | None = None,
+        channel_language: Callable[[str], str] = lambda target: DEFAULT,
     ) -> None:
         self.state = state
+        self.channel_language = channel_language  # a target's language from config, for subscriptions without one
         self.commit = commit
         self.store = store
         self.deliveries = deliveries
@@ -129,6 +132,7 @@ class BriefingRunner:
                 options=self.briefing_options,
                 commit=self.commit(),
                 reviewed=reviewed,
+                language=sub.language or self.channel_language(sub.target),
             )
             snapshot.append(snap)
             return reply.shared()

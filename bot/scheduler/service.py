@@ -83,8 +83,10 @@ class BriefingScheduler:
         commit: Callable[[], str | None] = lambda: None,
         frozen_note: str | None = None,
         hooks: PostHooks | None = None,
+        channel_language: Callable[[str], str] | None = None,
     ) -> None:
         self._hooks = hooks
+        self._channel_language = channel_language  # a target's language (config), for subscriptions without one
         self._commit = commit
         self.frozen_note = frozen_note  # set when the store is frozen at a date: then nothing is posted
         self._open_state = open_state
@@ -134,6 +136,7 @@ class BriefingScheduler:
             kill=self._kill,
             commit=self._commit,
             hooks=self._hooks,
+            **({"channel_language": self._channel_language} if self._channel_language else {}),
         )
         scheduler = AsyncIOScheduler(
             timezone=dt.UTC, job_defaults={"misfire_grace_time": None, "coalesce": True, "max_instances": 1}

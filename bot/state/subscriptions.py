@@ -35,6 +35,7 @@ class Subscription:
     paused_reason: str | None = None
     created_by: str | None = None
     created_at: dt.datetime | None = None
+    language: str | None = None  # the briefing's language; None: the channel's (config), else the bot's
 
     @property
     def key(self) -> str:
@@ -46,7 +47,16 @@ class Subscription:
 
     @classmethod
     def from_config(cls, sub: SubscriptionConfig) -> Subscription:
-        return cls(sub.target, sub.deal, sub.time, sub.timezone, tuple(sub.days), tuple(sub.skip_dates), CONFIG)
+        return cls(
+            sub.target,
+            sub.deal,
+            sub.time,
+            sub.timezone,
+            tuple(sub.days),
+            tuple(sub.skip_dates),
+            CONFIG,
+            language=sub.language,
+        )
 
 
 async def effective(state: State, configured: Iterable[SubscriptionConfig]) -> list[Subscription]:
@@ -77,7 +87,9 @@ async def mirror_config(state: State, configured: Sequence[SubscriptionConfig], 
             stmt = insert(state, subscriptions).values(**values)
             stmt = stmt.on_conflict_do_update(
                 index_elements=["target", "deal"],
-                set_={k: values[k] for k in ("time", "timezone", "days", "skip_dates", "source", "updated_at")},
+                set_={
+                    k: values[k] for k in ("time", "timezone", "days", "skip_dates", "source", "language", "updated_at")
+                },
                 where=_differs(sub),
             )
             await conn.execute(stmt)
@@ -87,7 +99,7 @@ async def upsert(state: State, sub: Subscription, *, now: dt.datetime) -> None:
     """Create or change a chat subscription (and lift any pause: the admin has just checked the channel)."""
     values = _values(sub, now) | {"created_at": now, "created_by": sub.created_by}
     stmt = insert(state, subscriptions).values(**values)
-    changed = {k: values[k] for k in ("time", "timezone", "days", "skip_dates", "updated_at", "created_by")}
+    changed = {k: values[k] for k in ("time", "timezone", "days", "skip_dates", "language", "updated_at", "created_by")}
     stmt = stmt.on_conflict_do_update(
         index_elements=["target", "deal"],
         set_=changed | {"paused": False, "paused_reason": None, "paused_at": None},
@@ -148,6 +160,7 @@ def _from_row(m: sa.RowMapping) -> Subscription:
         paused_reason=m["paused_reason"],
         created_by=m["created_by"],
         created_at=m["created_at"],
+        language=m["language"],
     )
 
 
@@ -160,6 +173,7 @@ def _values(sub: Subscription, now: dt.datetime) -> dict[str, object]:
         "days": ",".join(sub.days),
         "skip_dates": ",".join(d.isoformat() for d in sorted(sub.skip_dates)),
         "source": sub.source,
+        "language": sub.language,
         "updated_at": now,
     }
 
@@ -171,4 +185,5 @@ def _differs(sub: Subscription) -> sa.ColumnElement[bool]:
         subscriptions.c.days != ",".join(sub.days),
         subscriptions.c.skip_dates != ",".join(d.isoformat() for d in sorted(sub.skip_dates)),
         subscriptions.c.source != CONFIG,
+        subscriptions.c.language.is_distinct_from(sub.language),
     )

@@ -61,6 +61,7 @@ subscriptions = sa.Table(
     sa.Column("created_by", sa.String(120), nullable=True),
     sa.Column("created_at", UTCDateTime, nullable=False),
     sa.Column("updated_at", UTCDateTime, nullable=False),
+    sa.Column("language", sa.String(8), nullable=True),  # en | fr; NULL: the channel's language from config
     sa.UniqueConstraint("target", "deal", name="uq_subscriptions_target_deal"),
 )
 
