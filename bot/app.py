@@ -289,6 +289,7 @@ class App:
             commit=lambda: self.live_store.commit,
             frozen_note=self.clock.frozen_note() if self.clock.frozen else None,
             hooks=self.post_hooks,
+            channel_language=lambda target: self.settings.channel_languages.get(target, self.settings.language),
             **overrides,
         )
         self.ports.scheduler = scheduler

@@ -59,12 +59,8 @@ def _progress(reply: Reply) -> list[tuple[int, int, str]]:
 async def test_each_channel_gets_its_briefing_in_its_language(tmp_path: Path, clock: ControlledClock) -> None:
     clock.reset(MONDAY_0755)
     bot, settings = _bot(tmp_path, clock)
-    # what the app passes the scheduler: a channel's language from config, else the bot's
-    bot.scheduler = bot.app.build_scheduler(
-        sleep=clock.sleep,
-        options=SchedulerOptions(lease_seconds=120),
-        channel_language=lambda target: settings.channel_languages.get(target, settings.language),
-    )
+    # the app passes the scheduler a channel's language from config, else the bot's
+    bot.scheduler = bot.app.build_scheduler(sleep=clock.sleep, options=SchedulerOptions(lease_seconds=120))
     try:
         await bot.scheduler.start()
         answer = await bot.ask("/subscribe time:08:00 timezone:America/Toronto language:fr channel:" + CHAT_FR)
