@@ -12,7 +12,7 @@ import datetime as dt
 import importlib
 import logging
 from collections.abc import AsyncIterator, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from aiohttp import web
 
@@ -20,6 +20,7 @@ from bot import ops
 from bot.adapters.console import ConsoleAdapter
 from bot.adapters.outbound import outbound_deliveries
 from bot.alerts import MaintainerAlerts
+from bot.app_background import BackgroundBuilders
 from bot.clock import Clock
 from bot.config import Settings
 from bot.context import Context, Ports
@@ -41,11 +42,6 @@ from bot.store.reloader import StoreWatcher
 from bot.targets import CONSOLE, Target
 from handlers import ALL_COMMANDS
 
-if TYPE_CHECKING:
-    from bot.alerts import WatchAlerts
-    from bot.alerts.review_due import ReviewReminders
-    from bot.scheduler import BriefingScheduler
-
 log = logging.getLogger(__name__)
 
 CONNECT_HINT = (
@@ -55,7 +51,7 @@ CONNECT_HINT = (
 )
 
 
-class App:
+class App(BackgroundBuilders):
     def __init__(
         self,
         settings: Settings,
@@ -271,59 +267,6 @@ class App:
             self.build_watch_alerts(claimant=scheduler.claimant),
             self.build_review_reminders(claimant=scheduler.claimant),
         ]
-
-    def build_scheduler(self, **overrides: Any) -> BriefingScheduler:
-        """The daily briefing scheduler on this app's state, store, deliveries and clock; it becomes the
-        scheduler port handlers use. ``overrides`` are for tests (their own clock, options, kill points)."""
-        from bot.scheduler import BriefingScheduler
-
-        overrides.setdefault("options", self.settings.scheduler)
-        overrides.setdefault("now", self.clock.now)
-        scheduler = BriefingScheduler(
-            open_state=self.background_state,
-            store=lambda: self.live_store.current,
-            deliveries=self.deliveries,
-            configured=self.settings.subscriptions,
-            briefing_options=self.briefing_options,
-            maintainers=self.settings.maintainers_channel,
-            commit=lambda: self.live_store.commit,
-            frozen_note=self.clock.frozen_note() if self.clock.frozen else None,
-            hooks=self.post_hooks,
-            channel_language=lambda target: self.settings.channel_languages.get(target, self.settings.language),
-            **overrides,
-        )
-        self.ports.scheduler = scheduler
-        return scheduler
-
-    def build_watch_alerts(self, *, claimant: str, **overrides: Any) -> WatchAlerts:
-        """/watch alerts on this app's state, store and deliveries (``overrides``: a test's clock)."""
-        from bot.alerts import WatchAlerts
-
-        overrides.setdefault("now", self.clock.now)
-        return WatchAlerts(
-            open_state=self.background_state,
-            store=lambda: self.live_store.current,
-            deliveries=self.deliveries,
-            claimant=claimant,
-            hooks=self.post_hooks,
-            **overrides,
-        )
-
-    def build_review_reminders(self, *, claimant: str, **overrides: Any) -> ReviewReminders:
-        """One direct message to a document's owner when it falls due for review (``overrides``: a test's clock)."""
-        from bot.alerts.review_due import ReviewReminders
-
-        overrides.setdefault("now", self.clock.now)
-        overrides.setdefault("today", self.clock.today)
-        return ReviewReminders(
-            open_state=self.open_state,
-            store=lambda: self.live_store.current,
-            deliveries=self.deliveries,
-            claimant=claimant,
-            stale_after_days=self.briefing_options.stale_after_days,
-            hooks=self.post_hooks,
-            **overrides,
-        )
 
     async def start_http(self) -> web.AppRunner | None:
         """The one HTTP server, when enabled (a port in use is logged, not fatal)."""
