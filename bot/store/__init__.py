@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from bot.store.entries import DealEntry, PersonEntry, TopicEntry
 from bot.store.load import load_documents
 from bot.store.problems import Problem
-from bot.store.store import DealEntry, PersonEntry, Store, TopicEntry, build
+from bot.store.store import Store, build
 from bot.store.yamlsafe import MAX_FILE_BYTES
 
 __all__ = ["DealEntry", "PersonEntry", "Problem", "Store", "TopicEntry", "load_store"]

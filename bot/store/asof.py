@@ -14,8 +14,9 @@ from dataclasses import dataclass
 
 from bot.i18n import DEFAULT, gettext_for, human_date, human_day
 from bot.store.dates import ApproxDate
+from bot.store.entries import DealEntry
 from bot.store.model import Event
-from bot.store.store import DealEntry, Store
+from bot.store.store import Store
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,7 +15,8 @@ from collections.abc import Iterable
 
 from bot.store.documents import Kind, place
 from bot.store.live import LiveStore
-from bot.store.store import Store, narrowest
+from bot.store.rows import narrowest
+from bot.store.store import Store
 from bot.store.yamlsafe import ReadError, read_document
 from bot.targets import Target
 

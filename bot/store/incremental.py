@@ -19,17 +19,12 @@ from typing import cast
 from bot.store.checks.base import Known
 from bot.store.crosscheck import crosscheck
 from bot.store.documents import Document, Kind, Placement, place
+from bot.store.entries import DealEntry, PersonEntry, TopicEntry
 from bot.store.model import Deal, EventLog, Person, Source, SourceRegistry, Topic
 from bot.store.problems import Problem
 from bot.store.recheck import known_after, to_recheck
 from bot.store.reindex import updated_indexes
-from bot.store.store import (
-    DealEntry,
-    PersonEntry,
-    Store,
-    TopicEntry,
-    build,
-)
+from bot.store.store import Store, build
 from bot.store.translations import Translations, load_translations
 
 

@@ -14,8 +14,9 @@ from typing import Any, cast
 from pydantic import BaseModel
 
 from bot.store.documents import Document
+from bot.store.entries import DealEntry, PersonEntry, TopicEntry
 from bot.store.model import Deal, Event, EventLog, Person, Topic, Track
-from bot.store.store import DealEntry, PersonEntry, Store, TopicEntry
+from bot.store.store import Store
 from bot.store.translation_model import DealTranslation, EventsTranslation, PersonTranslation, TopicTranslation
 from bot.store.translations import Translation, Translations
 

@@ -8,8 +8,9 @@ from collections.abc import Iterable
 
 from bot.store.documents import Kind, place
 from bot.store.index import Entity, Index
+from bot.store.rows import deal_entities, deal_search_docs, person_entity, person_search_doc
 from bot.store.search import SearchDoc, SearchIndex
-from bot.store.store import Store, deal_entities, deal_search_docs, person_entity, person_search_doc
+from bot.store.store import Store
 
 
 def updated_indexes(before: Store, after: Store, touched: Iterable[str]) -> tuple[Index, SearchIndex]:

@@ -8,72 +8,21 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import cast
 
 from bot.store.crosscheck import crosscheck
-from bot.store.dates import ApproxDate
 from bot.store.documents import Document, Kind, place
+from bot.store.entries import DealEntry, PersonEntry, TopicEntry
 from bot.store.index import Entity, EntityKind, Index
-from bot.store.model import Deal, Event, EventLog, Milestone, Person, Source, SourceRegistry, Topic, Track
+from bot.store.model import Deal, Event, EventLog, Person, Source, SourceRegistry, Topic
 from bot.store.problems import Problem
+from bot.store.rows import deal_entities, deal_search_docs, person_entity, person_search_doc
 from bot.store.search import SearchDoc, SearchIndex
 from bot.store.translations import Translations, load_translations
-
-
-@dataclass(frozen=True, slots=True)
-class PersonEntry:
-    id: str
-    doc: Document
-    person: Person
-
-
-@dataclass(frozen=True, slots=True)
-class TopicEntry:
-    deal_id: str
-    id: str
-    doc: Document
-    topic: Topic
-
-    @property
-    def ref(self) -> str:
-        return f"{self.deal_id}/{self.id}"
-
-
-@dataclass(frozen=True, slots=True)
-class DealEntry:
-    id: str
-    doc: Document
-    deal: Deal
-    topics: dict[str, TopicEntry]
-    events: tuple[Event, ...]  # oldest first
-    events_doc: Document | None
-
-    def party_name(self, party_id: str) -> str:
-        return next((p.name for p in self.deal.parties if p.id == party_id), party_id)
-
-    def track(self, track_id: str) -> Track | None:
-        return next((t for t in self.deal.tracks if t.id == track_id), None)
-
-    @property
-    def recorded_until(self) -> ApproxDate:
-        """The last day this deal's record covers: the newer ``updated`` of its deal file and its events log.
-
-        Events dated after it were still scheduled when the record was written, whatever their date says now.
-        """
-        dates = [self.deal.updated]
-        if self.events_doc is not None:
-            dates.append(cast(EventLog, self.events_doc.model).updated)
-        return max(dates, key=lambda d: (d.end, d))
-
-    def milestone(self, ref: str) -> tuple[Track, Milestone] | None:
-        track_id, _, milestone_id = ref.partition("/")
-        track = self.track(track_id)
-        found = next((m for m in track.milestones if m.id == milestone_id), None) if track else None
-        return (track, found) if track and found else None
 
 
 @dataclass(frozen=True)
@@ -259,17 +208,6 @@ def build(
     )
 
 
-def narrowest(outer: frozenset[str], inner: frozenset[str]) -> frozenset[str]:
-    """A restricted document inside a restricted deal is visible only to targets on both lists."""
-    if outer and inner:
-        return (outer & inner) or frozenset({"(nobody)"})
-    return outer or inner
-
-
-def _topic_scope(deal: DealEntry, topic_id: str) -> frozenset[str]:
-    return frozenset(deal.topics[topic_id].topic.restricted_to)
-
-
 def _entities(store: Store) -> list[Entity]:
     entities: list[Entity] = []
     names = store.translations.names  # a name in any language finds the same entity (tarifs, produits laitiers)
@@ -279,71 +217,9 @@ def _entities(store: Store) -> list[Entity]:
     return entities
 
 
-def _no_names(document: Document) -> tuple[str, ...]:
-    return ()
-
-
-def deal_entities(
-    deal: DealEntry, only: Collection[str] | None = None, *, names: Callable[[Document], tuple[str, ...]] = _no_names
-) -> list[Entity]:
-    """A deal's entity and its topics' (a deal's restriction narrows its topics'); ``only``: just these topics'.
-    ``names``: a document's names in other languages (its translations'), found like its own."""
-    deal_scope = frozenset(deal.deal.restricted_to)
-    d = deal.deal
-    own = (deal.id, d.title, *d.aliases, *names(deal.doc))
-    entities = [Entity(EntityKind.DEAL, deal.id, None, d.title, own, deal_scope, deal.doc.path)]
-    if only is not None:
-        entities.clear()
-    for topic in deal.topics.values():
-        if only is not None and topic.id not in only:
-            continue
-        t = topic.topic
-        scope = narrowest(deal_scope, frozenset(t.restricted_to))
-        called = (topic.id, t.title, *t.aliases, *names(topic.doc))
-        entities.append(Entity(EntityKind.TOPIC, topic.id, deal.id, t.title, called, scope, topic.doc.path))
-    return entities
-
-
-def person_entity(person: PersonEntry, *, names: Callable[[Document], tuple[str, ...]] = _no_names) -> Entity:
-    p = person.person
-    called = (person.id, p.name, *p.aliases, *names(person.doc))
-    return Entity(EntityKind.PERSON, person.id, None, p.name, called, frozenset(p.restricted_to), person.doc.path)
-
-
 def _search_docs(store: Store) -> list[SearchDoc]:
     docs: list[SearchDoc] = []
     for deal in store.deals.values():
         docs.extend(deal_search_docs(deal))
     docs.extend(person_search_doc(person) for person in store.people.values())
     return docs
-
-
-def deal_search_docs(deal: DealEntry, only: Collection[str] | None = None) -> list[SearchDoc]:
-    """A deal's search rows: the deal, its topics, its events; ``only``: just these topics' rows and the events'."""
-    d = deal.deal
-    deal_scope = frozenset(d.restricted_to)
-    track_text = " ".join(
-        " ".join([t.title, t.question or "", *t.open_questions, *(m.title for m in t.milestones)]) for t in d.tracks
-    )
-    docs = [SearchDoc(f"deal:{deal.id}", d.title, f"{d.summary} {d.goal or ''} {track_text}", deal_scope)]
-    if only is not None:
-        docs.clear()
-    for topic in deal.topics.values():
-        if only is not None and topic.id not in only:
-            continue
-        t = topic.topic
-        text = " ".join([t.summary, *t.aliases, *t.positions.values(), t.outlook or "", topic.doc.body])
-        docs.append(SearchDoc(f"topic:{topic.ref}", t.title, text, narrowest(deal_scope, frozenset(t.restricted_to))))
-    for event in deal.events:
-        scope = deal_scope
-        topic_scopes = [_topic_scope(deal, t) for t in event.topics if t in deal.topics]
-        if topic_scopes and all(topic_scopes):  # about restricted topics only: visible where any of them is
-            scope = narrowest(deal_scope, frozenset().union(*topic_scopes))
-        docs.append(SearchDoc(f"event:{deal.id}/{event.id}", event.title, event.detail or "", scope))
-    return docs
-
-
-def person_search_doc(person: PersonEntry) -> SearchDoc:
-    p = person.person
-    text = " ".join([p.role, p.affiliation, p.stance or "", *p.aliases, *(q.text for q in p.quotes), person.doc.body])
-    return SearchDoc(f"person:{person.id}", p.name, text, frozenset(p.restricted_to))
