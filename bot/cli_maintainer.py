@@ -165,7 +165,7 @@ def check(
         loaded = load_store(root)
     except FileNotFoundError as exc:
         fail(str(exc))
-    from bot.store.translations import translation_todos  # asks git: only here, not on every load
+    from bot.store.translation_age import translation_todos  # asks git: only here, not on every load
 
     problems = sorted({*loaded.problems, *translation_todos(loaded.root, loaded.translations)})
     print_problems(problems, root, fmt)
