@@ -19,7 +19,7 @@ import asyncio
 import logging
 import re
 from collections.abc import Awaitable, Mapping
-from typing import Any, Literal
+from typing import Any
 
 from aiohttp import ClientError, web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
@@ -31,6 +31,7 @@ from bot.adapters.slack_delivery import SlackDelivery, make_web_client
 from bot.adapters.slack_files import upload_attachments
 from bot.adapters.slack_http_guard import guard
 from bot.adapters.slack_locale import SlackLocales
+from bot.adapters.slack_payloads import action_value, choose_mode, slack_decode, slack_target, user_id
 from bot.adapters.slack_render import RUN_ACTION, SHARE_ACTION, render_message
 from bot.adapters.slack_socket import ReportingSocketModeClient, ReportingSocketModeHandler
 from bot.commands import command_name
@@ -42,7 +43,6 @@ from bot.health import PartState
 from bot.reply import Reply, Tone, Visibility
 from bot.router import reply_for
 from bot.sharing import share_command
-from bot.targets import Target
 
 log = logging.getLogger(__name__)
 
@@ -53,39 +53,11 @@ ACK_BUDGET = 2.0  # seconds an answer may take before we ack without it (Slack a
 WORKING = ":hourglass_flowing_sand: Working on it…"
 OUT_OF_DATE_BUTTON = "This button is out of date. Type the command again, or use /help."
 RENDER_FAILED = "Sorry, that answer could not be shown in Slack. The error has been logged for the maintainers."
-Mode = Literal["socket", "http"]
 
 
 def build_service(parts: PlatformParts, config: SlackConfig, secrets: Secrets) -> SlackService:
     """Called by the composition root when Slack credentials are set; it registers ``service.delivery``."""
     return SlackService(parts, config, secrets)
-
-
-def choose_mode(config: SlackConfig, secrets: Secrets) -> Mode:
-    """The configured transport, or the other one when only its credentials are present."""
-    if config.mode == "socket" and not secrets.slack_app_token and secrets.slack_signing_secret:
-        log.info("SLACK_APP_TOKEN is not set but SLACK_SIGNING_SECRET is: using Slack HTTP mode")
-        return "http"
-    if config.mode == "http" and not secrets.slack_signing_secret and secrets.slack_app_token:
-        log.info("SLACK_SIGNING_SECRET is not set but SLACK_APP_TOKEN is: using Slack Socket Mode")
-        return "socket"
-    if config.mode == "socket" and not secrets.slack_app_token:
-        raise ConfigError("Slack Socket Mode needs SLACK_APP_TOKEN (an xapp- token with connections:write)")
-    if config.mode == "http" and not secrets.slack_signing_secret:
-        raise ConfigError("Slack HTTP mode needs SLACK_SIGNING_SECRET")
-    return config.mode
-
-
-def slack_decode(text: str) -> str:
-    """Slack sends what the user typed with ``&``, ``<`` and ``>`` as entities: decode them once before parsing
-    (they are escaped once again on the way out), so ``R&D`` is answered as ``R&D``."""
-    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
-
-
-def slack_target(team: str | None, channel: str | None, user: str | None = None) -> Target:
-    """Slack ids to the neutral target ``slack:T:C`` (``slack:T:@U`` when there is no channel)."""
-    where = channel or (f"@{user}" if user else "unknown")
-    return Target("slack", (team or "T0", where))
 
 
 class SlackService:
@@ -232,10 +204,10 @@ class SlackService:
 
     async def _share(self, body: Mapping[str, Any], respond: AsyncRespond) -> None:
         """Re-run the private answer's command and post it for the whole channel, then drop the private copy."""
-        user = _user_id(body)
+        user = user_id(body)
         router = self.parts.router
         try:  # only a read-only command is run again; one with effects (/subscribe...) is refused, never re-run
-            command = share_command(_action_value(body), router.specs, self.prefix)
+            command = share_command(action_value(body), router.specs, self.prefix)
         except BriefbotError as exc:
             await respond(**self._payload(reply_for(exc)), replace_original=False)
             return
@@ -255,7 +227,7 @@ class SlackService:
 
     async def _choose(self, body: Mapping[str, Any], respond: AsyncRespond) -> None:
         """A choice runs as if typed; it replaces the private question it answers."""
-        reply = await self.parts.router.handle_text(_action_value(body), await self._action_context(body))
+        reply = await self.parts.router.handle_text(action_value(body), await self._action_context(body))
         was_private = bool((body.get("container") or {}).get("is_ephemeral"))
         shared = reply.visibility is Visibility.SHARED
         await respond(**self._payload(reply), replace_original=was_private and not shared)
@@ -274,7 +246,7 @@ class SlackService:
     async def _action_context(self, body: Mapping[str, Any]) -> Context:
         team = (body.get("team") or {}).get("id") or (body.get("enterprise") or {}).get("id")
         channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id")
-        user = _user_id(body)
+        user = user_id(body)
         ctx = self.parts.context(slack_target(team, channel, user), user=user)
         return ctx.for_reader(await self.locales.locale(user))
 
@@ -297,16 +269,6 @@ def _quiet_token_warning(record: logging.LogRecord) -> bool:
     """Bolt reads SLACK_BOT_TOKEN from the environment by itself and warns that the client we pass wins; it
     does, on purpose (the client carries the configured API URL and retry handlers), so drop that one warning."""
     return not record.getMessage().startswith("As you gave `client` as well")
-
-
-def _user_id(body: Mapping[str, Any]) -> str | None:
-    user = body.get("user") or {}
-    return str(user.get("id")) if isinstance(user, Mapping) and user.get("id") else None
-
-
-def _action_value(body: Mapping[str, Any]) -> str:
-    actions = body.get("actions") or [{}]
-    return str(actions[0].get("value") or "")
 
 
 __all__ = ["SlackService", "build_service", "choose_mode", "slack_target"]
