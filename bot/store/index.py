@@ -10,8 +10,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from rapidfuzz import fuzz, process
-
 from bot.store.text import compact, fold
 
 FUZZY_CUTOFF = 78.0  # below this a match is noise ("dairy" vs "defence")
@@ -119,6 +117,10 @@ class Index:
             if prefixed:
                 return _decide(query, prefixed)
 
+        # rapidfuzz only now: a name found exactly or by prefix (the usual case) never needs it, and a one-shot
+        # `briefbot ask` would otherwise pay for importing it
+        from rapidfuzz import fuzz, process
+
         scored: dict[Entity, float] = {}
         for _choice, score, position in process.extract(
             folded, scope.choices, scorer=fuzz.WRatio, score_cutoff=FUZZY_CUTOFF, limit=None
@@ -149,6 +151,8 @@ class Index:
             for choice, owner in zip(scope.choices, scope.owners, strict=True)
             if owner.visible_to(viewer) and any(w.startswith(folded) for w in (choice, *choice.split()))
         )
+        from rapidfuzz import fuzz, process  # lazily: see lookup
+
         rest = [
             scope.owners[position]
             for _c, _s, position in process.extract(
