@@ -4,7 +4,9 @@ check`` prints with ``--format`` and ``--stale``.
 Registered from :mod:`bot.cli`; like every one-shot command, each imports what it uses when it runs.
 """
 
-from __future__ import annotations
+# No ``from __future__ import annotations`` here: Typer reads every command's parameters on each run of any
+# ``briefbot`` command, and string annotations make it evaluate each one twice (about 10 ms of a one-shot
+# ``briefbot ask``). Names imported only for type checking are quoted instead.
 
 import datetime as dt
 import sys
@@ -27,7 +29,7 @@ FORMATS = ("text", "gnu", "github")
 # briefbot check ---------------------------------------------------------------------------------------------------
 
 
-def print_problems(problems: Sequence[Problem], root: Path, fmt: str) -> None:
+def print_problems(problems: "Sequence[Problem]", root: Path, fmt: str) -> None:
     """``text``: ``path:line: message`` (paths in the store); ``gnu``: ``path:line:col: message`` with paths as
     given on the command line, for editors and CI problem matchers; ``github``: workflow commands that annotate
     the line in a pull request."""
@@ -45,7 +47,7 @@ def print_problems(problems: Sequence[Problem], root: Path, fmt: str) -> None:
             typer.echo(str(problem))
 
 
-def print_stale(store: Store, root: Path, fmt: str, today: dt.date, stale_after_days: int) -> int:
+def print_stale(store: "Store", root: Path, fmt: str, today: dt.date, stale_after_days: int) -> int:
     """List every document due for review on ``today`` (reviews recorded with /verify live in the bot's state
     database, not in the files, so they are not counted here); return how many."""
     from bot.store.review import due_documents, people_of
@@ -176,7 +178,7 @@ def _must(value: str | None, label: str, *, default: str | None = None, flag: st
     return found
 
 
-def _write(root: Path, build: Callable[[Store], Scaffold]) -> None:
+def _write(root: Path, build: "Callable[[Store], Scaffold]") -> None:
     """Build against the loaded store, write, then check the store: a new file with problems is taken back out."""
     from bot.cli_checks import not_a_store
     from bot.store import load_store

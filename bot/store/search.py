@@ -6,7 +6,6 @@ Built once per load into an in-memory database; a reload builds a new one beside
 from __future__ import annotations
 
 import re
-import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -34,6 +33,8 @@ class Hit:
 
 class SearchIndex:
     def __init__(self, docs: Iterable[SearchDoc]) -> None:
+        import sqlite3  # only /search builds the index (Store.search_index): not on every store load
+
         self._db = sqlite3.connect(":memory:", check_same_thread=False)
         self._db.execute(
             "CREATE VIRTUAL TABLE docs USING fts5(key UNINDEXED, title, body, "

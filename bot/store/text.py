@@ -12,8 +12,10 @@ MAX_QUERY_CHARS = 200
 
 def fold(text: str) -> str:
     """Case-fold, strip accents, drop apostrophes and invisible characters, and collapse punctuation."""
-    text = unicodedata.normalize("NFKD", text[: MAX_QUERY_CHARS * 4])
-    text = "".join(c for c in text if not unicodedata.combining(c) and unicodedata.category(c) != "Cf")
+    text = text[: MAX_QUERY_CHARS * 4]
+    if not text.isascii():  # ASCII has no accents or invisible characters: skip the walk, on every store load
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(c for c in text if not unicodedata.combining(c) and unicodedata.category(c) != "Cf")
     text = _APOSTROPHES.sub("", text.casefold())
     return _NON_WORD.sub(" ", text).strip()[:MAX_QUERY_CHARS]
 
