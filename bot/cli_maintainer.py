@@ -4,8 +4,6 @@
 Registered from :mod:`bot.cli`; like every one-shot command, each imports what it uses when it runs.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 import sys
 from collections.abc import Sequence
@@ -26,7 +24,7 @@ FORMATS = ("text", "gnu", "github")
 # briefbot check ---------------------------------------------------------------------------------------------------
 
 
-def print_problems(problems: Sequence[Problem], root: Path, fmt: str) -> None:
+def print_problems(problems: "Sequence[Problem]", root: Path, fmt: str) -> None:
     """``text``: ``path:line: message`` (paths in the store); ``gnu``: ``path:line:col: message`` with paths as
     given on the command line, for editors and CI problem matchers; ``github``: workflow commands that annotate
     the line in a pull request."""
@@ -44,7 +42,7 @@ def print_problems(problems: Sequence[Problem], root: Path, fmt: str) -> None:
             typer.echo(str(problem))
 
 
-def print_stale(store: Store, root: Path, fmt: str, today: dt.date, stale_after_days: int) -> int:
+def print_stale(store: "Store", root: Path, fmt: str, today: dt.date, stale_after_days: int) -> int:
     """List every document due for review on ``today`` (reviews recorded with /verify live in the bot's state
     database, not in the files, so they are not counted here); return how many."""
     from bot.store.review import due_documents, people_of

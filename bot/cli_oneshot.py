@@ -47,7 +47,7 @@ def _context(settings: Settings, router: Router, target: Target, today: dt.date 
     from bot.store.history import GitHistory
     from bot.store.live import LiveStore
 
-    live = LiveStore(settings.store, max_bytes=settings.max_file_bytes)
+    live = LiveStore(settings.store, max_bytes=settings.max_file_bytes, warm=False)  # one answer: no index it skips
     store = live.current
     history = GitHistory(live.root, max_bytes=settings.max_file_bytes) if settings.git_history else None
     return Context(

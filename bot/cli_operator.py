@@ -1,7 +1,9 @@
 """``briefbot status`` and ``briefbot reload``: talk to the running bot's operator endpoints (with the operator
 token), or read the files when no bot answers."""
 
-from __future__ import annotations
+# No ``from __future__ import annotations`` here: Typer reads every command's parameters on each run of any
+# ``briefbot`` command, and string annotations make it evaluate each one twice (about a millisecond of a one-shot
+# ``briefbot ask``). Names imported only for type checking are quoted instead.
 
 from typing import TYPE_CHECKING
 
@@ -13,7 +15,7 @@ if TYPE_CHECKING:
     from bot.config import Settings
 
 
-def local_url(settings: Settings, path: str) -> str:
+def local_url(settings: "Settings", path: str) -> str:
     host = "127.0.0.1" if settings.http.host in ("0.0.0.0", "::") else settings.http.host
     return f"http://{host}:{settings.http.port}{path}"
 

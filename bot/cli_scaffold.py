@@ -5,8 +5,6 @@ fail on it.
 Registered from :mod:`bot.cli`; like every one-shot command, each imports what it uses when it runs.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 import sys
 from collections.abc import Callable
@@ -54,7 +52,7 @@ def _must(value: str | None, label: str, *, default: str | None = None, flag: st
     return found
 
 
-def _write(root: Path, build: Callable[[Store], Scaffold]) -> None:
+def _write(root: Path, build: "Callable[[Store], Scaffold]") -> None:
     """Build against the loaded store, write, then check the store: a new file with problems is taken back out."""
     from bot.cli_checks import not_a_store
     from bot.store import load_store

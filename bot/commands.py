@@ -15,9 +15,6 @@ import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from rapidfuzz import process
-from rapidfuzz.distance import DamerauLevenshtein
-
 from bot.errors import BadArgument, UnknownCommand
 from bot.store.dates import parse_day
 
@@ -187,6 +184,11 @@ def unknown_command(name: str, rest: str, specs: dict[str, CommandSpec], prefix:
 
 
 def _near_commands(name: str, specs: dict[str, CommandSpec]) -> list[str]:
+    # rapidfuzz here and in _refuse_option, not at import: only a mistyped command or option needs it, and every
+    # one-shot `briefbot ask` would pay for loading it
+    from rapidfuzz import process
+    from rapidfuzz.distance import DamerauLevenshtein
+
     near = process.extract(
         name, list(specs), scorer=DamerauLevenshtein.normalized_similarity, score_cutoff=_NEAR_COMMAND, limit=2
     )
@@ -200,6 +202,8 @@ def _named(spec: CommandSpec) -> list[str]:
 def _refuse_option(spec: CommandSpec, key: str, *, quiet: bool) -> None:
     """A word shaped like ``key:`` that names none of the command's options: a typo gets "did you mean"; in a
     lookup it is an error naming the options there are (it would otherwise be looked up as part of the name)."""
+    from rapidfuzz import process  # lazily: see _near_commands
+
     named = _named(spec)
     near = process.extractOne(key, named, score_cutoff=75) if named and len(key) > 2 else None
     if near:  # "dael:uk-us" is a typo, not words to look up

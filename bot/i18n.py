@@ -18,11 +18,6 @@ from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
-from babel.dates import format_date
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
-from babel.support import Translations
-
 from bot.store.dates import ApproxDate, Precision
 
 DOMAIN = "briefbot"
@@ -55,6 +50,12 @@ def translations(language: str) -> _gettext.NullTranslations:
     po = LOCALE_DIR / str(locale) / "LC_MESSAGES" / f"{DOMAIN}.po"
     if language == DEFAULT or locale is None or not po.is_file():
         return _gettext.NullTranslations()
+    # Babel here and in _format_date, not at import: about 10 ms that an English answer (the null catalog, the
+    # English date words) never needs, on every one-shot `briefbot ask`.
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+    from babel.support import Translations
+
     with po.open("rb") as file:
         catalog = read_po(file, locale=locale, domain=DOMAIN)
     compiled = io.BytesIO()
@@ -71,6 +72,12 @@ def ngettext_for(language: str) -> Callable[[str, str, int], str]:
     return translations(language).ngettext
 
 
+def _format_date(day: dt.date, pattern: str, locale: str) -> str:
+    from babel.dates import format_date  # lazily: see translations()
+
+    return format_date(day, pattern, locale=locale)
+
+
 def human_day(day: dt.date, language: str) -> str:
     """``2 May 2025`` / ``2 mai 2025`` (``1er mai 2025``: French writes the first of the month so)."""
     return human_date(ApproxDate(day), language)
@@ -85,8 +92,8 @@ def human_date(date: ApproxDate, language: str) -> str:
     if date.precision is Precision.YEAR:
         return str(date.start.year)
     if date.precision is Precision.MONTH:
-        return format_date(date.start, "MMMM y", locale=locale)
-    day = format_date(date.start, "d MMMM y", locale=locale)
+        return _format_date(date.start, "MMMM y", locale)
+    day = _format_date(date.start, "d MMMM y", locale)
     if date.start.day == 1:
         day = "1er" + day[1:]
     return _("about {day}").format(day=day) if date.precision is Precision.ABOUT else day
@@ -95,7 +102,7 @@ def human_date(date: ApproxDate, language: str) -> str:
 def month_name(month: int, language: str) -> str:
     if language == DEFAULT or language not in LOCALES:
         return calendar.month_name[month]
-    return format_date(dt.date(2000, month, 1), "MMMM", locale=LOCALES[language])
+    return _format_date(dt.date(2000, month, 1), "MMMM", LOCALES[language])
 
 
 def labelled(label: str, text: str, language: str) -> str:

@@ -13,15 +13,13 @@ import logging
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from bot.briefing import BriefingOptions, compose_briefing
-from bot.briefing.snapshot import channel_briefing
 from bot.commands import Command, CommandSpec, Param, ParamKind
+from bot.config import BriefingOptions
 from bot.context import Context
 from bot.delivery import EditsPosts
 from bot.errors import BadArgument, BriefbotError, DeliveryError, UserError
 from bot.reply import Reply, Section
 from bot.router import CommandDef
-from bot.schedule_plan import post_key
 from bot.store import DealEntry
 from bot.store.dates import human_day
 from handlers.common import resolve_deal
@@ -51,6 +49,11 @@ SPEC = CommandSpec(
 async def handle(command: Command, ctx: Context) -> Reply:
     if command.arg.strip().lower() == "reissue":
         return await reissue(command, ctx)
+    # The briefing's composition and snapshots, only now: every one-shot `briefbot ask` imports all the handlers
+    # (the command table), and most answers never need them.
+    from bot.briefing import compose_briefing
+    from bot.briefing.snapshot import channel_briefing
+
     deal = resolve_deal(command, ctx, command.arg or None)
     lang = language_of(command, ctx)
     as_of = ctx.as_of(command)
@@ -97,6 +100,8 @@ async def _reissue_with(command: Command, ctx: Context, state: State) -> Reply:
     """Edit the channel's posted briefing (the latest, or the one of ``date:``) to match the corrected store."""
     if not ctx.is_admin:
         raise UserError("/brief reissue is for Briefbot admins.")
+    from bot.briefing.snapshot import channel_briefing  # lazily: see handle
+    from bot.schedule_plan import post_key  # brings APScheduler
     from bot.state import claims, snapshots
     from bot.state.claims import PostState
 

@@ -11,9 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 
-from bot.briefing import BriefingOptions
-from bot.briefing.snapshot import channel_briefing
 from bot.commands import Command, CommandSpec, Param, ParamKind
+from bot.config import BriefingOptions
 from bot.context import Context
 from bot.errors import BadArgument
 from bot.reply import Reply
@@ -48,6 +47,8 @@ def _channel(command: Command, ctx: Context) -> Target:
 
 
 async def handle(command: Command, ctx: Context) -> Reply:
+    # the briefing's composition only now: every one-shot `briefbot ask` imports all the handlers
+    from bot.briefing.snapshot import channel_briefing
     from bot.state import reviews, snapshots, subscriptions
 
     channel = _channel(command, ctx)

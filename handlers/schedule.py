@@ -6,7 +6,6 @@ import datetime as dt
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
-from bot import schedule_plan as plan
 from bot.commands import Command, CommandSpec, Param, ParamKind
 from bot.context import Context
 from bot.errors import UserError
@@ -59,6 +58,7 @@ async def _handle_with(command: Command, ctx: Context, state: State) -> Reply:
 
 
 async def _line(state: State, sub: Subscription, now: dt.datetime) -> str:
+    from bot import schedule_plan as plan  # brings APScheduler: not at import, which every `briefbot ask` pays
     from bot.state import claims
     from bot.state.claims import PostState
 

@@ -12,8 +12,6 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
-from rapidfuzz import process
-from rapidfuzz.distance import DamerauLevenshtein
 
 from bot.commands import Command, CommandSpec, Param, ParamKind
 from bot.config import DAYS, SubscriptionConfig
@@ -25,7 +23,6 @@ from bot.i18n import LANGUAGES
 from bot.markup import escape
 from bot.reply import Reply, Section, Tone
 from bot.router import CommandDef
-from bot.schedule_plan import next_occurrence, trigger_for
 from bot.store.dates import parse_day
 from bot.store.index import EntityKind
 from bot.targets import WEBHOOKS, Target
@@ -112,6 +109,8 @@ async def _handle_with(command: Command, ctx: Context, state: State) -> Reply:
             "Subscribed",
             f"The **{escape(deal.deal.title)}** briefing is set for `{target}` {when}. {ctx.ports.clock.frozen_note()}",
         )
+    from bot.schedule_plan import next_occurrence, trigger_for  # brings APScheduler: only a subscriber needs it
+
     upcoming = next_occurrence(trigger_for(sub), now)
     nxt = f" Next: {local_time(sub, upcoming)}." if upcoming else ""
     return _answer(
@@ -177,7 +176,6 @@ def parse_days(text: str) -> list[str]:
     return list(dict.fromkeys(d for d in DAYS if d in days))
 
 
-_SIMILAR = DamerauLevenshtein.normalized_similarity
 _LOOSE_TIME = re.compile(r"(\d{1,2})(?::(\d{2}))?")
 
 
@@ -206,9 +204,14 @@ def timezone_option(text: str) -> str:
     )
     if len(same) == 1:
         return same[0]
+    # rapidfuzz only for a zone not found as typed: not at import, which every one-shot `briefbot ask` pays for
+    from rapidfuzz import process
+    from rapidfuzz.distance import DamerauLevenshtein
+
     # compare like with like: a city with cities, a full name with full names
     names = {z: (z.casefold() if "/" in wanted else z.rsplit("/", 1)[-1].casefold()) for z in zones}
-    near = same or [z for _, _, z in process.extract(wanted, names, scorer=_SIMILAR, limit=3, score_cutoff=0.75)]
+    similar = DamerauLevenshtein.normalized_similarity
+    near = same or [z for _, _, z in process.extract(wanted, names, scorer=similar, limit=3, score_cutoff=0.75)]
     if near:
         raise BadArgument(f"timezone: '{text}' is not a time zone; did you mean {' or '.join(sorted(near))}?")
     raise BadArgument(f"timezone: '{text}' is not a time zone: use an IANA name such as America/Toronto")

@@ -40,14 +40,15 @@ class Built:
         return frozenset(p.path for p in self.refused_problems)
 
 
-def full(root: Path, docs: Iterable[Document], refused: Iterable[Problem]) -> Built:
+def full(root: Path, docs: Iterable[Document], refused: Iterable[Problem], *, warm: bool = True) -> Built:
     """Check and index everything (start-up, a full reload)."""
     ordered = sorted(docs, key=lambda d: d.path)
     refused = list(refused)
     sources = _sources(ordered)
     known = Known.of(ordered, sources, _broken(refused))
     cross = crosscheck(ordered, sources, known=known)
-    store = build(root, ordered, refused, checked=cross).warm()
+    store = build(root, ordered, refused, checked=cross)
+    store = store.warm() if warm else store
     return Built(store, _by_path(cross), tuple(refused), known)
 
 

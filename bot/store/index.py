@@ -10,8 +10,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from rapidfuzz import fuzz, process
-
 from bot.store.text import compact, fold
 
 FUZZY_CUTOFF = 78.0  # below this a match is noise ("dairy" vs "defence")
@@ -209,6 +207,10 @@ class Index:
             if prefixed:
                 return _decide(query, prefixed)
 
+        # rapidfuzz only now: a name found exactly or by prefix (the usual case) never needs it, and a one-shot
+        # `briefbot ask` would otherwise pay for importing it
+        from rapidfuzz import fuzz, process
+
         scored: dict[Entity, float] = {}
         for _choice, score, position in process.extract(
             folded, scope.names, scorer=fuzz.WRatio, score_cutoff=FUZZY_CUTOFF, limit=None
@@ -236,6 +238,8 @@ class Index:
             visible = [e for e in scope.entities() if e.visible_to(viewer)]
             return sorted(visible, key=lambda e: (e.label, e.ref))[:limit]
         first = [e for e in scope.prefixed(folded) if e.visible_to(viewer)]
+        from rapidfuzz import fuzz, process  # lazily: see lookup
+
         rest = [
             scope.owners[position]
             for _c, _s, position in process.extract(

@@ -54,9 +54,12 @@ Listener = Callable[[StoreEvent], None]
 
 
 class LiveStore:
-    def __init__(self, root: Path, *, max_bytes: int = MAX_FILE_BYTES) -> None:
+    def __init__(self, root: Path, *, max_bytes: int = MAX_FILE_BYTES, warm: bool = True) -> None:
         self.root = root.resolve()
         self.max_bytes = max_bytes
+        # A running bot builds a store's indexes in the reload's worker, before the swap; a one-shot answer
+        # (``warm=False``) builds only the one it uses, on first use.
+        self.warm = warm
         self._docs: dict[str, Document] = {}
         self._held: dict[str, Held] = {}
         self._listeners: list[Listener] = []
@@ -176,7 +179,7 @@ class LiveStore:
         problems = [p for ps in refused.values() for p in ps]
         base = base or self._built
         if base is None or (full and base is self._built):
-            return incremental.full(self.root, docs.values(), problems)
+            return incremental.full(self.root, docs.values(), problems, warm=self.warm)
         return incremental.apply(base, docs, problems, touched)
 
     def _current_problems(self) -> tuple[Problem, ...]:

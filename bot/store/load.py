@@ -16,7 +16,6 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
-from rapidfuzz import process
 
 from bot.store.documents import MODEL_OF_KIND, Document, place
 from bot.store.problems import Problem
@@ -155,6 +154,8 @@ def load_documents(root: Path, *, max_bytes: int = MAX_FILE_BYTES) -> tuple[list
 def _without_typo_echoes(errors: list[ErrorDetails], model_type: type[BaseModel]) -> list[ErrorDetails]:
     """``sumary:`` gives "unknown key 'sumary'; did you mean 'summary'?" and "'summary' is required": keep the
     first, which says what to do, and drop the second, which only echoes it."""
+    from rapidfuzz import process  # only a file with errors needs it: not on every load
+
     suggested = set()
     for error in errors:
         if error["type"] == "extra_forbidden":
@@ -229,6 +230,8 @@ def _inner_model(annotation: Any) -> type[BaseModel] | None:
 
 
 def _suggest(word: str, choices: list[str]) -> str:
+    from rapidfuzz import process  # lazily: see _without_typo_echoes
+
     best = process.extractOne(word, choices, score_cutoff=70) if choices else None
     if best:
         return f"; did you mean '{best[0]}'?"

@@ -1,0 +1,94 @@
+"""What a one-shot `briefbot` command imports: only what its answer uses (start-up time, issue 17).
+
+Each library below costs milliseconds to import on every `briefbot ask` or `briefbot check`, for an answer that
+never touches it. Timing belongs in bench/cli_startup.py; this only checks which modules a real process loaded.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+# The app's services, chat platforms, feeds, mail and charts, the scheduler, and what only a mistake needs
+# (rapidfuzz: did-you-mean and fuzzy names) or only French needs (Babel).
+NEVER_FOR_A_LOOKUP = [
+    "bot.app",
+    "sqlalchemy",
+    "alembic",
+    "aiosqlite",
+    "aiohttp",
+    "discord",
+    "slack_bolt",
+    "slack_sdk",
+    "matplotlib",
+    "feedgen",
+    "icalendar",
+    "aiosmtplib",
+    "apscheduler",
+    "prompt_toolkit",
+    "rich",
+    "babel",
+    "rapidfuzz",
+]
+
+
+def _env(tmp_path: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DISCORD_", "BRIEFBOT_"))}
+    env["BRIEFBOT_STATE_URL"] = f"sqlite+aiosqlite:///{tmp_path}/state.db"
+    return env
+
+
+def _loaded(args: list[str], tmp_path: Path) -> tuple[subprocess.CompletedProcess[str], set[str]]:
+    """Run ``briefbot ARGS`` in a fresh interpreter: its result, and the top-level packages of everything it
+    imported (``bot.app`` and ``bot.briefing.compose`` are kept whole)."""
+    code = (
+        "import sys\nfrom bot.cli import main\n"
+        f"sys.argv = ['briefbot', *{args!r}]\n"
+        "try:\n    main()\nexcept SystemExit as exc:\n    assert not exc.code, exc.code\n"
+        "print('LOADED', ' '.join(sorted(sys.modules)), file=sys.stderr)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=_env(tmp_path), timeout=120, check=False
+    )
+    found = re.search(r"^LOADED (.*)$", result.stderr, re.MULTILINE)
+    assert found, result.stderr
+    modules = set(found.group(1).split())
+    return result, modules | {m.split(".")[0] for m in modules}
+
+
+@pytest.mark.parametrize(
+    ("command", "shown"),
+    [("/status tariffs", "U.S. tariffs on Canadian goods"), ("/deal", "Canada–U.S. trade and security talks")],
+)
+def test_an_english_lookup_loads_none_of_the_libraries_it_does_not_use(
+    tmp_path: Path, command: str, shown: str
+) -> None:
+    result, loaded = _loaded(["ask", command], tmp_path)
+    assert shown in result.stdout
+    # nor the briefing's composer, nor SQLite (the full-text index is built by the first /search)
+    assert sorted(loaded.intersection([*NEVER_FOR_A_LOOKUP, "bot.briefing.compose", "sqlite3"])) == []
+
+
+def test_a_french_answer_loads_babel_for_its_catalog(tmp_path: Path) -> None:
+    """The other side of the check above: Babel is loaded when it is needed, so its absence means something."""
+    result, loaded = _loaded(["ask", "/status tariffs lang:fr"], tmp_path)
+    assert "Droits de douane américains sur les produits canadiens" in result.stdout
+    assert "babel" in loaded
+
+
+def test_a_mistyped_name_still_finds_its_topic(tmp_path: Path) -> None:
+    """Fuzzy matching (rapidfuzz) is loaded only when a name is not found as typed, and then it still works."""
+    result, loaded = _loaded(["ask", "/status tarrifs"], tmp_path)
+    assert "U.S. tariffs on Canadian goods" in result.stdout
+    assert "rapidfuzz" in loaded
+
+
+def test_check_loads_none_of_the_libraries_it_does_not_use(tmp_path: Path) -> None:
+    result, loaded = _loaded(["check"], tmp_path)
+    assert "no problems" in result.stderr
+    assert sorted(loaded.intersection([*NEVER_FOR_A_LOOKUP, "handlers", "markdown_it"])) == []
