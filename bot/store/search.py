@@ -6,7 +6,6 @@ Built once per full load into an in-memory database; a one-file reload updates o
 from __future__ import annotations
 
 import re
-import sqlite3
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -37,6 +36,8 @@ class _Table:
     """The FTS5 table every snapshot derived from one full build shares: an edit writes only its own rows."""
 
     def __init__(self) -> None:
+        import sqlite3  # only when a search index is built: a one-shot lookup never needs it
+
         self.db = sqlite3.connect(":memory:", check_same_thread=False)
         self.db.execute(
             "CREATE VIRTUAL TABLE docs USING fts5(key UNINDEXED, title, body, "
