@@ -174,18 +174,7 @@ class BriefingRunner:
                 ),
             ),
         ).shared()
-        request = PostRequest(
-            kind=PostKind.PAUSE_NOTICE,
-            key=f"uncertain|{key}",
-            target=Target.parse(self.maintainers),
-            deal=sub.deal,
-            local_date=day,
-            deadline=self.now() + self.options.grace,
-            reply=notice,
-        )
-        result = await self.poster.post(request)
-        if not result.delivered and result.outcome is not PostOutcome.DONE:
-            log.error("could not tell the maintainers (%s): %s", self.maintainers, result.error or result.outcome)
+        await self._tell_maintainers(sub, day, f"uncertain|{key}", notice)
 
     async def _skip(self, sub: Subscription, day: dt.date, occurrence: dt.datetime, reason: str) -> bool:
         return await claims.record_skipped(
@@ -218,9 +207,15 @@ class BriefingRunner:
                 ),
             ),
         ).shared()
+        await self._tell_maintainers(sub, day, f"notice|{sub.key}|{day.isoformat()}", notice)
+
+    async def _tell_maintainers(self, sub: Subscription, day: dt.date, key: str, notice: Reply) -> None:
+        """A notice to the maintainers' channel, once per ``key`` (claimed and retried like a briefing)."""
+        if not self.maintainers:
+            return
         request = PostRequest(
             kind=PostKind.PAUSE_NOTICE,
-            key=f"notice|{sub.key}|{day.isoformat()}",
+            key=key,
             target=Target.parse(self.maintainers),
             deal=sub.deal,
             local_date=day,
