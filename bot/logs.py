@@ -103,6 +103,12 @@ def configure(
 ) -> None:
     """The process's logging: one handler on ``stream`` in the chosen format, with ``secrets`` redacted."""
     logging.basicConfig(level=level, handlers=[handler(stream, fmt=chosen_format(stream, environ), secrets=secrets)])
+    if logging.getLogger().level > logging.DEBUG:  # at DEBUG, everything shows
+        for name in QUIET_LIBRARIES:  # their INFO is set-up chatter on every start, not news for an operator
+            logging.getLogger(name).setLevel(logging.WARNING)
+
+
+QUIET_LIBRARIES = ("alembic.runtime.plugins",)
 
 
 __all__ = ["FORMAT_VARIABLE", "REDACTED", "JsonFormatter", "TextFormatter", "chosen_format", "configure", "handler"]

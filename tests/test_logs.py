@@ -132,3 +132,20 @@ def test_log_format_text_keeps_the_readable_lines(tmp_path: Path) -> None:
     assert any(" DEBUG " in line or " INFO " in line for line in lines)
     for secret in (SLACK_BOT, SLACK_APP, OPERATOR):
         assert secret not in result.stderr
+
+
+def test_library_setup_chatter_stays_out_of_the_start_up_log(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Alembic announces each of its plugins at INFO on every start; Briefbot's own INFO lines still show."""
+    from bot.logs import configure
+
+    root = logging.getLogger()
+    monkeypatch.setattr(root, "handlers", [])  # basicConfig adds ours here; put the test runner's back afterwards
+    monkeypatch.setattr(root, "level", root.level)
+    chatty = logging.getLogger("alembic.runtime.plugins")
+    monkeypatch.setattr(chatty, "level", chatty.level)
+    stream = io.StringIO()
+    configure("INFO", stream, environ={"BRIEFBOT_LOG_FORMAT": "text"})
+    chatty.info("setup plugin alembic.autogenerate.schemas")
+    logging.getLogger("bot.store.live").info("store loaded: 22 documents")
+    assert "setup plugin" not in stream.getvalue()
+    assert "store loaded: 22 documents" in stream.getvalue()
