@@ -9,7 +9,7 @@ from bot import textfmt
 from bot.commands import Command
 from bot.context import Context
 from bot.errors import BadArgument, Clarify
-from bot.i18n import DEFAULT, gettext_for, human_date
+from bot.i18n import DEFAULT, gettext_for, human_date, labelled
 from bot.markup import escape
 from bot.reply import Choice, Reply, Section, SourceRef, Tone
 from bot.store import DealEntry, Store
@@ -137,7 +137,12 @@ def latest(dates: Iterable[ApproxDate], *, language: str = DEFAULT) -> str | Non
 
 def event_line(event: Event, store: Store, *, language: str = DEFAULT) -> str:
     cited = store.sources.get(event.source)
-    return textfmt.event_line(human_date(event.date, language), event.title, cited.outlet if cited else None)
+    outlet = cited.outlet if cited else None
+    day = human_date(event.date, language)
+    if language == DEFAULT:
+        return textfmt.event_line(day, event.title, outlet)
+    # the label-colon pattern follows the language's typography (French: « 30 avril 2025 : titre »)
+    return "- " + labelled(f"**{day}**", f"{escape(event.title)}{textfmt.credit(outlet)}", language)
 
 
 def _choice(command: Command, entity: Entity, says: LookupText | None = None, *, arg: bool) -> Choice:

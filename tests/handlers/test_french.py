@@ -116,3 +116,10 @@ async def test_a_name_that_finds_nothing_is_answered_in_french(ask: Ask) -> None
     assert "Droits de douane américains sur les produits canadiens" in reply.sections[0].text
     assert (await ask("/who zzzz lang:fr")).title == "Aucune personne ne correspond à « zzzz »"
     assert (await ask("/who zzzz")).title == "No person matches \u201czzzz\u201d"
+
+
+async def test_dated_lines_in_french_set_a_space_before_the_colon(ask: Ask) -> None:
+    french = text_of(await ask("/status tariffs lang:fr"))
+    assert "• 30 avril 2025 : " in french  # French typography: « date : titre »
+    assert "• 30 Apr 2025: " in text_of(await ask("/status tariffs"))  # English keeps its own
+    assert "• 30 avril 2025 : " in text_of(await ask("/timeline tariffs lang:fr"))
