@@ -33,7 +33,7 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bench.slack_server import slack_http_bot
+from bench.slack_server import signed_headers, slack_http_bot
 from tests.fakes.slack_api import FakeSlack
 
 SECRET = "bench-signing-secret"
@@ -82,12 +82,7 @@ async def load(base_url: str, body: str, requests: int, seconds: float, concurre
         nonlocal remaining
         while remaining > 0 and time.perf_counter() < deadline:
             remaining -= 1
-            timestamp = str(int(time.time()))
-            headers = {
-                "Content-Type": "application/x-www-form-urlencoded",
-                "X-Slack-Request-Timestamp": timestamp,
-                "X-Slack-Signature": verifier.generate_signature(timestamp=timestamp, body=body),
-            }
+            headers = signed_headers(verifier, body)
             start = time.perf_counter()
             response = await client.post(PATH, content=body, headers=headers)
             latencies.append((time.perf_counter() - start) * 1000)
@@ -166,12 +161,7 @@ async def probe(sides: dict[str, tuple[str, str]]) -> dict[str, str]:
     answers = {}
     async with httpx.AsyncClient(timeout=30) as client:
         for name, (url, body) in sides.items():
-            timestamp = str(int(time.time()))
-            headers = {
-                "Content-Type": "application/x-www-form-urlencoded",
-                "X-Slack-Request-Timestamp": timestamp,
-                "X-Slack-Signature": verifier.generate_signature(timestamp=timestamp, body=body),
-            }
+            headers = signed_headers(verifier, body)
             response = await client.post(url + PATH, content=body, headers=headers)
             answers[name] = f"{response.status_code} {response.text[:70]!r}"
     return answers

@@ -16,6 +16,7 @@ from bot.store import DealEntry, Store
 from bot.store.dates import ApproxDate
 from bot.store.index import Entity, EntityKind, Lookup, Outcome
 from bot.store.model import Event
+from bot.targets import Target
 from handlers.lookup_text import LookupText, lookup_text
 
 MAX_LISTED = 20
@@ -133,6 +134,17 @@ def sources(store: Store, ids: Iterable[str], *, language: str = DEFAULT) -> tup
 def latest(dates: Iterable[ApproxDate], *, language: str = DEFAULT) -> str | None:
     newest = max(dates, default=None)
     return human_date(newest, language) if newest else None
+
+
+def target_option(command: Command, ctx: Context) -> Target:
+    """The ``channel:`` option a command acts on: ``here`` (or none) is the asker's channel, else a target."""
+    raw = command.option("channel")
+    if not raw or raw == "here":
+        return ctx.target
+    try:
+        return Target.parse(raw)
+    except ValueError as exc:
+        raise BadArgument(str(exc)) from None
 
 
 def event_line(event: Event, store: Store, *, language: str = DEFAULT) -> str:

@@ -19,8 +19,7 @@ from bot.reply import Reply
 from bot.router import CommandDef
 from bot.store import DealEntry
 from bot.store.dates import human_day
-from bot.targets import Target
-from handlers.common import deal_option, implied_deal, resolve_deal
+from handlers.common import deal_option, implied_deal, resolve_deal, target_option
 from handlers.running import state_of
 
 SPEC = CommandSpec(
@@ -36,22 +35,12 @@ SPEC = CommandSpec(
 )
 
 
-def _channel(command: Command, ctx: Context) -> Target:
-    raw = command.option("channel")
-    if not raw or raw == "here":
-        return ctx.target
-    try:
-        return Target.parse(raw)
-    except ValueError as exc:
-        raise BadArgument(str(exc)) from None
-
-
 async def handle(command: Command, ctx: Context) -> Reply:
     # the briefing's composition only now: every one-shot `briefbot ask` imports all the handlers
     from bot.briefing.snapshot import channel_briefing
     from bot.state import reviews, snapshots, subscriptions
 
-    channel = _channel(command, ctx)
+    channel = target_option(command, ctx)
     day = command.date_option("date") or ctx.today + dt.timedelta(days=1)
     options = ctx.ports.briefing or BriefingOptions()
     async with state_of(ctx, "/preview") as state:

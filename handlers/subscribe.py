@@ -26,7 +26,7 @@ from bot.router import CommandDef
 from bot.store.dates import parse_day
 from bot.store.index import EntityKind
 from bot.targets import WEBHOOKS, Target
-from handlers.common import resolve_deal
+from handlers.common import resolve_deal, target_option
 from handlers.running import apply_now, state_of
 from handlers.subscription_text import describe, local_time
 
@@ -134,16 +134,6 @@ async def _handle_unsubscribe_with(command: Command, ctx: Context, state: State)
         raise BadArgument(f"{target} has no daily briefing of {deal.id}.")
     await apply_now(ctx)
     return _answer("Unsubscribed", f"No more daily **{escape(deal.id)}** briefings in `{target}`.")
-
-
-def target_option(command: Command, ctx: Context) -> Target:
-    raw = command.option("channel")
-    if not raw or raw == "here":
-        return ctx.target
-    try:
-        return Target.parse(raw)
-    except ValueError as exc:
-        raise BadArgument(str(exc)) from None
 
 
 def refuse_restricted(ctx: Context, deal_id: str, target: Target) -> None:
