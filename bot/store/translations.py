@@ -16,6 +16,7 @@ import logging
 import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -81,14 +82,17 @@ class Translations:
 
     def names(self, document: Document) -> tuple[str, ...]:
         """Every language's title and aliases of ``document``: what a reader may type to find it, in any language."""
-        out: list[str] = []
+        return self._names_by_path.get(document.path, ())
+
+    @cached_property
+    def _names_by_path(self) -> dict[str, tuple[str, ...]]:
+        """Built once, after loading: the index asks for every document's names, so not a scan per document."""
+        names: dict[str, list[str]] = {}
         for (_, path), translation in sorted(self.by_original.items()):
-            if path != document.path:
-                continue
             model = translation.model
             title = getattr(model, "title", None) or getattr(model, "name", None)
-            out.extend([*([title] if title else []), *getattr(model, "aliases", [])])
-        return tuple(out)
+            names.setdefault(path, []).extend([*([title] if title else []), *getattr(model, "aliases", [])])
+        return {path: tuple(found) for path, found in names.items()}
 
 
 def load_translations(
