@@ -15,6 +15,7 @@ from slack_sdk.signature import SignatureVerifier
 from bot.app import App
 from bot.config import HttpConfig, Settings, SlackConfig
 from bot.credentials import Secrets
+from bot.runtime import PlatformService
 from tests.fakes.slack_api import FakeSlack
 
 
@@ -23,6 +24,7 @@ class SlackServer:
     fake: FakeSlack
     app: App
     base_url: str  # Briefbot's HTTP server; Slack posts to ``/slack/events`` there
+    service: PlatformService  # the Slack service behind it, for profiling its parts in-process
 
 
 @asynccontextmanager
@@ -41,7 +43,7 @@ async def slack_http_bot(state_dir: Path, signing_secret: str) -> AsyncIterator[
         assert runner is not None
         try:
             await service.start()
-            yield SlackServer(fake, app, f"http://127.0.0.1:{runner.addresses[0][1]}")
+            yield SlackServer(fake, app, f"http://127.0.0.1:{runner.addresses[0][1]}", service)
         finally:
             await service.stop()
             await runner.cleanup()

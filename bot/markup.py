@@ -48,24 +48,47 @@ _T = TypeVar("_T")
 
 
 def neutral_reply(reply: Reply) -> Reply:
-    """``reply`` with :func:`neutralise` applied to every text in it: what each renderer draws from."""
+    """``reply`` with :func:`neutralise` applied to every text in it: what each renderer draws from. A part with
+    nothing to drop is kept as it is (most replies carry no control character, so most come back unchanged)."""
     return _neutral(reply)
+
+
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}  # a dataclass's field names, by class; () for anything else
+
+
+def _field_names(value: object) -> tuple[str, ...]:
+    cls = type(value)
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        is_instance = dataclasses.is_dataclass(value) and not isinstance(value, type)
+        names = _FIELD_NAMES[cls] = tuple(f.name for f in dataclasses.fields(value)) if is_instance else ()  # type: ignore[arg-type]
+    return names
 
 
 def _neutral(value: _T) -> _T:
     result: Any = value
     if isinstance(value, str):
-        result = neutralise(value)
+        result = neutralise(value)  # the same string when there is nothing to drop
     elif isinstance(value, tuple):
-        result = tuple(_neutral(item) for item in value)
-    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-        changes = {f.name: _neutral(getattr(value, f.name)) for f in dataclasses.fields(value)}
-        result = dataclasses.replace(value, **changes)
+        items = [_neutral(item) for item in value]
+        if any(new is not old for new, old in zip(items, value, strict=True)):
+            result = tuple(items)
+    else:
+        changes = {}
+        for name in _field_names(value):
+            old = getattr(value, name)
+            new = _neutral(old)
+            if new is not old:
+                changes[name] = new
+        if changes:
+            result = dataclasses.replace(value, **changes)  # type: ignore[type-var]
     return result  # type: ignore[no-any-return]
 
 
+@lru_cache(maxsize=8192)
 def escape(text: str) -> str:
-    """Make store or user text literal inside the markdown subset."""
+    """Make store or user text literal inside the markdown subset. Cached: answers escape the same store text
+    again and again (a topic's summary on every ``/status``)."""
     return _LIST_START.sub(r"\1\\\2\3", _MD_SPECIAL.sub(r"\\\1", neutralise(text)))
 
 

@@ -95,12 +95,15 @@ def render_message(
     body, cut = fit(list(_body_blocks(reply)), blocks_left, chars_left)
     if cut:
         body.append(_cut_notice(reply, prefix))
-    return {"text": fallback_text(reply), "blocks": [*head, *body, *tail]}
+    return {"text": _fallback(reply), "blocks": [*head, *body, *tail]}
 
 
 def fallback_text(reply: Reply) -> str:
     """The plain ``text`` Slack shows in notifications and where blocks cannot be displayed."""
-    reply = neutral_reply(reply)
+    return _fallback(neutral_reply(reply))
+
+
+def _fallback(reply: Reply) -> str:
     parts = [reply.title.strip() or APP_NAME]
     if reply.subtitle:
         parts.append(reply.subtitle)
