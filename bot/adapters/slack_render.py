@@ -12,14 +12,17 @@ Two promises, both tested:
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import replace
+from functools import lru_cache
 from typing import Any
 
 from bot.adapters.slack_fit import Block, chunks, cut, fit, size
 from bot.commands import CommandSpec, with_prefix
 from bot.i18n import gettext_for
-from bot.markup import neutral_reply, slack_escape, to_plain, to_slack
+from bot.markup import neutral_reply, neutralise, slack_escape, to_plain, to_slack
 from bot.render_text import progress_bar
 from bot.reply import Choice, Progress, Reply, Section, SourceRef, Tone, Visibility
 from bot.sharing import shareable
@@ -83,11 +86,29 @@ def render_message(
     ``prefix`` is the configured slash-command prefix, so pointers read ``/trade-timeline``, not ``/timeline``;
     ``shared_by`` is the Slack user id of whoever shared the answer into the channel.
     """
+    if share is None:
+        shown = _neutral_command(reply)
+        if specs is not None:
+            share = shareable(shown, specs, prefix)
+        else:
+            share = shown.visibility is Visibility.PRIVATE and shown.tone is Tone.ANSWER and bool(shown.command)
+    try:
+        rendered = _rendered(reply, prefix, share, shared_by)
+    except TypeError:  # unhashable: a list where the reply's types say tuple; render it without the cache
+        return _render(reply, prefix, share, shared_by)
+    return json.loads(rendered)  # type: ignore[no-any-return]  # a copy of its own for each caller
+
+
+# The same reply is rendered again and again (every `/status tariffs` in Slack HTTP mode): keep the messages of
+# the last few distinct replies, keyed by the reply's value and the options. Kept as the JSON that Slack gets, so
+# each caller gets a fresh copy (quicker than a deep copy) that it may change without touching the next one's.
+@lru_cache(maxsize=256)
+def _rendered(reply: Reply, prefix: str, share: bool, shared_by: str | None) -> str:
+    return json.dumps(_render(reply, prefix, share, shared_by))
+
+
+def _render(reply: Reply, prefix: str, share: bool, shared_by: str | None) -> dict[str, Any]:
     reply = neutral_reply(reply)  # no bidi override or terminal escape in any field
-    if share is None and specs is not None:
-        share = shareable(reply, specs, prefix)
-    elif share is None:
-        share = reply.visibility is Visibility.PRIVATE and reply.tone is Tone.ANSWER and bool(reply.command)
     head = _head_blocks(reply)
     tail = _tail_blocks(reply, prefix=prefix, share=share, shared_by=shared_by)
     blocks_left = MAX_BLOCKS - len(head) - len(tail) - 1  # one for a possible "cut" notice
@@ -96,6 +117,15 @@ def render_message(
     if cut:
         body.append(_cut_notice(reply, prefix))
     return {"text": _fallback(reply), "blocks": [*head, *body, *tail]}
+
+
+def _neutral_command(reply: Reply) -> Reply:
+    """``reply`` as far as :func:`~bot.sharing.shareable` reads it (visibility, tone, command) once neutralised;
+    only a command with a control character in it needs a copy."""
+    command = reply.command
+    if command is None or neutralise(command) is command:
+        return reply
+    return replace(reply, command=neutralise(command))
 
 
 def fallback_text(reply: Reply) -> str:
