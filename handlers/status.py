@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass, replace
+
 from bot.commands import Command, CommandSpec, Param, ParamKind
 from bot.context import Context
 from bot.i18n import gettext_for, human_day, status_word
 from bot.markup import escape
+from bot.per_store import PerStore
 from bot.reply import Field, Reply, Section
 from bot.router import CommandDef
+from bot.store import Store
 from bot.store.asof import AsOf, published_by, record_notes, split_events, unconfirmed_heading
 from bot.store.index import EntityKind
 from bot.store.localize import localize
@@ -35,17 +40,46 @@ SPEC = CommandSpec(
 )
 
 
+@dataclass(frozen=True, slots=True)
+class _Answer:
+    """What /status says about a topic on a day, for a reader, in a language: all but the per-request footer."""
+
+    reply: Reply
+    as_of_line: str
+    on: AsOf
+
+
+# By (deal, topic, language, day, reader), per store: the answer reads nothing else, so it is worked out once.
+_ANSWERS: PerStore[tuple[str, str, str, dt.date, str], _Answer] = PerStore()
+
+
 async def handle(command: Command, ctx: Context) -> Reply:
     lang = language_of(command, ctx)
-    _ = gettext_for(lang)
     store = localize(ctx.store, lang)
     as_of = ctx.as_of(command)
     lookup = store.index.lookup(EntityKind.TOPIC, command.arg, deal_id=topic_scope(command, ctx), viewer=ctx.viewer)
     entity = found(lookup, command, "topic", language=lang)
     assert entity.deal_id is not None
+    key = (entity.deal_id, entity.id, lang, as_of, ctx.viewer)
+    answer = _ANSWERS.get(store, key, lambda: _answer(store, *key))
     entry = store.topic(entity.deal_id, entity.id)
     assert entry is not None
-    deal = store.deals[entity.deal_id]
+    footer = (
+        *fuzzy_note(lookup, entity, language=lang),
+        answer.as_of_line,
+        *record_notes(answer.on, asked=command.option("date") is not None, language=lang),
+        *commit_note(ctx, language=lang),
+        *await review_note(ctx, entry.doc),
+    )
+    return replace(answer.reply, footer=footer)
+
+
+def _answer(store: Store, deal_id: str, topic_id: str, lang: str, as_of: dt.date, viewer: str) -> _Answer:
+    """The answer from the store alone: it takes no context, so it cannot depend on anything but its key."""
+    _ = gettext_for(lang)
+    entry = store.topic(deal_id, topic_id)
+    assert entry is not None
+    deal = store.deals[deal_id]
     topic = entry.topic
 
     sections = [Section(text=escape(topic.summary))]
@@ -60,7 +94,7 @@ async def handle(command: Command, ctx: Context) -> Reply:
         )
     if topic.outlook:
         sections.append(Section(heading=_("Outlook"), text=escape(topic.outlook)))
-    on = AsOf.of(deal, as_of, store.visible_events(deal.id, ctx.viewer))
+    on = AsOf.of(deal, as_of, store.visible_events(deal.id, viewer))
     split = split_events(store.events_of_topic(deal.id, entry.id), on)
     past = split.past[-LATEST_EVENTS:]
     coming = split.ahead[:LATEST_EVENTS]
@@ -89,7 +123,7 @@ async def handle(command: Command, ctx: Context) -> Reply:
         sections.append(Section(heading=_("Background"), text=escape(background)))
 
     track = deal.track(topic.track)
-    return Reply(
+    reply = Reply(
         title=topic.title,
         subtitle=_("{deal} · {track} track · {status}").format(
             deal=deal.deal.title, track=track.title if track else topic.track, status=status_word(topic.status, lang)
@@ -98,16 +132,11 @@ async def handle(command: Command, ctx: Context) -> Reply:
         sections=tuple(sections),
         sources=sources(store, published_by(store, [*topic.sources, *(e.source for e in past)], as_of), language=lang),
         updated=latest([topic.updated], language=lang),
-        footer=(
-            *fuzzy_note(lookup, entity, language=lang),
-            _("As of {day}").format(day=human_day(as_of, lang)) + f" · {shown_path(store, entry.doc.path)}",
-            *record_notes(on, asked=command.option("date") is not None, language=lang),
-            *commit_note(ctx, language=lang),
-            *await review_note(ctx, entry.doc),
-        ),
         language=lang,
         more=f"/timeline {entry.id} deal:{deal.id}",
     )
+    as_of_line = _("As of {day}").format(day=human_day(as_of, lang)) + f" · {shown_path(store, entry.doc.path)}"
+    return _Answer(reply, as_of_line, on)
 
 
 COMMAND = CommandDef(SPEC, handle)
