@@ -46,7 +46,7 @@ class _Answer:
 
     reply: Reply
     as_of_line: str
-    on: AsOf
+    record_notes: tuple[tuple[str, ...], tuple[str, ...]]  # without, then with a ``date:`` asked for
 
 
 # By (deal, topic, language, day, reader), per store: the answer reads nothing else, so it is worked out once.
@@ -67,7 +67,7 @@ async def handle(command: Command, ctx: Context) -> Reply:
     footer = (
         *fuzzy_note(lookup, entity, language=lang),
         answer.as_of_line,
-        *record_notes(answer.on, asked=command.option("date") is not None, language=lang),
+        *answer.record_notes[command.option("date") is not None],
         *commit_note(ctx, language=lang),
         *await review_note(ctx, entry.doc),
     )
@@ -136,7 +136,8 @@ def _answer(store: Store, deal_id: str, topic_id: str, lang: str, as_of: dt.date
         more=f"/timeline {entry.id} deal:{deal.id}",
     )
     as_of_line = _("As of {day}").format(day=human_day(as_of, lang)) + f" · {shown_path(store, entry.doc.path)}"
-    return _Answer(reply, as_of_line, on)
+    notes = (record_notes(on, asked=False, language=lang), record_notes(on, asked=True, language=lang))
+    return _Answer(reply, as_of_line, notes)
 
 
 COMMAND = CommandDef(SPEC, handle)

@@ -175,8 +175,10 @@ class SlackService:
         done, _ = await asyncio.wait({answer}, timeout=budget)
         channel, user = body.get("channel_id"), body.get("user_id")
         if answer in done:
-            await ack(**self._payload(answer.result()))
-            self._spawn(upload_attachments(self.client, answer.result(), channel=channel, user=user))
+            reply = answer.result()
+            await ack(**self._payload(reply))
+            if reply.attachments:  # most answers have none: no task to start for them
+                self._spawn(upload_attachments(self.client, reply, channel=channel, user=user))
             return
         await ack(text=WORKING, response_type="ephemeral")  # slow: answer through the response_url
         self._spawn(self._follow_up(answer, respond, channel, user))
