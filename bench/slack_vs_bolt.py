@@ -2,7 +2,8 @@
 slack-bolt AsyncApp whose `/status` acks a fixed text (B). Both use bolt's aiohttp adapter, the same signing secret
 and the same loopback fake Slack; one httpx load generator sends signed slash-command POSTs to each in turn,
 A, B, A, B, ..., each round bounded by a request count and a time limit. Prints each side's median over rounds of
-requests/s, p50 and p99, and the ratio A/B (goal: throughput ≥ 0.8x, so latency ≤ 1.25x).
+requests/s, p50, p99 and the server's CPU time per request, and the ratio A/B (goal: throughput ≥ 0.8x, so
+latency ≤ 1.25x), then what the fake Slack was asked over the run (the answers ride in the ack: nothing per request).
 
     python -m bench.slack_vs_bolt [--rounds 4] [--requests 1500] [--seconds 5] [--concurrency 1,4]
 
@@ -16,13 +17,16 @@ import argparse
 import asyncio
 import contextlib
 import json
+import os
 import statistics
 import sys
 import tempfile
 import time
 from asyncio.subprocess import PIPE
+from collections import Counter
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from math import nan
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -70,8 +74,22 @@ def percentile(samples: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-async def load(base_url: str, body: str, requests: int, seconds: float, concurrency: int) -> dict[str, Any]:
-    """One round: ``concurrency`` workers post signed commands until ``requests`` are sent or ``seconds`` pass."""
+def cpu_seconds(pid: int | None) -> float | None:
+    """CPU time (user and system) the process ``pid`` has used, where /proc tells; None elsewhere."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def load(
+    base_url: str, body: str, requests: int, seconds: float, concurrency: int, server: int | None = None
+) -> dict[str, Any]:
+    """One round: ``concurrency`` workers post signed commands until ``requests`` are sent or ``seconds`` pass.
+    With the ``server`` process id, also the server's CPU time per request: the work one answer costs, which
+    other load on the machine hardly changes (unlike requests/s and latency)."""
     verifier = SignatureVerifier(SECRET)
     latencies: list[float] = []
     statuses: dict[int, int] = {}
@@ -90,10 +108,14 @@ async def load(base_url: str, body: str, requests: int, seconds: float, concurre
 
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
     async with httpx.AsyncClient(base_url=base_url, limits=limits, timeout=30) as client:
+        cpu_before = cpu_seconds(server)
         started = time.perf_counter()
         await asyncio.gather(*(worker(client) for _ in range(concurrency)))
         elapsed = time.perf_counter() - started
+        cpu_after = cpu_seconds(server)
+    cpu = (cpu_after - cpu_before) / len(latencies) * 1e6 if cpu_before is not None and cpu_after is not None else nan
     return {
+        "cpu": cpu,
         "rps": len(latencies) / elapsed,
         "p50": percentile(latencies, 0.5),
         "p99": percentile(latencies, 0.99),
@@ -112,6 +134,10 @@ async def serve(limit: float) -> None:
             print(json.dumps(sides), flush=True)
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(asyncio.to_thread(sys.stdin.read), limit)
+            # What both sides asked of Slack over the whole run: the answers ride in the ack, so this stays at
+            # bolt's and Briefbot's one-off start-up calls (auth.test, the user's locale), whatever the load.
+            calls = Counter(call.method for call in briefbot.fake.calls)
+            print(json.dumps({**calls, "response_url posts": len(briefbot.fake.responses)}), flush=True)
 
 
 async def run(rounds: int, requests: int, seconds: float, concurrencies: list[int]) -> None:
@@ -137,9 +163,10 @@ async def run(rounds: int, requests: int, seconds: float, concurrencies: list[in
                 order = list(sides) if index % 2 == 0 else list(reversed(sides))  # A,B then B,A: none always first
                 for name in order:
                     url, body = sides[name]
-                    results[concurrency][name].append(await load(url, body, requests, seconds, concurrency))
+                    results[concurrency][name].append(await load(url, body, requests, seconds, concurrency, server.pid))
     finally:
-        server.stdin.close()  # the server process stops when its stdin closes
+        server.stdin.close()  # the server process stops when its stdin closes, saying what Slack was asked
+        slack_calls = await _last_line(server.stdout)
         try:
             await asyncio.wait_for(server.wait(), 30)
         except TimeoutError:
@@ -151,8 +178,15 @@ async def run(rounds: int, requests: int, seconds: float, concurrencies: list[in
     )
     for name, answer in first.items():
         print(f"  first answer, {name}: {answer}")
+    print(f"  calls to the fake Slack over the run, both sides: {slack_calls}")
     for concurrency, by_side in results.items():
         report(by_side, concurrency)
+
+
+async def _last_line(stdout: asyncio.StreamReader) -> str:
+    with contextlib.suppress(TimeoutError):
+        return (await asyncio.wait_for(stdout.readline(), 30)).decode().strip() or "not reported"
+    return "not reported"
 
 
 async def probe(sides: dict[str, tuple[str, str]]) -> dict[str, str]:
@@ -169,20 +203,23 @@ async def probe(sides: dict[str, tuple[str, str]]) -> dict[str, str]:
 
 def report(results: dict[str, list[dict[str, Any]]], concurrency: int) -> None:
     medians: dict[str, dict[str, float]] = {}
-    print(f"\n{'concurrency ' + str(concurrency):<26}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'requests':>10}  statuses")
+    print(
+        f"\n{'concurrency ' + str(concurrency):<26}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'cpu µs':>9}{'requests':>10}"
+        "  statuses"
+    )
     for name, runs in results.items():
-        medians[name] = {key: statistics.median(r[key] for r in runs) for key in ("rps", "p50", "p99")}
+        medians[name] = {key: statistics.median(r[key] for r in runs) for key in ("rps", "p50", "p99", "cpu")}
         statuses: dict[int, int] = {}
         for r in runs:
             for code, n in r["statuses"].items():
                 statuses[code] = statuses.get(code, 0) + n
         m = medians[name]
         total = sum(r["count"] for r in runs)
-        print(f"{name:<26}{m['rps']:>9,.0f}{m['p50']:>9.2f}{m['p99']:>9.2f}{total:>10}  {statuses}")
+        print(f"{name:<26}{m['rps']:>9,.0f}{m['p50']:>9.2f}{m['p99']:>9.2f}{m['cpu']:>9,.0f}{total:>10}  {statuses}")
     a, b = medians.values()
     print(
         f"{'ratio A/B':<26}{a['rps'] / b['rps']:>8.2f}x{a['p50'] / b['p50']:>8.2f}x{a['p99'] / b['p99']:>8.2f}x"
-        "  (goal: req/s >= 0.8x, latency <= 1.25x)"
+        f"{a['cpu'] / b['cpu']:>8.2f}x  (goal: req/s >= 0.8x, latency <= 1.25x; cpu: server CPU per request)"
     )
 
 
