@@ -177,6 +177,10 @@ class SchedulerOptions(_Section):
     call_timeout: float = Field(30.0, gt=0)
     late_commit_seconds: float = Field(60.0, ge=0)
     heartbeat: float = Field(20.0, gt=0)
+    # Briefings being posted at once when many fall due together: enough to keep Slack's workspace tier (several
+    # hundred a minute) busy, few enough not to draw a 429 for most of them. A run waiting out a Retry-After gives
+    # its turn to the next channel.
+    post_concurrency: int = Field(4, ge=1, le=64)
 
     @property
     def grace(self) -> dt.timedelta:
