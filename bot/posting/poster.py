@@ -303,13 +303,20 @@ class Poster:
                 return PostResult(PostOutcome.FOUND, message_id=found)
             if self.now() >= last_look:
                 break
-            await self._wait_holding(key, min(self.policy.look_interval, (last_look - self.now()).total_seconds()))
+            # The turn is kept: the post may exist, so the lease must not lapse while this run waits for a turn.
+            wait = min(self.policy.look_interval, (last_look - self.now()).total_seconds())
+            await self._wait_holding(key, wait, give_turn=False)
         return None
 
-    async def _wait_holding(self, key: str, seconds: float) -> None:
-        """Sleep with the claim's lease extended past the wake-up, so no replica takes over meanwhile."""
+    async def _wait_holding(self, key: str, seconds: float, *, give_turn: bool = True) -> None:
+        """Sleep with the claim's lease extended past the wake-up, so no replica takes over meanwhile. The turn is
+        given up only where a lapsed lease would be harmless: the post surely did not go out (a rate limit, or an
+        uncertain attempt already looked for), so a replica taking over would post it once."""
         await self._renew(key, seconds)
-        await self._nap(seconds)
+        if give_turn:
+            await self._nap(seconds)
+        else:
+            await self.sleep(seconds)
 
     async def _renew(self, key: str, extra: float) -> bool:
         lease = self.policy.lease + dt.timedelta(seconds=extra)
