@@ -16,7 +16,8 @@ The rules that make a second post impossible, each the answer to a fault seen fr
   cost a channel its briefing.
 
 With ``turns`` (:mod:`bot.posting.turns`) at most that many posts are at work at once; a post gives its turn up
-while it waits (a Retry-After, a look for a late commit, another replica's lease), so other channels go on.
+while it waits out a Retry-After or a backoff, or another replica's lease, so other channels go on. It keeps it
+while it looks for a late commit: the post may exist, and its lease must not lapse waiting for a turn.
 """
 
 from __future__ import annotations
