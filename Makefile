@@ -32,12 +32,9 @@ check: $(STAMP)
 	$(BIN)/briefbot check briefings
 
 bench: $(STAMP)
-	$(BIN)/python -m bench
-	$(BIN)/python -m bench.slack_http
+	$(BIN)/python -m bench --slack --fanout --startup --chaos 20
 	$(BIN)/python -m bench.fuzz
 	$(BIN)/python -m bench.fuzz_surfaces
-	$(BIN)/python -m bench.cli_startup
-	$(BIN)/python -m bench.chaos --trials 20
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache briefbot-state.db*

@@ -1,10 +1,12 @@
 """One table of Briefbot's figures at several store sizes, each beside its floor or goal, with the ratio.
 
-python -m bench.table [--sizes 1000,10000] [--repeat 300] [--watch]
+python -m bench.table [--sizes 1000,10000] [--repeat 300] [--watch] [--slack] [--fanout] [--startup] [--chaos 20]
 
 Each size runs in a fresh process (so its RSS is its own): a synthetic store (``bench.generate``) is written,
-then measured in one run. Read ``bench/README.md`` for what each row means. Figures only; nothing here passes
-or fails.
+then measured in one run. ``--slack`` adds Slack HTTP mode beside bare bolt (``bench.slack_vs_bolt``),
+``--fanout`` the morning's fan-out to 500 channels (``bench.fanout``), ``--startup`` one-shot commands' wall
+time (``bench.cli_startup``), ``--chaos N`` lost and duplicated posts over N chaos trials (``bench.chaos``).
+Read ``bench/README.md`` for what each row means. Figures only; nothing here passes or fails.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from typing import Any
 import yaml
 
 from bench.generate import write_synthetic_store
+from bench.table_extra import chaos_rows, fanout_rows, slack_rows, startup_rows
 
 try:
     from yaml import CSafeLoader as FloorLoader
@@ -212,7 +215,7 @@ def rows(figures: list[dict[str, Any]]) -> list[tuple[str, str, str, str, str]]:
 
 
 def print_table(table: list[tuple[str, str, str, str, str]]) -> None:
-    header = ("measure", "documents", "Briefbot", "floor / goal", "ratio")
+    header = ("measure", "size", "Briefbot", "floor / goal", "ratio")
     widths = [max(len(r[i]) for r in [header, *table]) for i in range(5)]
     for row in [header, tuple("-" * w for w in widths), *table]:
         print("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip())
@@ -224,6 +227,14 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=300, help="samples per answer figure")
     parser.add_argument("--watch", action="store_true", help="also time a reload through the file watcher")
     parser.add_argument("--loads", type=int, default=3, help="cold loads (each beside a floor load) per size")
+    parser.add_argument("--slack", action="store_true", help="add Slack HTTP mode beside bare bolt")
+    parser.add_argument("--slack-rounds", type=int, default=4, help="alternated rounds per side (--slack)")
+    parser.add_argument("--slack-concurrency", default="1,4", help="requests in flight, each a row (--slack)")
+    parser.add_argument("--fanout", action="store_true", help="add the fan-out of briefings due the same minute")
+    parser.add_argument("--channels", type=int, default=500, help="channels in the fan-out (--fanout)")
+    parser.add_argument("--postgres", action="store_true", help="fan-out state on PostgreSQL, not SQLite")
+    parser.add_argument("--startup", action="store_true", help="add one-shot `briefbot ask`/`check` wall time")
+    parser.add_argument("--chaos", type=int, default=0, metavar="TRIALS", help="add the chaos run, this many trials")
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)  # a child process: one size, JSON out
     args = parser.parse_args()
     if args.one:
@@ -241,7 +252,20 @@ def main() -> None:
             continue
         figures.append(json.loads(result.stdout.strip().splitlines()[-1]))
         print(f"measured {size:,} documents in {time.perf_counter() - started:.0f} s", file=sys.stderr)
-    print_table(rows(figures))
+    table = rows(figures)
+    if args.slack:
+        started = time.perf_counter()
+        table += slack_rows(args.slack_rounds, 5.0, args.slack_concurrency)
+        print(f"measured Slack HTTP beside bare bolt in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    if args.fanout:
+        started = time.perf_counter()
+        table += fanout_rows(args.channels, args.postgres)
+        print(f"measured the fan-out in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    if args.startup:
+        table += startup_rows(10)
+    if args.chaos:
+        table += chaos_rows(args.chaos)
+    print_table(table)
 
 
 if __name__ == "__main__":

@@ -177,6 +177,10 @@ class SchedulerOptions(_Section):
     call_timeout: float = Field(30.0, gt=0)
     late_commit_seconds: float = Field(60.0, ge=0)
     heartbeat: float = Field(20.0, gt=0)
+    # Briefings being posted at once, by each replica, when many fall due together: 4 keeps Slack's workspace tier
+    # (several hundred a minute) full, where 1 does not, and spares SQLite's single writer the pile-up that 64
+    # caused (bench/fanout.py). A run waiting out a Retry-After gives its turn to the next channel meanwhile.
+    post_concurrency: int = Field(4, ge=1, le=64)
 
     @property
     def grace(self) -> dt.timedelta:

@@ -9,6 +9,9 @@ from dataclasses import dataclass
 @dataclass(frozen=True, slots=True)
 class RetryPolicy:
     attempts: int = 5
+    # Rate limits (a Retry-After) waited out per post. They are not failed attempts: the deadline bounds them; this
+    # only stops a platform that never lets up (or a clock that never moves) from keeping a post forever.
+    rate_limits: int = 100
     base_delay: float = 2.0  # seconds before the second attempt, doubled each time, unless Retry-After says
     max_delay: float = 60.0
     # How long a claim is held without news from its claimant; renewed by a heartbeat while a call is in flight.

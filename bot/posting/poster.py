@@ -11,6 +11,13 @@ The rules that make a second post impossible, each the answer to a fault seen fr
 - A call never outlives the claim: it is bounded by ``call_timeout`` (shorter than the lease) and a heartbeat renews
   the lease while it is in flight; a retry that cannot finish before the deadline is not started, and a
   ``Retry-After`` is waited out by us, with the lease renewed, never inside the SDK.
+- A rate limit (``retry_after``) says the post was not taken: waiting it out is not a failed attempt, so it does
+  not use up ``attempts``; the deadline (and ``rate_limits``) bound those waits instead. A busy workspace must not
+  cost a channel its briefing.
+
+With ``turns`` (:mod:`bot.posting.turns`) at most that many posts are at work at once; a post gives its turn up
+while it waits out a Retry-After or a backoff, or another replica's lease, so other channels go on. It keeps it
+while it looks for a late commit: the post may exist, and its lease must not lapse waiting for a turn.
 """
 
 from __future__ import annotations
@@ -20,12 +27,14 @@ import contextlib
 import datetime as dt
 import logging
 from collections.abc import Awaitable, Callable, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from bot.delivery import Delivery, FindsPosts
 from bot.errors import DeliveryError, PermanentDeliveryError, TransientDeliveryError
 from bot.posting.policy import RetryPolicy
 from bot.posting.request import PostOutcome, PostRequest, PostResult
+from bot.posting.turns import Turns
 from bot.reply import Reply
 from bot.state import State, claims
 from bot.state.claims import Claim, Outcome, PostState
@@ -59,6 +68,18 @@ class PostHooks:
     on_retry_after: OnRetryAfter = _no_wait
 
 
+@dataclass
+class _Turn:
+    """The turn of the post running in this task (a context variable: the waits are deep in the call)."""
+
+    turns: Turns
+    task: asyncio.Task[object] | None  # a task started inside a post copies the variable; only this one may nap
+    held: bool = False
+
+
+_TURN: ContextVar[_Turn | None] = ContextVar("briefbot_post_turn", default=None)
+
+
 class _ClaimLost(Exception):
     """Our lease was taken over while a call was in flight; the new owner looks for the post before posting."""
 
@@ -75,7 +96,9 @@ class Poster:
         policy: RetryPolicy = RetryPolicy(),
         kill: Kill = _no_kill,
         hooks: PostHooks | None = None,
+        turns: Turns | None = None,
     ) -> None:
+        self.turns = turns  # at most this many posts at work at once (a batch due together); None: no bound
         self.state = state
         self.deliveries = deliveries
         self.claimant = claimant
@@ -87,12 +110,38 @@ class Poster:
 
     async def post(self, request: PostRequest, compose: Callable[[], Reply] | None = None) -> PostResult:
         """Post ``request.reply`` (or what ``compose`` returns, called only once the claim is ours) exactly once."""
-        result = await self._post(request, compose)
+        result = await self._in_turn(request, compose)
         try:
             self.hooks.on_result(request, result)
         except Exception:  # an observer must never change what happened to a post
             log.exception("%s: on_result failed", request.key)
         return result
+
+    async def _in_turn(self, request: PostRequest, compose: Callable[[], Reply] | None) -> PostResult:
+        if self.turns is None:
+            return await self._post(request, compose)
+        turn = _Turn(self.turns, asyncio.current_task())
+        token = _TURN.set(turn)
+        try:
+            await self.turns.take()  # before the claim: a post waiting for its turn holds no lease
+            turn.held = True
+            return await self._post(request, compose)
+        finally:
+            _TURN.reset(token)
+            if turn.held:
+                self.turns.give()
+
+    async def _nap(self, seconds: float) -> None:
+        """Sleep, with this post's turn given to another meanwhile and taken back (before new posts) after."""
+        turn = _TURN.get()
+        if turn is None or not turn.held or turn.turns is not self.turns or turn.task is not asyncio.current_task():
+            await self.sleep(seconds)
+            return
+        turn.turns.give()
+        turn.held = False
+        await self.sleep(seconds)
+        await turn.turns.take(resuming=True)
+        turn.held = True
 
     async def _post(self, request: PostRequest, compose: Callable[[], Reply] | None) -> PostResult:
         delivery = self.deliveries.get(request.target.platform)
@@ -147,12 +196,13 @@ class Poster:
                 return None
             until = claim.post.lease_until or self.now()
             remaining = (until - self.now()).total_seconds() + 0.05
-            await self.sleep(min(max(remaining, 0.05), self.policy.busy_poll))
+            await self._nap(min(max(remaining, 0.05), self.policy.busy_poll))
 
     async def _send(self, delivery: Delivery, request: PostRequest, reply: Reply) -> PostResult:
         key, target, policy = request.key, request.target, self.policy
         last: TransientDeliveryError | None = None
-        for attempt in range(1, policy.attempts + 1):
+        attempt = limited = 0  # failed attempts, and rate limits waited out (they are not failures)
+        while True:
             if not await claims.mark_sending(self.state, key, self.claimant, now=self.now(), lease=policy.lease):
                 log.warning("%s: claim lost before sending (lease expired); leaving it to its new owner", key)
                 return PostResult(PostOutcome.DONE)
@@ -171,18 +221,32 @@ class Poster:
                     settled = await self._settle(delivery, request, f"uncertain outcome ({exc})", since=started)
                     if settled is not None:
                         return settled
-                if attempt == policy.attempts:
-                    break
+                if exc.retry_after is not None and not exc.uncertain:
+                    limited += 1
+                    if limited > policy.rate_limits:
+                        break
+                else:
+                    attempt += 1
+                    if attempt >= policy.attempts:
+                        break
                 wait = exc.retry_after if exc.retry_after is not None else policy.backoff(attempt)
                 if self.now() + dt.timedelta(seconds=wait + policy.call_timeout) > request.deadline:
                     log.error("%s: %s; a retry in %.0f s would end past the deadline: giving up", key, exc, wait)
                     break
-                log.warning(
-                    "%s to %s failed (%s); retry %d/%d in %.1fs", key, target, exc, attempt, policy.attempts - 1, wait
-                )
                 if exc.retry_after is not None:
+                    log.info("%s to %s: %s; posting again in %.1fs, as asked", key, target, exc, wait)
                     with contextlib.suppress(Exception):  # an observer must never stop a retry
                         self.hooks.on_retry_after(request, wait)
+                else:
+                    log.warning(
+                        "%s to %s failed (%s); retry %d/%d in %.1fs",
+                        key,
+                        target,
+                        exc,
+                        attempt,
+                        policy.attempts - 1,
+                        wait,
+                    )
                 await self._wait_holding(key, wait)
             except Exception as exc:  # an adapter bug: the post may or may not exist, so never retry it blindly
                 log.exception("%s: delivery raised", key)
@@ -240,13 +304,20 @@ class Poster:
                 return PostResult(PostOutcome.FOUND, message_id=found)
             if self.now() >= last_look:
                 break
-            await self._wait_holding(key, min(self.policy.look_interval, (last_look - self.now()).total_seconds()))
+            # The turn is kept: the post may exist, so the lease must not lapse while this run waits for a turn.
+            wait = min(self.policy.look_interval, (last_look - self.now()).total_seconds())
+            await self._wait_holding(key, wait, give_turn=False)
         return None
 
-    async def _wait_holding(self, key: str, seconds: float) -> None:
-        """Sleep with the claim's lease extended past the wake-up, so no replica takes over meanwhile."""
+    async def _wait_holding(self, key: str, seconds: float, *, give_turn: bool = True) -> None:
+        """Sleep with the claim's lease extended past the wake-up, so no replica takes over meanwhile. The turn is
+        given up only where a lapsed lease would be harmless: the post surely did not go out (a rate limit, or an
+        uncertain attempt already looked for), so a replica taking over would post it once."""
         await self._renew(key, seconds)
-        await self.sleep(seconds)
+        if give_turn:
+            await self._nap(seconds)
+        else:
+            await self.sleep(seconds)
 
     async def _renew(self, key: str, extra: float) -> bool:
         lease = self.policy.lease + dt.timedelta(seconds=extra)

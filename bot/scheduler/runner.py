@@ -19,6 +19,7 @@ from bot.delivery import Delivery
 from bot.errors import PermanentDeliveryError
 from bot.i18n import DEFAULT
 from bot.posting import Poster, PostHooks, PostKind, PostOutcome, PostRequest
+from bot.posting.turns import Turns
 from bot.reply import Reply, Section, Tone
 from bot.schedule_plan import local_date, post_key
 from bot.scheduler.killpoints import kill_point
@@ -90,6 +91,7 @@ class BriefingRunner:
             policy=options.retry_policy(),
             kill=kill,
             hooks=hooks,
+            turns=Turns(options.post_concurrency),  # a batch due together goes out a few at a time
         )
 
     async def run(self, sub: Subscription, occurrence: dt.datetime) -> Result:
