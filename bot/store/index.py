@@ -85,6 +85,30 @@ class _Scope:
             list(self.prefixes),
         )
 
+    @classmethod
+    def of(cls, entities: Iterable[Entity]) -> _Scope:
+        """A scope built at once: the same tables as adding ``entities`` one by one, each sorted once at the end."""
+        scope = cls()
+        exact: dict[str, list[Entity]] = {}
+        keys: list[tuple[str, str, Entity]] = []
+        for entity in entities:
+            ref = entity.ref
+            scope.members[ref] = entity
+            scope.order.append((entity.order, ref))
+            folded_names = _folded(entity)
+            for folded in folded_names:
+                exact.setdefault(folded.replace(" ", ""), []).append(entity)
+                keys.append((folded, ref, entity))
+            scope.prefixes.extend((word, ref) for word in _prefix_words(folded_names))
+        scope.order.sort()
+        scope.prefixes.sort()
+        keys.sort(key=_name_and_ref)
+        scope.exact = {key: tuple(sorted(owners, key=_ref)) for key, owners in exact.items()}
+        scope.keys = [(folded, ref) for folded, ref, _ in keys]
+        scope.names = [folded for folded, _, _ in keys]
+        scope.owners = [entity for _, _, entity in keys]
+        return scope
+
     def add(self, entity: Entity) -> None:
         ref = entity.ref
         self.members[ref] = entity
@@ -92,7 +116,7 @@ class _Scope:
         folded_names = _folded(entity)
         for folded in folded_names:
             key = folded.replace(" ", "")
-            self.exact[key] = tuple(sorted((*self.exact.get(key, ()), entity), key=lambda e: e.ref))
+            self.exact[key] = tuple(sorted((*self.exact.get(key, ()), entity), key=_ref))
             at = bisect_left(self.keys, (folded, ref))
             self.keys.insert(at, (folded, ref))
             self.names.insert(at, folded)
@@ -136,12 +160,15 @@ class Index:
     """Immutable once built; a reload builds a new one, or derives one with :meth:`updated`."""
 
     def __init__(self, entities: Iterable[Entity] = ()) -> None:
-        self._scopes: dict[tuple[EntityKind, str | None], _Scope] = {}
         self._by_id: dict[tuple[EntityKind, str | None, str], Entity] = {}
+        grouped: dict[tuple[EntityKind, str | None], list[Entity]] = {}
         for entity in entities:
             self._by_id[(entity.kind, entity.deal_id, entity.id)] = entity
             for scope_key in _scope_keys(entity):
-                self._scopes.setdefault(scope_key, _Scope()).add(entity)
+                grouped.setdefault(scope_key, []).append(entity)
+        self._scopes: dict[tuple[EntityKind, str | None], _Scope] = {
+            key: _Scope.of(members) for key, members in grouped.items()
+        }
 
     def updated(self, removed: Iterable[Entity], added: Iterable[Entity]) -> Index:
         """A new index with ``removed`` taken out and ``added`` put in; this one is left as it is (readers may
@@ -262,6 +289,14 @@ def _folded(entity: Entity) -> list[str]:
 
 def _prefix_words(folded_names: Iterable[str]) -> list[str]:
     return sorted({word for folded in folded_names for word in (folded, *folded.split())})
+
+
+def _ref(entity: Entity) -> str:
+    return entity.ref
+
+
+def _name_and_ref(key: tuple[str, str, Entity]) -> tuple[str, str]:
+    return key[0], key[1]
 
 
 def _discard(table: list[tuple[str, str]], item: tuple[str, str]) -> None:

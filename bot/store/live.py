@@ -24,7 +24,7 @@ from pathlib import Path
 
 from bot.store import incremental
 from bot.store.documents import Document
-from bot.store.load import discover, read_file, shadowed, twin
+from bot.store.load import RealFolders, discover, read_file, shadowed, twin
 from bot.store.problems import Problem
 from bot.store.store import Store
 from bot.store.translation_names import is_translation
@@ -117,13 +117,14 @@ class LiveStore:
     def _swap(self, paths: list[str], gone: set[str], misplaced: list[Problem], *, full: bool) -> Store:
         docs = dict(self._docs)
         refused: dict[str, tuple[Problem, ...]] = {p.path: (p,) for p in misplaced}
+        folders = RealFolders(self.root)
         for relative in paths:
             duplicate = shadowed(self.root, relative)
             if duplicate is not None:  # its twin serves instead; this spelling has no last good version to keep
                 docs.pop(relative, None)
                 refused[relative] = (duplicate,)
                 continue
-            result = read_file(self.root, relative, max_bytes=self.max_bytes)
+            result = read_file(self.root, relative, max_bytes=self.max_bytes, folders=folders)
             if isinstance(result, Document):
                 docs[relative] = result
             else:

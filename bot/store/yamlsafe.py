@@ -118,7 +118,12 @@ def _safe_load(yaml_text: str, offset: int) -> dict[str, Any]:
     if "*" in yaml_text or "!" in yaml_text:
         _refuse_aliases_and_tags(yaml_text, offset)
     try:
-        data = yaml.load(yaml_text, Loader=_StoreLoader)
+        data = _fast_load(yaml_text)
+    except Exception:  # anything unusual (or wrong): the full loader says what, with the same words as always
+        data = _UNUSUAL
+    try:
+        if data is _UNUSUAL:
+            data = yaml.load(yaml_text, Loader=_StoreLoader)
     except _DuplicateKey as exc:
         line = (exc.problem_mark.line + 1 if exc.problem_mark else 1) + offset
         col = exc.problem_mark.column + 1 if exc.problem_mark else None
@@ -148,6 +153,70 @@ def _safe_load(yaml_text: str, offset: int) -> dict[str, Any]:
         kind = type(data).__name__
         raise ReadError(1 + offset, f"expected a mapping of fields (key: value), got a {kind}")
     return data
+
+
+_STR, _SEQ, _MAP = (_STANDARD_TAG + name for name in ("str", "seq", "map"))
+_SCALARS = {  # the safe loader's own constructors for the scalar types YAML resolves without a tag
+    _STANDARD_TAG + name: yaml.constructor.SafeConstructor.yaml_constructors[_STANDARD_TAG + name]
+    for name in ("null", "bool", "int", "float", "timestamp")
+}
+_UNUSUAL: Any = object()
+_IMPLICIT = _Loader.yaml_implicit_resolvers
+assert None not in _IMPLICIT  # what _FastLoader.resolve leaves out: wildcard resolvers,
+assert not _Loader.yaml_path_resolvers  # and path resolvers
+
+
+class _FastLoader(_Loader):
+    def resolve(self, kind: type[yaml.Node], value: Any, implicit: tuple[bool, bool]) -> str:
+        """The safe loader's tag resolution without what it never uses here (path resolvers, wildcards)."""
+        if kind is yaml.ScalarNode:
+            if implicit[0]:
+                for tag, regexp in _IMPLICIT.get(value[0] if value else "", ()):
+                    if regexp.match(value):
+                        return tag  # type: ignore[no-any-return]
+            return _STR
+        return _SEQ if kind is yaml.SequenceNode else _MAP
+
+
+class _Unusual(Exception):
+    """Something the fast path leaves to the full loader: a merge key, a duplicate key, an explicit tag."""
+
+
+def _fast_load(yaml_text: str) -> Any:
+    """``yaml.load(yaml_text, Loader=_StoreLoader)`` for the files a store is made of (plain mappings, lists and
+    scalars), building the values straight from libyaml's node tree. PyYAML's constructor, written for anchors,
+    recursive nodes and custom tags, spends most of a store's load on its bookkeeping; this skips it. It raises
+    on anything else, and the caller then runs the full loader, whose answer (or error) is the reference."""
+    loader = _FastLoader(yaml_text)
+    try:
+        node = loader.get_single_node()
+        return None if node is None else _construct(loader, node)
+    finally:
+        loader.dispose()
+
+
+def _construct(loader: Any, node: yaml.Node) -> Any:
+    kind = type(node)
+    if kind is yaml.ScalarNode:
+        if node.tag == _STR:
+            return node.value
+        make = _SCALARS.get(node.tag)
+        if make is None:
+            raise _Unusual(node.tag)
+        return make(loader, node)
+    if kind is yaml.SequenceNode and node.tag == _SEQ:
+        return [_construct(loader, item) for item in node.value]
+    if kind is yaml.MappingNode and node.tag == _MAP:
+        mapping: dict[Any, Any] = {}
+        seen: set[str] = set()
+        for key_node, value_node in node.value:
+            if type(key_node) is not yaml.ScalarNode or key_node.value in seen:
+                raise _Unusual("key")  # a list or mapping as a key, or a duplicate key
+            seen.add(key_node.value)
+            key = key_node.value if key_node.tag == _STR else _construct(loader, key_node)
+            mapping[key] = _construct(loader, value_node)
+        return mapping
+    raise _Unusual(node.tag)
 
 
 def _line_of_bad_date(yaml_text: str) -> int:
