@@ -58,6 +58,9 @@ class Lookup:
     known: tuple[Entity, ...] = field(default=())  # what exists, for "not found" answers
 
 
+_Named = tuple[Entity, str, list[str], list[str]]  # an entity, its ref, its folded names and their prefix words
+
+
 @dataclass(slots=True)
 class _Scope:
     """One kind's names (topics: one deal's, or every deal's), kept in sorted tables.
@@ -86,20 +89,18 @@ class _Scope:
         )
 
     @classmethod
-    def of(cls, entities: Iterable[Entity]) -> _Scope:
-        """A scope built at once: the same tables as adding ``entities`` one by one, each sorted once at the end."""
+    def of(cls, entities: Iterable[_Named]) -> _Scope:
+        """A scope built at once: the same tables as adding the entities one by one, each sorted once at the end."""
         scope = cls()
         exact: dict[str, list[Entity]] = {}
         keys: list[tuple[str, str, Entity]] = []
-        for entity in entities:
-            ref = entity.ref
+        for entity, ref, folded_names, words in entities:
             scope.members[ref] = entity
             scope.order.append((entity.order, ref))
-            folded_names = _folded(entity)
             for folded in folded_names:
                 exact.setdefault(folded.replace(" ", ""), []).append(entity)
                 keys.append((folded, ref, entity))
-            scope.prefixes.extend((word, ref) for word in _prefix_words(folded_names))
+            scope.prefixes.extend((word, ref) for word in words)
         scope.order.sort()
         scope.prefixes.sort()
         keys.sort(key=_name_and_ref)
@@ -161,11 +162,13 @@ class Index:
 
     def __init__(self, entities: Iterable[Entity] = ()) -> None:
         self._by_id: dict[tuple[EntityKind, str | None, str], Entity] = {}
-        grouped: dict[tuple[EntityKind, str | None], list[Entity]] = {}
+        grouped: dict[tuple[EntityKind, str | None], list[_Named]] = {}
         for entity in entities:
             self._by_id[(entity.kind, entity.deal_id, entity.id)] = entity
+            folded_names = _folded(entity)  # once, for every scope the entity is in
+            named = (entity, entity.ref, folded_names, _prefix_words(folded_names))
             for scope_key in _scope_keys(entity):
-                grouped.setdefault(scope_key, []).append(entity)
+                grouped.setdefault(scope_key, []).append(named)
         self._scopes: dict[tuple[EntityKind, str | None], _Scope] = {
             key: _Scope.of(members) for key, members in grouped.items()
         }

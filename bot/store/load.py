@@ -18,7 +18,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from bot.store.documents import MODEL_OF_KIND, Document, place
+from bot.store.documents import MODEL_OF_KIND, Document, Placement, place
 from bot.store.problems import Problem
 from bot.store.translation_names import is_translation
 from bot.store.yamlsafe import MAX_FILE_BYTES, RawDocument, ReadError, read_document
@@ -73,14 +73,20 @@ def read_file(
     if isinstance(opened, Problem):
         return [opened]
     data, mtime_ns = opened
-    return parse_document(relative, data, max_bytes=max_bytes, mtime_ns=mtime_ns)
+    return parse_document(relative, data, max_bytes=max_bytes, mtime_ns=mtime_ns, placement=placement)
 
 
 def parse_document(
-    relative: str, data: bytes, *, max_bytes: int = MAX_FILE_BYTES, mtime_ns: int = 0
+    relative: str,
+    data: bytes,
+    *,
+    max_bytes: int = MAX_FILE_BYTES,
+    mtime_ns: int = 0,
+    placement: Placement | None = None,
 ) -> Document | list[Problem]:
-    """Parse and validate a file's bytes (from disk, or from a git revision) against the model its place calls for."""
-    placement = place(relative)
+    """Parse and validate a file's bytes (from disk, or from a git revision) against the model its place calls for
+    (``placement``: ``place(relative)``, when the caller has it)."""
+    placement = placement or place(relative)
     if placement is None:
         return [Problem(relative, 1, _misplaced(relative))]
     try:
@@ -93,6 +99,7 @@ def parse_document(
     except ValidationError as exc:
         errors = _without_typo_echoes(exc.errors(include_url=False), model_type)
         return sorted(_problem(relative, raw, e, model_type) for e in errors)
+    raw.data = {}  # the model holds the values now: what stays is the text, for line numbers
     return Document(relative, placement, model, raw.body, raw, mtime_ns)
 
 

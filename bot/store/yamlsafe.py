@@ -58,9 +58,10 @@ class ReadError(Exception):
         self.col = col
 
 
-@dataclass
+@dataclass(slots=True)
 class RawDocument:
-    """A parsed file: its YAML mapping, markdown body, and what is needed to find lines later."""
+    """A parsed file: its YAML mapping (emptied once a document's model holds the values), markdown body, and what
+    is needed to find lines later."""
 
     data: dict[str, Any]
     body: str
