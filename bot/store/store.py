@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -217,9 +217,9 @@ def _entities(store: Store) -> list[Entity]:
     return entities
 
 
-def _search_docs(store: Store) -> list[SearchDoc]:
-    docs: list[SearchDoc] = []
+def _search_docs(store: Store) -> Iterator[SearchDoc]:
+    """A deal's rows at a time: the full-text table takes them as they come (a whole store's text at once is
+    hundreds of megabytes at 100,000 documents)."""
     for deal in store.deals.values():
-        docs.extend(deal_search_docs(deal))
-    docs.extend(person_search_doc(person) for person in store.people.values())
-    return docs
+        yield from deal_search_docs(deal)
+    yield from (person_search_doc(person) for person in store.people.values())
