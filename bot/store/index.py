@@ -5,10 +5,12 @@ Topics are scoped to their deal (every deal has its own ``tariffs``); people and
 
 from __future__ import annotations
 
+import sys
 from bisect import bisect_left, insort
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import NamedTuple
 
 from bot.store.text import compact, fold
 
@@ -58,7 +60,26 @@ class Lookup:
     known: tuple[Entity, ...] = field(default=())  # what exists, for "not found" answers
 
 
-_Named = tuple[Entity, str, list[str], list[str]]  # an entity, its ref, its folded names and their prefix words
+class _Named(NamedTuple):
+    """An entity's rows of the scope tables, made once and shared by every scope it is in: a topic is in its
+    deal's scope and the cross-deal one, and at 100,000 documents a second copy of each row is a hundred MB."""
+
+    entity: Entity
+    ref: str
+    order: tuple[str, str]
+    keys: list[tuple[str, str]]  # (folded name, ref)
+    compacts: list[str]  # the exact-match key of each name, parallel to keys
+    prefixes: list[tuple[str, str]]  # (a name or one of its words, ref)
+    alone: tuple[Entity]  # the owners of a name only this entity has
+
+    @classmethod
+    def of(cls, entity: Entity) -> _Named:
+        ref = entity.ref
+        folded_names = [sys.intern(folded) for folded in _folded(entity)]
+        words = [sys.intern(word) for word in _prefix_words(folded_names)]  # the same words recur across a store
+        keys = [(f, ref) for f in folded_names]
+        compacts = [sys.intern(f.replace(" ", "")) for f in folded_names]
+        return cls(entity, ref, (entity.order, ref), keys, compacts, [(w, ref) for w in words], (entity,))
 
 
 @dataclass(slots=True)
@@ -92,22 +113,26 @@ class _Scope:
     def of(cls, entities: Iterable[_Named]) -> _Scope:
         """A scope built at once: the same tables as adding the entities one by one, each sorted once at the end."""
         scope = cls()
-        exact: dict[str, list[Entity]] = {}
-        keys: list[tuple[str, str, Entity]] = []
-        for entity, ref, folded_names, words in entities:
-            scope.members[ref] = entity
-            scope.order.append((entity.order, ref))
-            for folded in folded_names:
-                exact.setdefault(folded.replace(" ", ""), []).append(entity)
-                keys.append((folded, ref, entity))
-            scope.prefixes.extend((word, ref) for word in words)
+        exact: dict[str, list[_Named]] = {}
+        keys: list[tuple[tuple[str, str], Entity]] = []
+        for named in entities:
+            entity = named.entity
+            scope.members[named.ref] = entity
+            scope.order.append(named.order)
+            for key, compacted in zip(named.keys, named.compacts, strict=True):
+                exact.setdefault(compacted, []).append(named)
+                keys.append((key, entity))
+            scope.prefixes += named.prefixes
         scope.order.sort()
         scope.prefixes.sort()
-        keys.sort(key=_name_and_ref)
-        scope.exact = {key: tuple(sorted(owners, key=_ref)) for key, owners in exact.items()}
-        scope.keys = [(folded, ref) for folded, ref, _ in keys]
-        scope.names = [folded for folded, _, _ in keys]
-        scope.owners = [entity for _, _, entity in keys]
+        keys.sort(key=_first)
+        scope.exact = {
+            key: owners[0].alone if len(owners) == 1 else tuple(sorted((n.entity for n in owners), key=_ref))
+            for key, owners in exact.items()
+        }
+        scope.keys = [key for key, _ in keys]
+        scope.names = [key[0] for key, _ in keys]
+        scope.owners = [entity for _, entity in keys]
         return scope
 
     def add(self, entity: Entity) -> None:
@@ -165,8 +190,7 @@ class Index:
         grouped: dict[tuple[EntityKind, str | None], list[_Named]] = {}
         for entity in entities:
             self._by_id[(entity.kind, entity.deal_id, entity.id)] = entity
-            folded_names = _folded(entity)  # once, for every scope the entity is in
-            named = (entity, entity.ref, folded_names, _prefix_words(folded_names))
+            named = _Named.of(entity)  # once, for every scope the entity is in (a topic is in two)
             for scope_key in _scope_keys(entity):
                 grouped.setdefault(scope_key, []).append(named)
         self._scopes: dict[tuple[EntityKind, str | None], _Scope] = {
@@ -298,8 +322,8 @@ def _ref(entity: Entity) -> str:
     return entity.ref
 
 
-def _name_and_ref(key: tuple[str, str, Entity]) -> tuple[str, str]:
-    return key[0], key[1]
+def _first(item: tuple[tuple[str, str], Entity]) -> tuple[str, str]:
+    return item[0]
 
 
 def _discard(table: list[tuple[str, str]], item: tuple[str, str]) -> None:
