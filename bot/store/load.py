@@ -100,7 +100,20 @@ def parse_document(
         errors = _without_typo_echoes(exc.errors(include_url=False), model_type)
         return sorted(_problem(relative, raw, e, model_type) for e in errors)
     raw.data = {}  # the model holds the values now: what stays is the text, for line numbers
+    _share_fields_set(model)
     return Document(relative, placement, model, raw.body, raw, mtime_ns)
+
+
+_FIELDS_SETS: dict[frozenset[str], set[str]] = {}
+
+
+def _share_fields_set(model: BaseModel) -> None:
+    """One ``model_fields_set`` object for every document that sets the same fields (a few dozen kinds in a
+    store), instead of a set per document: 700 bytes each, 70 MB at 100,000 documents. The models are frozen, so
+    pydantic never adds to it; ``model_copy`` copies it before an update."""
+    fields_set = model.__pydantic_fields_set__
+    shared = _FIELDS_SETS.setdefault(frozenset(fields_set), fields_set)
+    object.__setattr__(model, "__pydantic_fields_set__", shared)
 
 
 def _problem(relative: str, raw: RawDocument, error: ErrorDetails, model_type: type[BaseModel]) -> Problem:
