@@ -186,17 +186,30 @@ def _read_regular(
             if not stat.S_ISREG(os.stat(resolved).st_mode):
                 return Problem(relative, 1, "not a regular file")
             fd = os.open(resolved, _NO_WAIT)
-        with os.fdopen(fd, "rb") as file:
-            info = os.fstat(file.fileno())
+        try:
+            info = os.fstat(fd)
             if not stat.S_ISREG(info.st_mode):
                 return Problem(relative, 1, "not a regular file")
             if info.st_size > max_bytes:
                 return Problem(relative, 1, f"file is {info.st_size:,} bytes, over the {max_bytes:,}-byte limit")
-            return file.read(max_bytes + 1), info.st_mtime_ns  # one byte over is enough to say it grew too big
+            return _read_fd(fd, max_bytes + 1), info.st_mtime_ns  # one byte over is enough to say it grew too big
+        finally:
+            os.close(fd)
     except OSError as exc:
         if exc.errno == errno.ELOOP:
             return Problem(relative, 1, "is a symlink loop; refused")
         return Problem(relative, 1, f"cannot read the file: {exc.strerror or exc}")
+
+
+def _read_fd(fd: int, limit: int) -> bytes:
+    """Up to ``limit`` bytes, to the end of the file (no file object: a store's load opens thousands)."""
+    data = os.read(fd, limit)
+    if not data or len(data) == limit:
+        return data
+    parts = [data]
+    while (size := sum(map(len, parts))) < limit and (more := os.read(fd, limit - size)):
+        parts.append(more)  # a file that grew since fstat, or a short read
+    return b"".join(parts)
 
 
 def load_documents(root: Path, *, max_bytes: int = MAX_FILE_BYTES) -> tuple[list[Document], list[Problem]]:

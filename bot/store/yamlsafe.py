@@ -167,14 +167,25 @@ assert None not in _IMPLICIT  # what _FastLoader.resolve leaves out: wildcard re
 assert not _Loader.yaml_path_resolvers  # and path resolvers
 
 
+_SHORT: dict[str, str] = {}  # the tag of short plain scalars (keys, ids, dates), which recur in every file
+
+
 class _FastLoader(_Loader):
     def resolve(self, kind: type[yaml.Node], value: Any, implicit: tuple[bool, bool]) -> str:
         """The safe loader's tag resolution without what it never uses here (path resolvers, wildcards)."""
         if kind is yaml.ScalarNode:
             if implicit[0]:
+                known = _SHORT.get(value)
+                if known is not None:
+                    return known
+                found = _STR
                 for tag, regexp in _IMPLICIT.get(value[0] if value else "", ()):
                     if regexp.match(value):
-                        return tag  # type: ignore[no-any-return]
+                        found = tag
+                        break
+                if len(value) <= 24 and len(_SHORT) < 20_000:
+                    _SHORT[value] = found
+                return found
             return _STR
         return _SEQ if kind is yaml.SequenceNode else _MAP
 
