@@ -10,6 +10,7 @@ from bisect import bisect_left, insort
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
+from operator import itemgetter
 from typing import NamedTuple
 
 from bot.store.text import compact, fold
@@ -125,7 +126,7 @@ class _Scope:
             scope.prefixes += named.prefixes
         scope.order.sort()
         scope.prefixes.sort()
-        keys.sort(key=_first)
+        keys.sort(key=itemgetter(0))
         scope.exact = {
             key: owners[0].alone if len(owners) == 1 else tuple(sorted((n.entity for n in owners), key=_ref))
             for key, owners in exact.items()
@@ -320,10 +321,6 @@ def _prefix_words(folded_names: Iterable[str]) -> list[str]:
 
 def _ref(entity: Entity) -> str:
     return entity.ref
-
-
-def _first(item: tuple[tuple[str, str], Entity]) -> tuple[str, str]:
-    return item[0]
 
 
 def _discard(table: list[tuple[str, str]], item: tuple[str, str]) -> None:
