@@ -192,7 +192,13 @@ def _read_regular(
                 return Problem(relative, 1, "not a regular file")
             if info.st_size > max_bytes:
                 return Problem(relative, 1, f"file is {info.st_size:,} bytes, over the {max_bytes:,}-byte limit")
-            return _read_fd(fd, max_bytes + 1), info.st_mtime_ns  # one byte over is enough to say it grew too big
+            # one byte over is enough to say it grew too big; asking for the size (not the limit) spares a 256 KB
+            # buffer per file
+            want = min(max_bytes, info.st_size) + 1
+            data = _read_fd(fd, want)
+            if len(data) == want and want <= max_bytes:  # it grew since fstat: the rest, up to the limit
+                data += _read_fd(fd, max_bytes + 1 - want)
+            return data, info.st_mtime_ns
         finally:
             os.close(fd)
     except OSError as exc:
@@ -203,13 +209,10 @@ def _read_regular(
 
 def _read_fd(fd: int, limit: int) -> bytes:
     """Up to ``limit`` bytes, to the end of the file (no file object: a store's load opens thousands)."""
-    data = os.read(fd, limit)
-    if not data or len(data) == limit:
-        return data
-    parts = [data]
+    parts = [os.read(fd, limit)]
     while (size := sum(map(len, parts))) < limit and (more := os.read(fd, limit - size)):
-        parts.append(more)  # a file that grew since fstat, or a short read
-    return b"".join(parts)
+        parts.append(more)  # a short read
+    return parts[0] if len(parts) == 1 else b"".join(parts)
 
 
 def load_documents(root: Path, *, max_bytes: int = MAX_FILE_BYTES) -> tuple[list[Document], list[Problem]]:
