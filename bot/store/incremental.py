@@ -190,14 +190,22 @@ def _link(
                 named_in[ref].append(person.id)
     for ref in topic_refs:  # a topic that came or went changes the deals of whoever lists it
         pids.update(named_in.get(ref, ()))
-    topic_people = dict(before._topic_people)
+    topic_people = dict(before._topic_people)  # by deal: only the touched deals' tables are copied
+    copied: set[str] = set()
     for ref in refs:
         topic = topic_of(ref, deals)
         found = tuple(dict.fromkeys([*named_in.get(ref, ()), *(topic.topic.people if topic else ())]))
+        deal_id, _, topic_id = ref.partition("/")
+        if deal_id not in copied:
+            copied.add(deal_id)
+            topic_people[deal_id] = dict(topic_people.get(deal_id, {}))
         if found:
-            topic_people[ref] = found
+            topic_people[deal_id][topic_id] = found
         else:
-            topic_people.pop(ref, None)
+            topic_people[deal_id].pop(topic_id, None)
+    for deal_id in copied:
+        if not topic_people[deal_id]:
+            del topic_people[deal_id]
     # a store with translations re-reads them (each is checked against its original); most stores have none
     translations, translation_problems = (
         load_translations(before.root, documents.values()) if before.translations.by_original else (Translations(), [])

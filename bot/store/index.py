@@ -5,10 +5,13 @@ Topics are scoped to their deal (every deal has its own ``tariffs``); people and
 
 from __future__ import annotations
 
+import sys
 from bisect import bisect_left, insort
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
+from operator import itemgetter
+from typing import NamedTuple
 
 from bot.store.text import compact, fold
 
@@ -58,6 +61,28 @@ class Lookup:
     known: tuple[Entity, ...] = field(default=())  # what exists, for "not found" answers
 
 
+class _Named(NamedTuple):
+    """An entity's rows of the scope tables, made once and shared by every scope it is in: a topic is in its
+    deal's scope and the cross-deal one, and at 100,000 documents a second copy of each row is a hundred MB."""
+
+    entity: Entity
+    ref: str
+    order: tuple[str, str]
+    keys: list[tuple[str, str]]  # (folded name, ref)
+    compacts: list[str]  # the exact-match key of each name, parallel to keys
+    prefixes: list[tuple[str, str]]  # (a name or one of its words, ref)
+    alone: tuple[Entity]  # the owners of a name only this entity has
+
+    @classmethod
+    def of(cls, entity: Entity) -> _Named:
+        ref = entity.ref
+        folded_names = [sys.intern(folded) for folded in _folded(entity)]
+        words = [sys.intern(word) for word in _prefix_words(folded_names)]  # the same words recur across a store
+        keys = [(f, ref) for f in folded_names]
+        compacts = [sys.intern(f.replace(" ", "")) for f in folded_names]
+        return cls(entity, ref, (entity.order, ref), keys, compacts, [(w, ref) for w in words], (entity,))
+
+
 @dataclass(slots=True)
 class _Scope:
     """One kind's names (topics: one deal's, or every deal's), kept in sorted tables.
@@ -85,6 +110,32 @@ class _Scope:
             list(self.prefixes),
         )
 
+    @classmethod
+    def of(cls, entities: Iterable[_Named]) -> _Scope:
+        """A scope built at once: the same tables as adding the entities one by one, each sorted once at the end."""
+        scope = cls()
+        exact: dict[str, list[_Named]] = {}
+        keys: list[tuple[tuple[str, str], Entity]] = []
+        for named in entities:
+            entity = named.entity
+            scope.members[named.ref] = entity
+            scope.order.append(named.order)
+            for key, compacted in zip(named.keys, named.compacts, strict=True):
+                exact.setdefault(compacted, []).append(named)
+                keys.append((key, entity))
+            scope.prefixes += named.prefixes
+        scope.order.sort()
+        scope.prefixes.sort()
+        keys.sort(key=itemgetter(0))
+        scope.exact = {
+            key: owners[0].alone if len(owners) == 1 else tuple(sorted((n.entity for n in owners), key=_ref))
+            for key, owners in exact.items()
+        }
+        scope.keys = [key for key, _ in keys]
+        scope.names = [key[0] for key, _ in keys]
+        scope.owners = [entity for _, entity in keys]
+        return scope
+
     def add(self, entity: Entity) -> None:
         ref = entity.ref
         self.members[ref] = entity
@@ -92,7 +143,7 @@ class _Scope:
         folded_names = _folded(entity)
         for folded in folded_names:
             key = folded.replace(" ", "")
-            self.exact[key] = tuple(sorted((*self.exact.get(key, ()), entity), key=lambda e: e.ref))
+            self.exact[key] = tuple(sorted((*self.exact.get(key, ()), entity), key=_ref))
             at = bisect_left(self.keys, (folded, ref))
             self.keys.insert(at, (folded, ref))
             self.names.insert(at, folded)
@@ -136,12 +187,16 @@ class Index:
     """Immutable once built; a reload builds a new one, or derives one with :meth:`updated`."""
 
     def __init__(self, entities: Iterable[Entity] = ()) -> None:
-        self._scopes: dict[tuple[EntityKind, str | None], _Scope] = {}
         self._by_id: dict[tuple[EntityKind, str | None, str], Entity] = {}
+        grouped: dict[tuple[EntityKind, str | None], list[_Named]] = {}
         for entity in entities:
             self._by_id[(entity.kind, entity.deal_id, entity.id)] = entity
+            named = _Named.of(entity)  # once, for every scope the entity is in (a topic is in two)
             for scope_key in _scope_keys(entity):
-                self._scopes.setdefault(scope_key, _Scope()).add(entity)
+                grouped.setdefault(scope_key, []).append(named)
+        self._scopes: dict[tuple[EntityKind, str | None], _Scope] = {
+            key: _Scope.of(members) for key, members in grouped.items()
+        }
 
     def updated(self, removed: Iterable[Entity], added: Iterable[Entity]) -> Index:
         """A new index with ``removed`` taken out and ``added`` put in; this one is left as it is (readers may
@@ -262,6 +317,10 @@ def _folded(entity: Entity) -> list[str]:
 
 def _prefix_words(folded_names: Iterable[str]) -> list[str]:
     return sorted({word for folded in folded_names for word in (folded, *folded.split())})
+
+
+def _ref(entity: Entity) -> str:
+    return entity.ref
 
 
 def _discard(table: list[tuple[str, str]], item: tuple[str, str]) -> None:

@@ -114,7 +114,10 @@ def to_recheck(
             paths.update(p.doc.path for p in before.people.values())
         for deal_id in topic_scopes:
             paths.update(t.doc.path for t in before.deals[deal_id].topics.values())
-        return {p for p in paths if p in new or p in touched}
+        claims = _name_scopes(before, new, paths)
+        if claims is not None:
+            return {p for p in paths | claims if p in new or p in touched}
+        # a re-checked file (one a touched person owns) claims names in a deal with no deal file: look everywhere
     for doc in new.values():
         kind = doc.kind
         if kind is Kind.PERSON:
@@ -146,6 +149,25 @@ def to_recheck(
             ):
                 paths.add(doc.path)
     return paths
+
+
+def _name_scopes(before: Store, new: dict[str, Document], paths: set[str]) -> set[str] | None:
+    """Every claim in the name scopes of ``paths`` (a re-checked name is settled against all of them), from the
+    old store's links: for an edit that changes no file's existence, they are the new store's too. None when a
+    scope is not in the links (topics of a deal with no deal file)."""
+    scopes = {(d.kind, d.deal_id) for p in paths if (d := new.get(p)) is not None}
+    claims: set[str] = set()
+    for kind, deal_id in scopes:
+        if kind is Kind.PERSON:
+            claims.update(p.doc.path for p in before.people.values())
+        elif kind is Kind.DEAL:
+            claims.update(d.doc.path for d in before.deals.values())
+        elif kind is Kind.TOPIC:
+            deal = before.deals.get(deal_id or "")
+            if deal is None:
+                return None
+            claims.update(t.doc.path for t in deal.topics.values())
+    return claims
 
 
 def _exists(docs: dict[str, Document], broken: set[Placement], path: str, placement: Placement) -> bool:

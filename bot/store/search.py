@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from bot.store.text import fold, words
@@ -47,12 +47,20 @@ class _Table:
         self.last_rowid = 0
 
     def insert(self, docs: Iterable[SearchDoc], rowids: dict[str, int]) -> None:
+        """Write ``docs`` in batches, so a whole store's text is never held twice (rows and table) at once."""
         rows = []
         for doc in docs:
             self.last_rowid += 1
             rowids[doc.key] = self.last_rowid
             rows.append((self.last_rowid, doc.key, doc.title, doc.text))
-        self.db.executemany("INSERT INTO docs (rowid, key, title, body) VALUES (?, ?, ?, ?)", rows)
+            if len(rows) == _BATCH:
+                self.db.executemany(_INSERT, rows)
+                rows.clear()
+        self.db.executemany(_INSERT, rows)
+
+
+_INSERT = "INSERT INTO docs (rowid, key, title, body) VALUES (?, ?, ?, ?)"
+_BATCH = 2000
 
 
 class SearchIndex:
@@ -67,11 +75,16 @@ class SearchIndex:
         self._table = _Table()
         self._rowids: dict[str, int] = {}
         self._restricted: dict[str, frozenset[str]] = {}
-        docs = list(docs)
+
+        def noted(docs: Iterable[SearchDoc]) -> Iterator[SearchDoc]:  # ``docs`` may be a generator: read once
+            for doc in docs:
+                if doc.restricted_to:
+                    self._restricted[doc.key] = doc.restricted_to
+                yield doc
+
         with self._table.lock:
-            self._table.insert(docs, self._rowids)
+            self._table.insert(noted(docs), self._rowids)
             self._table.db.execute("INSERT INTO docs(docs) VALUES ('optimize')")
-        self._restricted = {doc.key: doc.restricted_to for doc in docs if doc.restricted_to}
         self._seen = self._table.last_rowid
 
     def updated(self, removed: Iterable[str], added: Iterable[SearchDoc]) -> SearchIndex:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -35,7 +35,7 @@ class Store:
     problems: tuple[Problem, ...]
     loaded_at: dt.datetime
     _person_topics: dict[str, tuple[str, ...]] = field(repr=False)
-    _topic_people: dict[str, tuple[str, ...]] = field(repr=False)
+    _topic_people: dict[str, dict[str, tuple[str, ...]]] = field(repr=False)  # by deal, then topic
     translations: Translations = field(default_factory=Translations, repr=False, compare=False)
     language: str = "en"  # the language of its prose: a localised view (bot.store.localize) says another
 
@@ -48,7 +48,7 @@ class Store:
         return self.topic(deal_id, topic_id)
 
     def people_of_topic(self, deal_id: str, topic_id: str) -> list[PersonEntry]:
-        ids = self._topic_people.get(f"{deal_id}/{topic_id}", ())
+        ids = self._topic_people.get(deal_id, {}).get(topic_id, ())
         return [self.people[i] for i in ids if i in self.people]
 
     def topics_of_person(self, person_id: str) -> list[TopicEntry]:
@@ -203,9 +203,18 @@ def build(
         problems=tuple(sorted(set(all_problems))),
         loaded_at=dt.datetime.now(dt.UTC),
         _person_topics={k: tuple(dict.fromkeys(v)) for k, v in person_topics.items()},
-        _topic_people={k: tuple(dict.fromkeys(v)) for k, v in topic_people.items()},
+        _topic_people=_by_deal({k: tuple(dict.fromkeys(v)) for k, v in topic_people.items()}),
         translations=translations,
     )
+
+
+def _by_deal(by_ref: dict[str, tuple[str, ...]]) -> dict[str, dict[str, tuple[str, ...]]]:
+    """``{"d1/t1": x}`` -> ``{"d1": {"t1": x}}``: a one-file reload copies one deal's table, not the store's."""
+    nested: dict[str, dict[str, tuple[str, ...]]] = defaultdict(dict)
+    for ref, found in by_ref.items():
+        deal_id, _, topic_id = ref.partition("/")
+        nested[deal_id][topic_id] = found
+    return dict(nested)
 
 
 def _entities(store: Store) -> list[Entity]:
@@ -217,9 +226,9 @@ def _entities(store: Store) -> list[Entity]:
     return entities
 
 
-def _search_docs(store: Store) -> list[SearchDoc]:
-    docs: list[SearchDoc] = []
+def _search_docs(store: Store) -> Iterator[SearchDoc]:
+    """A deal's rows at a time: the full-text table takes them as they come (a whole store's text at once is
+    hundreds of megabytes at 100,000 documents)."""
     for deal in store.deals.values():
-        docs.extend(deal_search_docs(deal))
-    docs.extend(person_search_doc(person) for person in store.people.values())
-    return docs
+        yield from deal_search_docs(deal)
+    yield from (person_search_doc(person) for person in store.people.values())

@@ -122,12 +122,14 @@ def load_translations(
 def translation_paths(root: Path) -> list[str]:
     """Store-relative paths of every translation under ``root``, sorted (hidden folders and files skipped)."""
     paths: list[str] = []
-    for directory, dirnames, filenames in os.walk(root):
+    top = os.fspath(root)
+    for directory, dirnames, filenames in os.walk(top):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        folder = os.path.relpath(directory, top).replace(os.sep, "/")
+        prefix = "" if folder == "." else f"{folder}/"
         for name in sorted(filenames):
-            relative = (Path(directory) / name).relative_to(root).as_posix()
-            if not name.startswith(".") and split_translation(relative) is not None:
-                paths.append(relative)
+            if not name.startswith(".") and split_translation(prefix + name) is not None:
+                paths.append(prefix + name)
     return paths
 
 
@@ -207,6 +209,9 @@ def _disagreements(tr: Translation) -> Iterator[Problem]:
 
 def _name_clashes(originals: Iterable[Document], translations: Iterable[Translation]) -> Iterator[Problem]:
     """A translated title or alias that already names something else: a reader typing it would find either."""
+    translations = list(translations)
+    if not translations:
+        return  # nothing to clash (most stores): no need to gather every original's names
     owners: dict[tuple[Kind, str | None, str], str] = {}
     for doc in originals:
         if doc.kind in _NAMED:

@@ -1,8 +1,9 @@
 """Safe reading of store files: size cap, UTF-8, front matter, no aliases, no tags, line numbers.
 
-Speed matters (10,000 documents at start-up), so the happy path is one C-loader ``load`` per file. Line
-numbers are only needed when something is wrong, so the node tree that maps a key path to its line is
-composed lazily, on the first error in that file.
+Speed matters (100,000 documents at start-up), so the happy path is one libyaml parse per file, its values
+built straight from the node tree (``_fast_load``); a file it cannot take as it is goes through PyYAML's full
+safe loader, whose errors are the ones reported. Line numbers are only needed when something is wrong, so the
+node tree that maps a key path to its line is composed lazily, on the first error in that file.
 """
 
 from __future__ import annotations
@@ -58,9 +59,10 @@ class ReadError(Exception):
         self.col = col
 
 
-@dataclass
+@dataclass(slots=True)
 class RawDocument:
-    """A parsed file: its YAML mapping, markdown body, and what is needed to find lines later."""
+    """A parsed file: its YAML mapping (emptied once a document's model holds the values), markdown body, and what
+    is needed to find lines later."""
 
     data: dict[str, Any]
     body: str
@@ -118,7 +120,12 @@ def _safe_load(yaml_text: str, offset: int) -> dict[str, Any]:
     if "*" in yaml_text or "!" in yaml_text:
         _refuse_aliases_and_tags(yaml_text, offset)
     try:
-        data = yaml.load(yaml_text, Loader=_StoreLoader)
+        data = _fast_load(yaml_text)
+    except Exception:  # anything unusual (or wrong): the full loader says what, with the same words as always
+        data = _UNUSUAL
+    try:
+        if data is _UNUSUAL:
+            data = yaml.load(yaml_text, Loader=_StoreLoader)
     except _DuplicateKey as exc:
         line = (exc.problem_mark.line + 1 if exc.problem_mark else 1) + offset
         col = exc.problem_mark.column + 1 if exc.problem_mark else None
@@ -148,6 +155,81 @@ def _safe_load(yaml_text: str, offset: int) -> dict[str, Any]:
         kind = type(data).__name__
         raise ReadError(1 + offset, f"expected a mapping of fields (key: value), got a {kind}")
     return data
+
+
+_STR, _SEQ, _MAP = (_STANDARD_TAG + name for name in ("str", "seq", "map"))
+_SCALARS = {  # the safe loader's own constructors for the scalar types YAML resolves without a tag
+    _STANDARD_TAG + name: yaml.constructor.SafeConstructor.yaml_constructors[_STANDARD_TAG + name]
+    for name in ("null", "bool", "int", "float", "timestamp")
+}
+_UNUSUAL: Any = object()
+_IMPLICIT = _Loader.yaml_implicit_resolvers
+assert None not in _IMPLICIT  # what _FastLoader.resolve leaves out: wildcard resolvers,
+assert not _Loader.yaml_path_resolvers  # and path resolvers
+
+
+_SHORT: dict[str, str] = {}  # the tag of short plain scalars (keys, ids, dates), which recur in every file
+
+
+class _FastLoader(_Loader):
+    def resolve(self, kind: type[yaml.Node], value: Any, implicit: tuple[bool, bool]) -> str:
+        """The safe loader's tag resolution without what it never uses here (path resolvers, wildcards)."""
+        if kind is yaml.ScalarNode:
+            if implicit[0]:
+                known = _SHORT.get(value)
+                if known is not None:
+                    return known
+                found = _STR
+                for tag, regexp in _IMPLICIT.get(value[0] if value else "", ()):
+                    if regexp.match(value):
+                        found = tag
+                        break
+                if len(value) <= 24 and len(_SHORT) < 20_000:
+                    _SHORT[value] = found
+                return found
+            return _STR
+        return _SEQ if kind is yaml.SequenceNode else _MAP
+
+
+class _Unusual(Exception):
+    """Something the fast path leaves to the full loader: a merge key, a duplicate key, an explicit tag."""
+
+
+def _fast_load(yaml_text: str) -> Any:
+    """``yaml.load(yaml_text, Loader=_StoreLoader)`` for the files a store is made of (plain mappings, lists and
+    scalars), building the values straight from libyaml's node tree. PyYAML's constructor, written for anchors,
+    recursive nodes and custom tags, spends most of a store's load on its bookkeeping; this skips it. It raises
+    on anything else, and the caller then runs the full loader, whose answer (or error) is the reference."""
+    loader = _FastLoader(yaml_text)
+    try:
+        node = loader.get_single_node()
+        return None if node is None else _construct(loader, node)
+    finally:
+        loader.dispose()
+
+
+def _construct(loader: Any, node: yaml.Node) -> Any:
+    kind = type(node)
+    if kind is yaml.ScalarNode:
+        if node.tag == _STR:
+            return node.value
+        make = _SCALARS.get(node.tag)
+        if make is None:
+            raise _Unusual(node.tag)
+        return make(loader, node)
+    if kind is yaml.SequenceNode and node.tag == _SEQ:
+        return [_construct(loader, item) for item in node.value]
+    if kind is yaml.MappingNode and node.tag == _MAP:
+        mapping: dict[Any, Any] = {}
+        seen: set[str] = set()
+        for key_node, value_node in node.value:
+            if type(key_node) is not yaml.ScalarNode or key_node.value in seen:
+                raise _Unusual("key")  # a list or mapping as a key, or a duplicate key
+            seen.add(key_node.value)
+            key = key_node.value if key_node.tag == _STR else _construct(loader, key_node)
+            mapping[key] = _construct(loader, value_node)
+        return mapping
+    raise _Unusual(node.tag)
 
 
 def _line_of_bad_date(yaml_text: str) -> int:

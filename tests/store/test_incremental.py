@@ -124,7 +124,7 @@ def fingerprint(store: Store) -> dict[str, Any]:
             for k, d in store.deals.items()
         ],
         "person_topics": sorted(store._person_topics.items()),
-        "topic_people": sorted(store._topic_people.items()),
+        "topic_people": sorted((f"{d}/{t}", p) for d, by in store._topic_people.items() for t, p in by.items()),
         "people_of_deal": {d: [p.id for p in store.people_of_deal(d)] for d in store.deals},
     }
     scopes: list[tuple[EntityKind, str | None]] = [(EntityKind.PERSON, None), (EntityKind.DEAL, None)]
@@ -170,5 +170,32 @@ def test_one_file_reloads_give_the_store_a_full_build_gives(
             assert fingerprint(live.current) == fingerprint(whole.store)
             assert live._built.checked == whole.checked
             assert live._built.known == whole.known
+    finally:
+        shutil.rmtree(root)
+
+
+_TOPIC_COD = (
+    "---\ntitle: Cod\naliases: []\ntrack: quotas\nstatus: in_talks\nsummary: How much cod.\npositions:\n"
+    "  nl: More fish.\npeople: []\nsources: [wire]\nupdated: 2025-05-01\n{owner}---\nBody.\n"
+)
+_PERSON_ADA = (
+    "---\nname: Ada Lind\naliases: []\nrole: Minister\naffiliation: Gov\nupdated: 2025-05-01\n---\nLeads the talks.\n"
+)
+
+
+def test_saving_an_owner_keeps_a_name_clash_among_the_topics_they_own_in_a_deal_with_no_deal_file() -> None:
+    """Saving a person re-checks what they own; a re-checked topic's name is settled against every topic of its
+    deal, found even when the deal has no deal file (and so no topics in the store's links)."""
+    root = Path(tempfile.mkdtemp())
+    try:
+        _write(root, "sources.yaml", SOURCES[0])
+        _write(root, "people/p1.md", _PERSON_ADA)
+        _write(root, "deals/d2/topics/t1.md", _TOPIC_COD.format(owner=""))
+        _write(root, "deals/d2/topics/t2.md", _TOPIC_COD.format(owner="owner: p1\n"))
+        live = LiveStore(root)
+        clash = [p for p in live.current.problems if "topic name 'Cod'" in p.message]
+        assert clash
+        live.apply(["people/p1.md"])
+        assert [p for p in live.current.problems if "topic name 'Cod'" in p.message] == clash
     finally:
         shutil.rmtree(root)

@@ -135,3 +135,25 @@ async def test_watcher_follows_saves_atomic_renames_and_half_written_files(live:
         await _until(lambda: live.current.topic("north-south", "herring") is None)
     finally:
         await watcher.stop()
+
+
+def test_a_reload_that_fails_midway_leaves_the_store_as_it_was(
+    live: LiveStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The files in service are edited in place during a reload; a failure puts every one of them back."""
+    from bot.store import incremental
+
+    served = dict(live._docs)
+    (live.root / FISH).write_text(FILES[FISH].replace("How much each side may catch.", "Quotas agreed."))
+
+    def fail(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("disk gone")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(incremental, "apply", fail)
+        with pytest.raises(RuntimeError):
+            live.apply([FISH])
+    assert live._docs == served
+    assert summary_of(live) == "How much each side may catch."
+    live.apply([FISH])
+    assert summary_of(live) == "Quotas agreed."
