@@ -26,7 +26,7 @@ import asyncio
 import contextlib
 import datetime as dt
 import logging
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass
 
@@ -78,6 +78,10 @@ class _Turn:
 
 
 _TURN: ContextVar[_Turn | None] = ContextVar("briefbot_post_turn", default=None)
+
+
+class _LeaseLapsed(Exception):
+    """Our lease lapsed between marking the post "sending" and making the call: the call was not made."""
 
 
 class _ClaimLost(Exception):
@@ -162,8 +166,10 @@ class Poster:
             log.exception("%s could not be composed", request.key)
             return await self._close(request.key, PostState.FAILED, f"could not compose: {exc!r}")
         if claim.outcome is Outcome.TAKEN_OVER_SENDING:
-            # Its claimant died mid-call at least a lease ago: a late commit would be visible by now or soon.
-            since = self.now() - self.policy.lease
+            # Its claimant died mid-call. A call starts only while its lease covers it (``_while_live``), so it
+            # started no later than a call_timeout before the lease ran out: a late commit is seen within
+            # late_commit of that.
+            since = self.now() - dt.timedelta(seconds=self.policy.call_timeout)
             settled = await self._settle(delivery, request, "crashed while sending", since=since)
             if settled is not None:
                 return settled
@@ -207,8 +213,17 @@ class Poster:
                 log.warning("%s: claim lost before sending (lease expired); leaving it to its new owner", key)
                 return PostResult(PostOutcome.DONE)
             started = self.now()
+            # The call must end inside the lease just set: one that starts later (a stalled process) could post
+            # after another replica took the claim over and looked for it.
+            live_until = started + policy.lease - dt.timedelta(seconds=policy.call_timeout)
+            self.kill("before_call")
             try:
-                message_id = await self._call(delivery.deliver(target, reply, key), key)
+                message_id = await self._call(self._while_live(delivery.deliver(target, reply, key), live_until), key)
+            except _LeaseLapsed:
+                if self.now() > request.deadline:
+                    break
+                log.warning("%s: the lease lapsed before the call went out; renewing it first", key)
+                continue
             except _ClaimLost:
                 log.warning("%s: claim taken over during the call; its new owner looks before posting", key)
                 return PostResult(PostOutcome.DONE)
@@ -257,6 +272,13 @@ class Poster:
                     log.error("%s was posted (%s) but its claim had moved on", key, message_id)
                 return PostResult(PostOutcome.SENT, message_id=message_id)
         return await self._close(key, PostState.FAILED, f"transient, retries exhausted: {last}")
+
+    async def _while_live(self, call: Coroutine[object, object, str], live_until: dt.datetime) -> str:
+        """``call``, started only if the lease still covers it (checked when the call's task first runs)."""
+        if self.now() > live_until:
+            call.close()  # never started: nothing went out
+            raise _LeaseLapsed
+        return await call
 
     async def _call(self, call: Awaitable[str], key: str) -> str:
         """Await one platform call, renewing the lease every ``heartbeat`` seconds, for at most ``call_timeout``."""

@@ -1,7 +1,8 @@
 """Named crash points, for the exactly-once tests: ``BRIEFBOT_KILL_AT=after_claim`` makes the process die
 (``os._exit``, no cleanup, as a power cut would) the first time it reaches that point. Unset, they cost nothing.
 
-Points: ``after_claim`` (claimed, nothing sent), ``after_deliver`` (the platform accepted the post, the claim is
+Points: ``after_claim`` (claimed, nothing sent), ``before_call`` (marked sending, the call not yet made),
+``after_deliver`` (the platform accepted the post, the claim is
 not yet marked sent).
 """
 
