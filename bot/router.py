@@ -106,6 +106,7 @@ class Router:
         self.on_answer = on_answer
         # At most ``limit`` handlers run at once; the rest wait their turn (the adapters ack those at once).
         self._slots = asyncio.Semaphore(limit) if limit else None
+        self.limit = limit or None
 
     @property
     def saturated(self) -> bool:

@@ -54,7 +54,8 @@ async def probe_state(state: State) -> tuple[PartState, str]:
     """The state database answers a trivial query, or it is down (``Health`` bounds the wait)."""
     import sqlalchemy as sa
 
-    async with state.engine.connect() as conn:
+    # through the background pool: a burst of commands may hold every connection of theirs, and health must answer
+    async with state.background().engine.connect() as conn:
         await conn.execute(sa.text("SELECT 1"))
     return PartState.OK, state.dialect
 

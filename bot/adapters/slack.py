@@ -91,6 +91,7 @@ class SlackService:
         self.connect_timeout = CONNECT_TIMEOUT
         self.ping_interval = PING_INTERVAL
         self._tasks: set[asyncio.Task[None]] = set()
+        self._answering = 0  # commands received and not yet answered: past the router's limit, acks go at once
         if self.mode == "http":
             if parts.http is None:
                 raise ConfigError("Slack HTTP mode answers on Briefbot's HTTP server: set http.enabled to true")
@@ -170,8 +171,13 @@ class SlackService:
         target = slack_target(body.get("team_id") or body.get("enterprise_id"), body.get("channel_id"))
         ctx = self.parts.context(target, user=body.get("user_id"))
         text = slack_decode(str(body.get("text") or ""))
-        budget = 0.0 if self.parts.router.saturated else self.ack_budget  # queued behind others: ack at once
+        # queued behind others (evaluating, or still on their way to it): ack at once, answer through response_url
+        router = self.parts.router
+        busy = router.saturated or (router.limit is not None and self._answering >= router.limit)
+        budget = 0.0 if busy else self.ack_budget
         answer = asyncio.ensure_future(self._answer_in_their_language(name, text, ctx))
+        self._answering += 1
+        answer.add_done_callback(self._answered)
         done, _ = await asyncio.wait({answer}, timeout=budget)
         channel, user = body.get("channel_id"), body.get("user_id")
         if answer in done:
@@ -180,6 +186,9 @@ class SlackService:
             return
         await ack(text=WORKING, response_type="ephemeral")  # slow: answer through the response_url
         self._spawn(self._follow_up(answer, respond, channel, user))
+
+    def _answered(self, _answer: asyncio.Future[Reply]) -> None:
+        self._answering -= 1
 
     async def _answer_in_their_language(self, name: str, text: str, ctx: Context) -> Reply:
         """The user's locale is looked up inside the ack budget, so a slow lookup leads to a follow-up, not a miss."""
