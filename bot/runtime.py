@@ -35,11 +35,16 @@ class PlatformService(Service, Protocol):
     def delivery(self) -> Delivery: ...
 
 
+# Connections the kernel queues while the loop is busy: Slack may post a thousand slash commands at once, and past
+# the default 128 the rest are dropped and retried a second or more later (the system's somaxconn still caps it).
+LISTEN_BACKLOG = 2048
+
+
 async def start_http_server(http: web.Application, host: str, port: int) -> web.AppRunner | None:
     """Serve ``http`` on ``host:port``; a port in use is logged and the bot runs on without it."""
     runner = web.AppRunner(http, access_log=None)
     await runner.setup()
-    site = web.TCPSite(runner, host, port)
+    site = web.TCPSite(runner, host, port, backlog=LISTEN_BACKLOG)
     try:
         await site.start()
     except OSError as exc:
