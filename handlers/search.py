@@ -25,6 +25,7 @@ MAX_HITS = 8
 
 SPEC = CommandSpec(
     name="search",
+    off_loop=True,
     description="Full-text search over the whole store, best matches first.",
     params=(Param("words", ParamKind.TEXT, "What to look for", required=True, positional=True), LANG_PARAM),
     examples=("/search dairy", "/search discount oil", "/search arctic", "/search dairy lang:fr"),
