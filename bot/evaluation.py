@@ -23,53 +23,64 @@ T = TypeVar("T")
 
 
 class Evaluator:
-    def __init__(self, open_state: Callable[[], Awaitable[State]] | None = None) -> None:
+    """``threads`` evaluation threads, each with its loop; a command goes to the one with the fewest in flight.
+    More than one, so a long lookup (a fuzzy scan at 100,000 documents) does not hold up every other command."""
+
+    def __init__(self, open_state: Callable[[], Awaitable[State]] | None = None, *, threads: int = 3) -> None:
         self._open_state = open_state
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._thread: threading.Thread | None = None
-        self._state: asyncio.Future[State] | None = None  # on the evaluation loop
+        self._threads = threads
+        self._loops: list[asyncio.AbstractEventLoop] = []
+        self._running: list[threading.Thread] = []
+        self._in_flight: dict[asyncio.AbstractEventLoop, int] = {}
+        self._states: dict[asyncio.AbstractEventLoop, asyncio.Future[State]] = {}  # each on its own loop
         self._start = threading.Lock()
 
     def here(self) -> bool:
-        """Whether the caller runs on the evaluation loop."""
+        """Whether the caller runs on an evaluation loop."""
         try:
-            return self._loop is not None and asyncio.get_running_loop() is self._loop
+            return asyncio.get_running_loop() in self._in_flight
         except RuntimeError:
             return False
 
     async def run(self, work: Callable[[], Awaitable[T]]) -> T:
-        """``work()`` awaited on the evaluation loop; cancelling the caller cancels it there."""
-        future = asyncio.run_coroutine_threadsafe(_awaited(work), self._started())
-        return await asyncio.wrap_future(future)
+        """``work()`` awaited on an evaluation loop; cancelling the caller cancels it there."""
+        loop = min(self._started(), key=self._in_flight.__getitem__)
+        self._in_flight[loop] += 1
+        try:
+            return await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(_awaited(work), loop))
+        finally:
+            self._in_flight[loop] -= 1
 
     async def state(self) -> State:
-        """The evaluation loop's own state database (call it there)."""
+        """This evaluation loop's own state database (call it there)."""
         assert self._open_state is not None
-        assert self.here()
-        if self._state is None:
-            self._state = asyncio.ensure_future(self._open_state())
-        return await asyncio.shield(self._state)
+        loop = asyncio.get_running_loop()
+        assert loop in self._in_flight
+        if loop not in self._states:
+            self._states[loop] = asyncio.ensure_future(self._open_state())
+        return await asyncio.shield(self._states[loop])
 
-    def _started(self) -> asyncio.AbstractEventLoop:
+    def _started(self) -> list[asyncio.AbstractEventLoop]:
         with self._start:
-            if self._loop is None:
+            while len(self._loops) < self._threads:
                 loop = asyncio.new_event_loop()
-                self._thread = threading.Thread(target=loop.run_forever, name="evaluation", daemon=True)
-                self._thread.start()
-                self._loop = loop
-            return self._loop
+                thread = threading.Thread(target=loop.run_forever, name="evaluation", daemon=True)
+                thread.start()
+                self._loops.append(loop)
+                self._running.append(thread)
+                self._in_flight[loop] = 0
+            return self._loops
 
     async def close(self) -> None:
-        """Close the thread's state database, stop its loop and wait for the thread."""
-        loop, thread = self._loop, self._thread
-        if loop is None or thread is None:
-            return
-        if self._state is not None:
-            await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(_close(self._state), loop))
-        loop.call_soon_threadsafe(loop.stop)
-        await asyncio.to_thread(thread.join)
-        loop.close()
-        self._loop = self._thread = None
+        """Close the threads' state databases, stop their loops and wait for the threads."""
+        for loop, thread in zip(self._loops, self._running, strict=True):
+            state = self._states.get(loop)
+            if state is not None:
+                await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(_close(state), loop))
+            loop.call_soon_threadsafe(loop.stop)
+            await asyncio.to_thread(thread.join)
+            loop.close()
+        self._loops, self._running, self._in_flight, self._states = [], [], {}, {}
 
 
 async def _awaited(work: Callable[[], Awaitable[T]]) -> T:
