@@ -18,14 +18,15 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from collections.abc import Awaitable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 from urllib.parse import parse_qsl
 
-from aiohttp import ClientError, web
+from aiohttp import ClientError, ClientSession, web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.errors import SlackApiError
+from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from bot.adapters.parts import PlatformParts
 from bot.adapters.slack_delivery import SlackDelivery, make_web_client
@@ -92,6 +93,7 @@ class SlackService:
         self.connect_timeout = CONNECT_TIMEOUT
         self.ping_interval = PING_INTERVAL
         self._tasks: set[asyncio.Task[None]] = set()
+        self._session: ClientSession | None = None  # for response_url answers, opened on first use
         self._answering = 0  # commands received and not yet answered: past the router's limit, acks go at once
         if self.mode == "http":
             if parts.http is None:
@@ -149,6 +151,9 @@ class SlackService:
             task.cancel()
         if self._tasks:
             await asyncio.gather(*self._tasks, return_exceptions=True)
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
         if self._socket is not None:
             await self._socket.close_async()  # type: ignore[no-untyped-call]
             self._socket = None
@@ -193,8 +198,19 @@ class SlackService:
         )
         self._answering += 1
         answer.add_done_callback(self._answered)
-        respond = AsyncRespond(response_url=str(body["response_url"]))
+        respond = self._respond_to(str(body["response_url"]))
         self._spawn(self._follow_up(answer, respond, body.get("channel_id"), body.get("user_id")))
+
+    def _respond_to(self, url: str) -> Callable[..., Awaitable[object]]:
+        """Posts to ``url`` (a response_url) over one kept-alive session: bolt's ``respond`` opens a connection
+        per answer, and a burst's thousand connections cost the event loop seconds."""
+
+        async def respond(**message: Any) -> object:
+            if self._session is None or self._session.closed:
+                self._session = ClientSession()
+            return await AsyncWebhookClient(url=url, session=self._session, timeout=30).send_dict(message)
+
+        return respond
 
     async def _on_command(self, ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
         name = command_name(str(body.get("command") or ""), self.prefix)
@@ -223,10 +239,16 @@ class SlackService:
         return await self.parts.router.handle_args(name, text, ctx)
 
     async def _follow_up(
-        self, answer: Awaitable[Reply], respond: AsyncRespond, channel: str | None = None, user: str | None = None
+        self,
+        answer: Awaitable[Reply],
+        respond: Callable[..., Awaitable[object]],
+        channel: str | None = None,
+        user: str | None = None,
     ) -> None:
         reply = await answer
-        await respond(**self._payload(reply), replace_original=True)
+        # rendered beside the event loop: in a burst, rendering every follow-up there held up acks and /healthz
+        payload = await asyncio.to_thread(self._payload, reply)
+        await respond(**payload, replace_original=True)
         await upload_attachments(self.client, reply, channel=channel, user=user)
 
     async def _on_unknown_action(self, ack: AsyncAck, respond: AsyncRespond) -> None:
