@@ -87,7 +87,10 @@ class SlackService:
         )
         self._register()
         self.delivery = SlackDelivery(self.client, prefix=self.prefix)
-        self.locales = SlackLocales(self.client)  # each user's language, from users.info
+        # each user's language, from users.info: a client of its own, whose connections are kept alive once started
+        # (a burst of new users would otherwise open a connection each); posts keep the one-shot client above
+        self._reader = make_web_client(secrets.slack_bot_token, config.api_url)
+        self.locales = SlackLocales(self._reader)
         self._app_token = secrets.slack_app_token or ""
         self._socket: ReportingSocketModeHandler | None = None
         self.connect_timeout = CONNECT_TIMEOUT
@@ -110,6 +113,8 @@ class SlackService:
             raise ConfigError(f"Slack at {self.config.api_url} refused SLACK_BOT_TOKEN ({error or exc})") from exc
         except ClientError as exc:
             raise ConfigError(f"Slack at {self.config.api_url} could not be reached ({exc})") from exc
+        if self._reader.session is None:  # after the checks that may fail the start: stop() closes it
+            self._reader.session = ClientSession()
         if self.mode == "socket":
             await self._connect_socket()
             where = "Socket Mode"
@@ -154,6 +159,9 @@ class SlackService:
         if self._session is not None:
             await self._session.close()
             self._session = None
+        if self._reader.session is not None:
+            await self._reader.session.close()
+            self._reader.session = None
         if self._socket is not None:
             await self._socket.close_async()  # type: ignore[no-untyped-call]
             self._socket = None
