@@ -140,7 +140,10 @@ class Router:
                 raise UserError(f"/{command.name} is for Briefbot admins; ask one of them, or your workspace admin.")
             if definition.spec.dated_store:
                 ctx = await ctx.dated(command)
-            if self._slots is None:
+            if self._slots is None or (self.evaluator is not None and definition.spec.off_loop):
+                # off the main loop, a command takes no slot: it costs the main loop nothing and its database
+                # connections are the evaluation thread's, and a slow one (a search at 100,000 documents, waiting
+                # its turn at the full-text index) must not hold up the quick lookups queued behind it
                 reply = await self._evaluate(definition, command, ctx)
             else:
                 async with self._slots:

@@ -87,3 +87,26 @@ async def test_a_command_evaluated_off_the_loop_reads_the_state_database(tmp_pat
             await app.evaluator.close()
         await state.close()
     assert "by U0REVIEW" in text_of(reply)
+
+
+async def test_a_slow_search_does_not_hold_up_a_lookup_behind_it(tmp_path: Path) -> None:
+    # one evaluation slot; the search waits for the full-text index (a long search over a huge store holds it)
+    app = App(settings(tmp_path).model_copy(update={"max_concurrent_commands": 1}))
+    state = await app.open_state()
+    app.start_evaluator()
+    table = app.live_store.current.search_index._table
+    table.lock.acquire()
+    try:
+        search = asyncio.create_task(app.ask("/search cod"))
+        await asyncio.sleep(0.05)
+        status = await asyncio.wait_for(app.ask("/status cod"), timeout=30)
+        assert "two seasons" in text_of(status)
+        assert not search.done()
+    finally:
+        table.lock.release()
+    try:
+        assert "Cod quota" in text_of(await search)
+    finally:
+        if app.evaluator is not None:
+            await app.evaluator.close()
+        await state.close()
