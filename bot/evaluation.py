@@ -13,9 +13,11 @@ first use) and :meth:`state` gives it to the commands that run here.
 from __future__ import annotations
 
 import asyncio
+import queue
 import threading
 from collections.abc import Awaitable, Callable
-from typing import TypeVar
+from concurrent.futures import Future
+from typing import Any, TypeVar
 
 from bot.state import State
 
@@ -23,70 +25,76 @@ T = TypeVar("T")
 
 
 class Evaluator:
-    """``threads`` evaluation threads, each with its loop; a command goes to the one with the fewest in flight.
-    More than one, so a long lookup (a fuzzy scan at 100,000 documents) does not hold up every other command."""
+    """``threads`` evaluation threads, each with a loop of its own, taking commands one at a time from one queue:
+    a thread busy with a long evaluation (a fuzzy scan at 100,000 documents) takes no more until it is done, so
+    the quick lookups behind it go to the others instead of waiting behind it."""
 
-    def __init__(self, open_state: Callable[[], Awaitable[State]] | None = None, *, threads: int = 3) -> None:
+    def __init__(self, open_state: Callable[[], Awaitable[State]] | None = None, *, threads: int = 4) -> None:
         self._open_state = open_state
         self._threads = threads
-        self._loops: list[asyncio.AbstractEventLoop] = []
+        self._queue: queue.SimpleQueue[tuple[Callable[[], Awaitable[Any]], Future[Any]] | None] = queue.SimpleQueue()
         self._running: list[threading.Thread] = []
-        self._in_flight: dict[asyncio.AbstractEventLoop, int] = {}
-        self._states: dict[asyncio.AbstractEventLoop, asyncio.Future[State]] = {}  # each on its own loop
+        self._loops: set[asyncio.AbstractEventLoop] = set()
+        self._states: dict[asyncio.AbstractEventLoop, State] = {}  # each opened on, and used from, its own loop
         self._start = threading.Lock()
 
     def here(self) -> bool:
         """Whether the caller runs on an evaluation loop."""
         try:
-            return asyncio.get_running_loop() in self._in_flight
+            return asyncio.get_running_loop() in self._loops
         except RuntimeError:
             return False
 
     async def run(self, work: Callable[[], Awaitable[T]]) -> T:
-        """``work()`` awaited on an evaluation loop; cancelling the caller cancels it there."""
-        loop = min(self._started(), key=self._in_flight.__getitem__)
-        self._in_flight[loop] += 1
-        try:
-            return await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(_awaited(work), loop))
-        finally:
-            self._in_flight[loop] -= 1
+        """``work()`` awaited on an evaluation thread's loop; cancelled before it starts, it never runs."""
+        self._started()
+        future: Future[T] = Future()
+        self._queue.put((work, future))
+        return await asyncio.wrap_future(future)
 
     async def state(self) -> State:
-        """This evaluation loop's own state database (call it there)."""
+        """This evaluation thread's own state database (call it there)."""
         assert self._open_state is not None
         loop = asyncio.get_running_loop()
-        assert loop in self._in_flight
-        if loop not in self._states:
-            self._states[loop] = asyncio.ensure_future(self._open_state())
-        return await asyncio.shield(self._states[loop])
+        assert loop in self._loops
+        if loop not in self._states:  # one command at a time per thread: no other can be opening it meanwhile
+            self._states[loop] = await self._open_state()
+        return self._states[loop]
 
-    def _started(self) -> list[asyncio.AbstractEventLoop]:
+    def _started(self) -> None:
         with self._start:
-            while len(self._loops) < self._threads:
-                loop = asyncio.new_event_loop()
-                thread = threading.Thread(target=loop.run_forever, name="evaluation", daemon=True)
+            while len(self._running) < self._threads:
+                thread = threading.Thread(target=self._work, name="evaluation", daemon=True)
                 thread.start()
-                self._loops.append(loop)
                 self._running.append(thread)
-                self._in_flight[loop] = 0
-            return self._loops
+
+    def _work(self) -> None:
+        loop = asyncio.new_event_loop()
+        self._loops.add(loop)
+        try:
+            while (item := self._queue.get()) is not None:
+                work, future = item
+                if not future.set_running_or_notify_cancel():
+                    continue
+                try:
+                    future.set_result(loop.run_until_complete(_awaited(work)))
+                except BaseException as exc:  # the caller gets it, as if it had awaited the work itself
+                    future.set_exception(exc)
+        finally:
+            state = self._states.pop(loop, None)
+            if state is not None:
+                loop.run_until_complete(state.close())
+            self._loops.discard(loop)
+            loop.close()
 
     async def close(self) -> None:
-        """Close the threads' state databases, stop their loops and wait for the threads."""
-        for loop, thread in zip(self._loops, self._running, strict=True):
-            state = self._states.get(loop)
-            if state is not None:
-                await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(_close(state), loop))
-            loop.call_soon_threadsafe(loop.stop)
+        """Stop the threads once the work queued before is done, closing their state databases."""
+        running, self._running = self._running, []
+        for _ in running:
+            self._queue.put(None)
+        for thread in running:
             await asyncio.to_thread(thread.join)
-            loop.close()
-        self._loops, self._running, self._in_flight, self._states = [], [], {}, {}
 
 
 async def _awaited(work: Callable[[], Awaitable[T]]) -> T:
     return await work()
-
-
-async def _close(state: asyncio.Future[State]) -> None:
-    if not state.cancelled() and state.done() and state.exception() is None:
-        await state.result().close()
