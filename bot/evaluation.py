@@ -25,17 +25,21 @@ T = TypeVar("T")
 
 
 class Evaluator:
-    """``threads`` evaluation threads, each with a loop of its own, taking commands one at a time from one queue:
-    a thread busy with a long evaluation (a fuzzy scan at 100,000 documents) takes no more until it is done, so
-    the quick lookups behind it go to the others instead of waiting behind it."""
+    """``threads`` evaluation threads, each with a loop of its own, taking commands from one queue: a loop takes
+    the next command whenever it is free to run one, so a loop held by a long synchronous evaluation (a fuzzy scan
+    at 100,000 documents) takes none meanwhile and the quick lookups behind it go to the others, while a command
+    waiting on I/O (a search queued at the full-text index, the database) leaves its loop free for more."""
 
-    def __init__(self, open_state: Callable[[], Awaitable[State]] | None = None, *, threads: int = 4) -> None:
+    def __init__(
+        self, open_state: Callable[[], Awaitable[State]] | None = None, *, threads: int = 3, per_thread: int = 8
+    ) -> None:
         self._open_state = open_state
         self._threads = threads
-        self._queue: queue.SimpleQueue[tuple[Callable[[], Awaitable[Any]], Future[Any]] | None] = queue.SimpleQueue()
-        self._running: list[threading.Thread] = []
-        self._loops: set[asyncio.AbstractEventLoop] = set()
-        self._states: dict[asyncio.AbstractEventLoop, State] = {}  # each opened on, and used from, its own loop
+        self._per_thread = per_thread  # commands a loop runs at once (most of them waiting on I/O)
+        self._queue: queue.SimpleQueue[tuple[Callable[[], Awaitable[Any]], Future[Any]]] = queue.SimpleQueue()
+        self._loops: dict[asyncio.AbstractEventLoop, asyncio.Event] = {}  # each loop's "work queued" signal
+        self._running: list[tuple[asyncio.AbstractEventLoop, threading.Thread]] = []
+        self._states: dict[asyncio.AbstractEventLoop, asyncio.Future[State]] = {}  # each on its own loop
         self._start = threading.Lock()
 
     def here(self) -> bool:
@@ -46,55 +50,76 @@ class Evaluator:
             return False
 
     async def run(self, work: Callable[[], Awaitable[T]]) -> T:
-        """``work()`` awaited on an evaluation thread's loop; cancelled before it starts, it never runs."""
+        """``work()`` awaited on an evaluation loop; cancelled before it starts, it never runs."""
         self._started()
         future: Future[T] = Future()
         self._queue.put((work, future))
+        for loop, queued in list(self._loops.items()):
+            loop.call_soon_threadsafe(queued.set)
         return await asyncio.wrap_future(future)
 
     async def state(self) -> State:
-        """This evaluation thread's own state database (call it there)."""
+        """This evaluation loop's own state database (call it there)."""
         assert self._open_state is not None
         loop = asyncio.get_running_loop()
         assert loop in self._loops
-        if loop not in self._states:  # one command at a time per thread: no other can be opening it meanwhile
-            self._states[loop] = await self._open_state()
-        return self._states[loop]
+        if loop not in self._states:
+            self._states[loop] = asyncio.ensure_future(self._open_state())
+        return await asyncio.shield(self._states[loop])
 
     def _started(self) -> None:
         with self._start:
             while len(self._running) < self._threads:
-                thread = threading.Thread(target=self._work, name="evaluation", daemon=True)
+                loop = asyncio.new_event_loop()
+                self._loops[loop] = asyncio.Event()
+                thread = threading.Thread(target=self._serve, args=(loop,), name="evaluation", daemon=True)
                 thread.start()
-                self._running.append(thread)
+                self._running.append((loop, thread))
 
-    def _work(self) -> None:
-        loop = asyncio.new_event_loop()
-        self._loops.add(loop)
+    def _serve(self, loop: asyncio.AbstractEventLoop) -> None:
+        asyncio.set_event_loop(loop)
+        workers = [loop.create_task(self._worker(self._loops[loop])) for _ in range(self._per_thread)]
         try:
-            while (item := self._queue.get()) is not None:
-                work, future = item
-                if not future.set_running_or_notify_cancel():
-                    continue
-                try:
-                    future.set_result(loop.run_until_complete(_awaited(work)))
-                except BaseException as exc:  # the caller gets it, as if it had awaited the work itself
-                    future.set_exception(exc)
+            loop.run_until_complete(asyncio.gather(*workers))
+        except asyncio.CancelledError:
+            pass
         finally:
             state = self._states.pop(loop, None)
             if state is not None:
-                loop.run_until_complete(state.close())
-            self._loops.discard(loop)
+                loop.run_until_complete(_close(state))
             loop.close()
 
+    async def _worker(self, queued: asyncio.Event) -> None:
+        while True:
+            try:
+                work, future = self._queue.get_nowait()
+            except queue.Empty:
+                queued.clear()
+                if self._queue.empty():  # checked again after clearing: a command queued meanwhile is not missed
+                    await queued.wait()
+                continue
+            if not future.set_running_or_notify_cancel():
+                continue
+            try:
+                future.set_result(await work())
+            except BaseException as exc:  # the caller gets it, as if it had awaited the work itself
+                future.set_exception(exc)
+
     async def close(self) -> None:
-        """Stop the threads once the work queued before is done, closing their state databases."""
+        """Stop the threads and close their state databases (commands still queued are cancelled)."""
         running, self._running = self._running, []
-        for _ in running:
-            self._queue.put(None)
-        for thread in running:
+        for loop, _thread in running:
+            loop.call_soon_threadsafe(_cancel_all, loop)
+        for _loop, thread in running:
             await asyncio.to_thread(thread.join)
+        self._loops = {}
 
 
-async def _awaited(work: Callable[[], Awaitable[T]]) -> T:
-    return await work()
+def _cancel_all(loop: asyncio.AbstractEventLoop) -> None:
+    for task in asyncio.all_tasks(loop):
+        task.cancel()
+
+
+async def _close(state: asyncio.Future[State]) -> None:
+    if state.done() and not state.cancelled() and state.exception() is None:
+        await state.result().close()
