@@ -31,11 +31,13 @@ class Evaluator:
     waiting on I/O (a search queued at the full-text index, the database) leaves its loop free for more."""
 
     def __init__(
-        self, open_state: Callable[[], Awaitable[State]] | None = None, *, threads: int = 3, per_thread: int = 8
+        self, open_state: Callable[[], Awaitable[State]] | None = None, *, threads: int = 3, per_thread: int = 32
     ) -> None:
         self._open_state = open_state
         self._threads = threads
-        self._per_thread = per_thread  # commands a loop runs at once (most of them waiting on I/O)
+        # commands a loop runs at once, most of them waiting on I/O (searches queued at the index): as many as its
+        # state pool holds (max_concurrent_commands, twice), so that few searches cannot hold every worker
+        self._per_thread = per_thread
         self._queue: queue.SimpleQueue[tuple[Callable[[], Awaitable[Any]], Future[Any]]] = queue.SimpleQueue()
         self._loops: dict[asyncio.AbstractEventLoop, asyncio.Event] = {}  # each loop's "work queued" signal
         self._running: list[tuple[asyncio.AbstractEventLoop, threading.Thread]] = []
