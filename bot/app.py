@@ -26,6 +26,7 @@ from bot.config import Settings
 from bot.context import Context, Ports
 from bot.credentials import Secrets
 from bot.delivery import Delivery
+from bot.evaluation import Evaluator
 from bot.feeds.routes import mount as mount_feeds
 from bot.health import Health
 from bot.metrics import Metrics
@@ -88,6 +89,7 @@ class App(BackgroundBuilders):
         mount_feeds(self.http, self.live_store, self.clock.today, settings.http, self.briefing_options)  # public
         self.services: list[Service] = []
         self.state: State | None = None
+        self.evaluator: Evaluator | None = None  # started by run(): read-only commands off the main loop
         self.console = ConsoleAdapter(self.ask)
         # Delivery by platform name (a Target's ``platform``); adapters add themselves when built.
         self.deliveries: dict[str, Delivery] = {"console": self.console}
@@ -150,7 +152,10 @@ class App(BackgroundBuilders):
     @contextlib.asynccontextmanager
     async def state_scope(self) -> AsyncIterator[State]:
         """The state database for one command: the running bot's, else one opened and closed around it (a
-        one-shot ``briefbot ask``, or a test that never starts the bot)."""
+        one-shot ``briefbot ask``, or a test that never starts the bot). On the evaluation thread, its own."""
+        if self.evaluator is not None and self.evaluator.here():
+            yield await self.evaluator.state()
+            return
         if self.state is not None:
             yield self.state
             return
@@ -172,6 +177,7 @@ class App(BackgroundBuilders):
         runner: web.AppRunner | None = None
         try:
             state = await self.open_state()
+            self.start_evaluator()
             self.health.probe("state", lambda: probe_state(state))
             platforms = self._platform_services()  # before the HTTP server starts: Slack HTTP mode mounts a route
             runner = await self.start_http()
@@ -208,8 +214,20 @@ class App(BackgroundBuilders):
                 await service.stop()
             if runner is not None:
                 await runner.cleanup()
+            if self.evaluator is not None:
+                await self.evaluator.close()
             if self.state is not None:
                 await self.state.close()
+
+    def start_evaluator(self) -> None:
+        """Evaluate ``off_loop`` commands on the evaluation thread, with its own connections to the state database
+        (an in-memory database cannot be shared with another loop: those commands then stay on this one)."""
+        state = self.state
+        if state is None or state.background() is state or self.evaluator is not None:
+            return
+        url, pool = self.settings.state_url, self.settings.max_concurrent_commands
+        self.evaluator = Evaluator(lambda: open_state(url, migrate=False, pool=pool, background=1))
+        self.router.evaluator = self.evaluator
 
     def _platform_services(self) -> list[Service]:
         """One service per platform whose credentials are set, its delivery registered in ``deliveries``."""

@@ -52,6 +52,9 @@ class CommandSpec:
     # It changes state (subscriptions, watches, the loaded store): its answer is never shared (sharing would run it
     # again), and it acts only on an exact id or alias, never on a guess.
     effects: bool = False
+    # It reads only the store and the state database (nothing bound to the main loop: no platform client, scheduler
+    # or git), so a running bot evaluates it on the evaluation thread (bot.evaluation), off the main event loop.
+    off_loop: bool = False
     # Its ``date:`` is answered from the store as it was that day when git history has it (Context.dated).
     dated_store: bool = False
 

@@ -14,12 +14,16 @@ import logging
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from bot.commands import Command, CommandSpec, parse, parse_args
 from bot.context import Context
 from bot.errors import BriefbotError, Clarify, UserError
 from bot.markup import escape
 from bot.reply import Reply, Section, Tone
+
+if TYPE_CHECKING:
+    from bot.evaluation import Evaluator
 
 log = logging.getLogger(__name__)
 
@@ -106,6 +110,8 @@ class Router:
         self.on_answer = on_answer
         # At most ``limit`` handlers run at once; the rest wait their turn (the adapters ack those at once).
         self._slots = asyncio.Semaphore(limit) if limit else None
+        self.limit = limit or None
+        self.evaluator: Evaluator | None = None  # set by the running app: ``off_loop`` commands are evaluated there
 
     @property
     def saturated(self) -> bool:
@@ -134,11 +140,14 @@ class Router:
                 raise UserError(f"/{command.name} is for Briefbot admins; ask one of them, or your workspace admin.")
             if definition.spec.dated_store:
                 ctx = await ctx.dated(command)
-            if self._slots is None:
-                reply = await definition.handle(command, ctx)
+            if self._slots is None or (self.evaluator is not None and definition.spec.off_loop):
+                # off the main loop, a command takes no slot: it costs the main loop nothing and its database
+                # connections are the evaluation thread's, and a slow one (a search at 100,000 documents, waiting
+                # its turn at the full-text index) must not hold up the quick lookups queued behind it
+                reply = await self._evaluate(definition, command, ctx)
             else:
                 async with self._slots:
-                    reply = await definition.handle(command, ctx)
+                    reply = await self._evaluate(definition, command, ctx)
             if ctx.store_note:
                 reply = replace(reply, footer=(*reply.footer, ctx.store_note))
         except Exception as exc:  # the error boundary: every failure becomes a reply
@@ -146,6 +155,11 @@ class Router:
                 log.exception("handler for %s failed", command.text()[:200])
             return self._answered(command.name, reply_for(exc), started, exc)
         return self._answered(command.name, reply if reply.command else _with_command(reply, command), started)
+
+    async def _evaluate(self, definition: CommandDef, command: Command, ctx: Context) -> Reply:
+        if self.evaluator is not None and definition.spec.off_loop:
+            return await self.evaluator.run(lambda: definition.handle(command, ctx))
+        return await definition.handle(command, ctx)
 
     async def handle_text(self, text: str, ctx: Context) -> Reply:
         """Parse a typed line and run it; a line that does not parse is answered, not raised."""

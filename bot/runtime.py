@@ -35,11 +35,16 @@ class PlatformService(Service, Protocol):
     def delivery(self) -> Delivery: ...
 
 
+# Connections the kernel queues while the loop is busy: Slack may post a thousand slash commands at once, and past
+# the default 128 the rest are dropped and retried a second or more later (the system's somaxconn still caps it).
+LISTEN_BACKLOG = 2048
+
+
 async def start_http_server(http: web.Application, host: str, port: int) -> web.AppRunner | None:
     """Serve ``http`` on ``host:port``; a port in use is logged and the bot runs on without it."""
     runner = web.AppRunner(http, access_log=None)
     await runner.setup()
-    site = web.TCPSite(runner, host, port)
+    site = web.TCPSite(runner, host, port, backlog=LISTEN_BACKLOG)
     try:
         await site.start()
     except OSError as exc:
@@ -54,7 +59,8 @@ async def probe_state(state: State) -> tuple[PartState, str]:
     """The state database answers a trivial query, or it is down (``Health`` bounds the wait)."""
     import sqlalchemy as sa
 
-    async with state.engine.connect() as conn:
+    # through the background pool: a burst of commands may hold every connection of theirs, and health must answer
+    async with state.background().engine.connect() as conn:
         await conn.execute(sa.text("SELECT 1"))
     return PartState.OK, state.dialect
 

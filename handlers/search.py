@@ -25,6 +25,7 @@ MAX_HITS = 8
 
 SPEC = CommandSpec(
     name="search",
+    off_loop=True,
     description="Full-text search over the whole store, best matches first.",
     params=(Param("words", ParamKind.TEXT, "What to look for", required=True, positional=True), LANG_PARAM),
     examples=("/search dairy", "/search discount oil", "/search arctic", "/search dairy lang:fr"),
@@ -45,7 +46,9 @@ async def handle(command: Command, ctx: Context) -> Reply:
     kinds = _kinds(lang)
     store = localize(ctx.store, lang)  # the index ranks the original's words; hits are shown in the reader's
     query = command.arg
-    found = ctx.store.search_index.search(query, viewer=ctx.viewer, limit=MAX_HITS * 2) if fold(query) else []
+    found = (
+        await ctx.store.search_index.search_async(query, viewer=ctx.viewer, limit=MAX_HITS * 2) if fold(query) else []
+    )
     shown = escape(" ".join(query.split())[:80])
     if not found:
         return Reply(

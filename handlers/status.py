@@ -26,6 +26,7 @@ BACKGROUND_CHARS = 700
 
 SPEC = CommandSpec(
     name="status",
+    off_loop=True,
     description="Where a topic stands: status, each side's position, outlook, latest events, people, sources.",
     params=(
         Param(

@@ -22,6 +22,7 @@ PAGE_SIZE = 12
 
 SPEC = CommandSpec(
     name="timeline",
+    off_loop=True,
     description="Dated events of a topic or a whole deal, newest first.",
     params=(
         Param("subject", ParamKind.TOPIC_OR_DEAL, "A topic or a deal (the whole deal when left out)", positional=True),

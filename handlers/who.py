@@ -22,6 +22,7 @@ MAX_EVENTS = 3
 
 SPEC = CommandSpec(
     name="who",
+    off_loop=True,
     description="Who a person is: role, stance, recent quotes, the topics they touch.",
     params=(
         Param("person", ParamKind.PERSON, "A person, by name, surname or alias", required=True, positional=True),

@@ -18,13 +18,15 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from collections.abc import Awaitable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
+from urllib.parse import parse_qsl
 
-from aiohttp import ClientError, web
+from aiohttp import ClientError, ClientSession, web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.errors import SlackApiError
+from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from bot.adapters.parts import PlatformParts
 from bot.adapters.slack_delivery import SlackDelivery, make_web_client
@@ -85,12 +87,17 @@ class SlackService:
         )
         self._register()
         self.delivery = SlackDelivery(self.client, prefix=self.prefix)
-        self.locales = SlackLocales(self.client)  # each user's language, from users.info
+        # each user's language, from users.info: a client of its own, whose connections are kept alive once started
+        # (a burst of new users would otherwise open a connection each); posts keep the one-shot client above
+        self._reader = make_web_client(secrets.slack_bot_token, config.api_url)
+        self.locales = SlackLocales(self._reader)
         self._app_token = secrets.slack_app_token or ""
         self._socket: ReportingSocketModeHandler | None = None
         self.connect_timeout = CONNECT_TIMEOUT
         self.ping_interval = PING_INTERVAL
         self._tasks: set[asyncio.Task[None]] = set()
+        self._session: ClientSession | None = None  # for response_url answers, opened on first use
+        self._answering = 0  # commands received and not yet answered: past the router's limit, acks go at once
         if self.mode == "http":
             if parts.http is None:
                 raise ConfigError("Slack HTTP mode answers on Briefbot's HTTP server: set http.enabled to true")
@@ -106,6 +113,8 @@ class SlackService:
             raise ConfigError(f"Slack at {self.config.api_url} refused SLACK_BOT_TOKEN ({error or exc})") from exc
         except ClientError as exc:
             raise ConfigError(f"Slack at {self.config.api_url} could not be reached ({exc})") from exc
+        if self._reader.session is None:  # after the checks that may fail the start: stop() closes it
+            self._reader.session = ClientSession()
         if self.mode == "socket":
             await self._connect_socket()
             where = "Socket Mode"
@@ -147,6 +156,12 @@ class SlackService:
             task.cancel()
         if self._tasks:
             await asyncio.gather(*self._tasks, return_exceptions=True)
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+        if self._reader.session is not None:
+            await self._reader.session.close()
+            self._reader.session = None
         if self._socket is not None:
             await self._socket.close_async()  # type: ignore[no-untyped-call]
             self._socket = None
@@ -161,17 +176,59 @@ class SlackService:
         self.bolt.action(re.compile(".*"))(self._on_unknown_action)  # last: bolt runs the first listener that matches
 
     async def _on_http(self, request: web.Request) -> web.Response:
-        """Slack HTTP mode: bolt checks the signature and timestamp (401 otherwise) before anything runs."""
+        """Slack HTTP mode: the guard has checked the signature and timestamp (401 otherwise) before this runs.
+
+        A slash command that would wait its turn anyway is acked here, without bolt's dispatch: in a burst of
+        a thousand commands, that dispatch was most of what each ack cost the event loop."""
+        if self._busy():
+            form = dict(parse_qsl(await request.text(), keep_blank_values=True))
+            if "payload" not in form and form.get("response_url") and self._spec_of(form.get("command")):
+                self._queue(form)
+                return web.json_response({"text": WORKING, "response_type": "ephemeral"})
         response = await self.bolt.async_dispatch(await to_bolt_request(request))
         return await to_aiohttp_response(response)
+
+    def _busy(self) -> bool:
+        """Every evaluation slot is taken, or as many commands are on their way to one: a new command waits."""
+        router = self.parts.router
+        return router.saturated or (router.limit is not None and self._answering >= router.limit)
+
+    def _spec_of(self, command: str | None) -> bool:
+        return bool(command) and command_name(str(command), self.prefix) in self.parts.router.specs
+
+    def _queue(self, body: Mapping[str, Any]) -> None:
+        """Evaluate a command acked with :data:`WORKING`; its answer goes through the ``response_url``."""
+        name = command_name(str(body.get("command") or ""), self.prefix)
+        target = slack_target(body.get("team_id") or body.get("enterprise_id"), body.get("channel_id"))
+        ctx = self.parts.context(target, user=body.get("user_id"))
+        answer = asyncio.ensure_future(
+            self._answer_in_their_language(name, slack_decode(str(body.get("text") or "")), ctx)
+        )
+        self._answering += 1
+        answer.add_done_callback(self._answered)
+        respond = self._respond_to(str(body["response_url"]))
+        self._spawn(self._follow_up(answer, respond, body.get("channel_id"), body.get("user_id")))
+
+    def _respond_to(self, url: str) -> Callable[..., Awaitable[object]]:
+        """Posts to ``url`` (a response_url) over one kept-alive session: bolt's ``respond`` opens a connection
+        per answer, and a burst's thousand connections cost the event loop seconds."""
+
+        async def respond(**message: Any) -> object:
+            if self._session is None or self._session.closed:
+                self._session = ClientSession()
+            return await AsyncWebhookClient(url=url, session=self._session, timeout=30).send_dict(message)
+
+        return respond
 
     async def _on_command(self, ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
         name = command_name(str(body.get("command") or ""), self.prefix)
         target = slack_target(body.get("team_id") or body.get("enterprise_id"), body.get("channel_id"))
         ctx = self.parts.context(target, user=body.get("user_id"))
         text = slack_decode(str(body.get("text") or ""))
-        budget = 0.0 if self.parts.router.saturated else self.ack_budget  # queued behind others: ack at once
+        budget = 0.0 if self._busy() else self.ack_budget  # queued behind others: ack at once
         answer = asyncio.ensure_future(self._answer_in_their_language(name, text, ctx))
+        self._answering += 1
+        answer.add_done_callback(self._answered)
         done, _ = await asyncio.wait({answer}, timeout=budget)
         channel, user = body.get("channel_id"), body.get("user_id")
         if answer in done:
@@ -183,16 +240,25 @@ class SlackService:
         await ack(text=WORKING, response_type="ephemeral")  # slow: answer through the response_url
         self._spawn(self._follow_up(answer, respond, channel, user))
 
+    def _answered(self, _answer: asyncio.Future[Reply]) -> None:
+        self._answering -= 1
+
     async def _answer_in_their_language(self, name: str, text: str, ctx: Context) -> Reply:
         """The user's locale is looked up inside the ack budget, so a slow lookup leads to a follow-up, not a miss."""
         ctx = ctx.for_reader(await self.locales.locale(ctx.user))
         return await self.parts.router.handle_args(name, text, ctx)
 
     async def _follow_up(
-        self, answer: Awaitable[Reply], respond: AsyncRespond, channel: str | None = None, user: str | None = None
+        self,
+        answer: Awaitable[Reply],
+        respond: Callable[..., Awaitable[object]],
+        channel: str | None = None,
+        user: str | None = None,
     ) -> None:
         reply = await answer
-        await respond(**self._payload(reply), replace_original=True)
+        # rendered beside the event loop: in a burst, rendering every follow-up there held up acks and /healthz
+        payload = await asyncio.to_thread(self._payload, reply)
+        await respond(**payload, replace_original=True)
         await upload_attachments(self.client, reply, channel=channel, user=user)
 
     async def _on_unknown_action(self, ack: AsyncAck, respond: AsyncRespond) -> None:

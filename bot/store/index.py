@@ -262,14 +262,8 @@ class Index:
             if prefixed:
                 return _decide(query, prefixed)
 
-        # rapidfuzz only now: a name found exactly or by prefix (the usual case) never needs it, and a one-shot
-        # `briefbot ask` would otherwise pay for importing it
-        from rapidfuzz import fuzz, process
-
         scored: dict[Entity, float] = {}
-        for _choice, score, position in process.extract(
-            folded, scope.names, scorer=fuzz.WRatio, score_cutoff=FUZZY_CUTOFF, limit=None
-        ):
+        for position, score in _fuzzy_scores(folded, scope.names):
             owner = scope.owners[position]
             if owner.visible_to(viewer) and score > scored.get(owner, 0.0):
                 scored[owner] = score
@@ -302,6 +296,20 @@ class Index:
             )
         ]
         return _distinct([*first, *(e for e in rest if e.visible_to(viewer))])[:limit]
+
+
+def _fuzzy_scores(folded: str, names: list[str]) -> list[tuple[int, float]]:
+    """(position, score) of every name that scores at least :data:`FUZZY_CUTOFF` against ``folded``.
+
+    ``cdist`` rather than ``extract``: the same scores, but it lets go of the GIL while it scores, and at 100,000
+    documents that is a second of work that would otherwise hold every other thread (the event loop's too).
+    rapidfuzz only now: a name found exactly or by prefix (the usual case) never needs it, and a one-shot
+    ``briefbot ask`` would otherwise pay for importing it."""
+    import numpy as np
+    from rapidfuzz import fuzz, process
+
+    row = process.cdist([folded], names, scorer=fuzz.WRatio, score_cutoff=FUZZY_CUTOFF, dtype=np.float64)[0]
+    return [(int(position), float(row[position])) for position in np.flatnonzero(row)]
 
 
 def _scope_keys(entity: Entity) -> list[tuple[EntityKind, str | None]]:

@@ -5,15 +5,19 @@ Built once per full load into an in-memory database; a one-file reload updates o
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import re
 import threading
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from bot.store.text import fold, words
 
 TITLE_WEIGHT = 6.0
 SNIPPET_WORDS = 14
+TIE_WINDOW = 64  # rows fetched past the cut, to order a tie there by key
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,8 +32,7 @@ class SearchDoc:
 class Hit:
     key: str
     title: str
-    snippet: str  # matched words wrapped in ** (the reply's bold)
-    score: float
+    score: float  # the reader's snippet is quoted from the hit's prose (:func:`snippet`), not from the index
 
 
 class _Table:
@@ -43,7 +46,7 @@ class _Table:
             "CREATE VIRTUAL TABLE docs USING fts5(key UNINDEXED, title, body, "
             "tokenize = 'unicode61 remove_diacritics 2')"
         )
-        self.lock = threading.Lock()  # readers on the event loop, writers in a reload's worker thread
+        self.lock = threading.Lock()  # readers in the searches' thread, writers in a reload's worker thread
         self.last_rowid = 0
 
     def insert(self, docs: Iterable[SearchDoc], rowids: dict[str, int]) -> None:
@@ -119,33 +122,58 @@ class SearchIndex:
                 return hits
         return []
 
+    async def search_async(self, query: str, *, viewer: str | None = None, limit: int = 10) -> list[Hit]:
+        """:meth:`search` in the searches' own thread: SQLite lets go of the GIL while it ranks, so a search over a
+        large store runs beside the event loop (acks, health, other commands) instead of holding it."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(
+            _searcher(), functools.partial(self.search, query, viewer=viewer, limit=limit)
+        )
+
     def _query(self, match: str, viewer: str | None, limit: int) -> list[Hit]:
         with self._table.lock:
+            db = self._table.db
             newer = self._table.last_rowid - self._seen  # rows written after this snapshot: fetched, then skipped
-            # rank first, snippets after for the few kept: a snippet for every match would cost more than the search
-            rows = self._table.db.execute(
-                "SELECT rowid, key, title, bm25(docs, 0, ?, 1.0) AS rank "
-                "FROM docs WHERE docs MATCH ? ORDER BY rank, key LIMIT ?",
-                (TITLE_WEIGHT, match, limit + len(self._restricted) + newer),
+            wanted = limit + len(self._restricted) + newer
+            # Rank on the index alone (reading every match's stored key too doubled the cost); rows tied in rank
+            # are shown in key order, so a few rows past the cut are fetched to see the whole tie there.
+            ranked = db.execute(
+                "SELECT rowid, bm25(docs, 0, ?, 1.0) AS rank FROM docs WHERE docs MATCH ? ORDER BY rank LIMIT ?",
+                (TITLE_WEIGHT, match, wanted + TIE_WINDOW),
             ).fetchall()
-            kept = []
-            for rowid, key, title, rank in rows:
-                if self._rowids.get(key) != rowid:
-                    continue  # a row of a later snapshot
-                allowed = self._restricted.get(key)
-                if allowed and viewer not in allowed:
-                    continue
-                kept.append((rowid, key, title, rank))
-                if len(kept) == limit:
-                    break
-            return [Hit(key, title, self._snippet(match, rowid), -rank) for rowid, key, title, rank in kept]
+            if len(ranked) == wanted + TIE_WINDOW and ranked[-1][1] == ranked[wanted - 1][1]:
+                # a tie runs past what was fetched: let SQLite order every match by key (synthetic stores)
+                rows = db.execute(
+                    "SELECT rowid, key, title, bm25(docs, 0, ?, 1.0) AS rank "
+                    "FROM docs WHERE docs MATCH ? ORDER BY rank, key LIMIT ?",
+                    (TITLE_WEIGHT, match, wanted),
+                ).fetchall()
+            elif not ranked:
+                return []
+            else:
+                cut = ranked[min(wanted, len(ranked)) - 1][1]
+                rank_of = {rowid: rank for rowid, rank in ranked if rank <= cut}
+                marks = ",".join("?" * len(rank_of))
+                named = db.execute(f"SELECT rowid, key, title FROM docs WHERE rowid IN ({marks})", list(rank_of))
+                rows = sorted(((r, k, t, rank_of[r]) for r, k, t in named), key=lambda row: (row[3], row[1]))
+        kept = []
+        for rowid, key, title, rank in rows:
+            if self._rowids.get(key) != rowid:
+                continue  # a row of a later snapshot
+            allowed = self._restricted.get(key)
+            if allowed and viewer not in allowed:
+                continue
+            kept.append(Hit(key, title, -rank))
+            if len(kept) == limit:
+                break
+        return kept
 
-    def _snippet(self, match: str, rowid: int) -> str:
-        row = self._table.db.execute(
-            f"SELECT snippet(docs, 2, '**', '**', '…', {SNIPPET_WORDS}) FROM docs WHERE docs MATCH ? AND rowid = ?",
-            (match, rowid),
-        ).fetchone()
-        return str(row[0]) if row else ""
+
+@functools.cache
+def _searcher() -> ThreadPoolExecutor:
+    """One thread, made on first use: searches share one SQLite connection and its lock, so a second thread
+    would only wait."""
+    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="search")
 
 
 _WORD = re.compile(r"\S+")

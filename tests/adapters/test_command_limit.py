@@ -7,6 +7,8 @@ import asyncio
 import datetime as dt
 from pathlib import Path
 
+from aiohttp import web
+
 from bot.adapters.slack import WORKING
 from bot.app import App
 from bot.commands import Command, CommandSpec
@@ -79,3 +81,41 @@ async def test_a_command_queued_behind_the_limit_is_acked_at_once_and_answered_l
         release.set()
         await service.stop()
     assert "two seasons" in texts(follow_up)
+
+
+class HeldLocales(FakeSlack):
+    """A fake Slack whose ``users.info`` (the reader's language, asked before a command is evaluated) answers only
+    once ``release`` is set: commands wait there without holding an evaluation slot."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.release = asyncio.Event()
+        self.asked = asyncio.Event()
+
+    async def _api(self, request: web.Request) -> web.Response:
+        if request.match_info["method"] == "users.info":
+            self.asked.set()
+            await self.release.wait()
+        return await super()._api(request)
+
+
+async def test_commands_in_flight_count_toward_the_limit_even_before_they_are_evaluated(tmp_path: Path) -> None:
+    # a burst: every command is still in its first await when the next arrives, so no evaluation slot is taken yet
+    fake = HeldLocales()
+    await fake.start()
+    settings = slack_settings(tmp_path, fake).model_copy(update={"max_concurrent_commands": 1})
+    app = App(settings, Secrets(slack_bot_token=BOT_TOKEN, slack_app_token=APP_TOKEN))
+    service = await started(app, fake)
+    service.ack_budget = 60.0
+    try:
+        first = asyncio.create_task(fake.slash_command("/status", "cod", user="U0FIRST1"))
+        await asyncio.wait_for(fake.asked.wait(), timeout=30)
+        ack = await asyncio.wait_for(fake.slash_command("/status", "cod", user="U0SECND2"), timeout=30)
+        assert ack == {"text": WORKING, "response_type": "ephemeral"}
+        fake.release.set()
+        assert "two seasons" in texts(await first)
+        assert "two seasons" in texts(await asyncio.wait_for(fake.next_response(), timeout=30))
+    finally:
+        fake.release.set()
+        await service.stop()
+        await fake.close()

@@ -1,0 +1,127 @@
+"""The evaluation thread: read-only commands are evaluated on an event loop of their own, beside the main one.
+
+Everything on the main loop (acks, ``/healthz``, the scheduler, the file watcher) used to wait behind every
+command's CPU work: a burst of a thousand commands held it for many seconds. Commands whose spec says
+``off_loop`` (they read the store and the state database, nothing bound to the main loop: no platform client, no
+scheduler, no git) run here instead. The GIL is shared, but the interpreter hands it over every few milliseconds,
+so the main loop keeps answering; SQLite searches and fuzzy matching let go of it altogether.
+
+State: a database connection belongs to the loop that opened it, so the thread opens its own (``open_state``, on
+first use) and :meth:`state` gives it to the commands that run here.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import queue
+import threading
+from collections.abc import Awaitable, Callable
+from concurrent.futures import Future
+from typing import Any, TypeVar
+
+from bot.state import State
+
+T = TypeVar("T")
+
+
+class Evaluator:
+    """``threads`` evaluation threads, each with a loop of its own, taking commands from one queue: a loop takes
+    the next command whenever it is free to run one, so a loop held by a long synchronous evaluation (a fuzzy scan
+    at 100,000 documents) takes none meanwhile and the quick lookups behind it go to the others, while a command
+    waiting on I/O (a search queued at the full-text index, the database) leaves its loop free for more."""
+
+    def __init__(
+        self, open_state: Callable[[], Awaitable[State]] | None = None, *, threads: int = 3, per_thread: int = 32
+    ) -> None:
+        self._open_state = open_state
+        self._threads = threads
+        # commands a loop runs at once, most of them waiting on I/O (searches queued at the index): as many as its
+        # state pool holds (max_concurrent_commands, twice), so that few searches cannot hold every worker
+        self._per_thread = per_thread
+        self._queue: queue.SimpleQueue[tuple[Callable[[], Awaitable[Any]], Future[Any]]] = queue.SimpleQueue()
+        self._loops: dict[asyncio.AbstractEventLoop, asyncio.Event] = {}  # each loop's "work queued" signal
+        self._running: list[tuple[asyncio.AbstractEventLoop, threading.Thread]] = []
+        self._states: dict[asyncio.AbstractEventLoop, asyncio.Future[State]] = {}  # each on its own loop
+        self._start = threading.Lock()
+
+    def here(self) -> bool:
+        """Whether the caller runs on an evaluation loop."""
+        try:
+            return asyncio.get_running_loop() in self._loops
+        except RuntimeError:
+            return False
+
+    async def run(self, work: Callable[[], Awaitable[T]]) -> T:
+        """``work()`` awaited on an evaluation loop; cancelled before it starts, it never runs."""
+        self._started()
+        future: Future[T] = Future()
+        self._queue.put((work, future))
+        for loop, queued in list(self._loops.items()):
+            loop.call_soon_threadsafe(queued.set)
+        return await asyncio.wrap_future(future)
+
+    async def state(self) -> State:
+        """This evaluation loop's own state database (call it there)."""
+        assert self._open_state is not None
+        loop = asyncio.get_running_loop()
+        assert loop in self._loops
+        if loop not in self._states:
+            self._states[loop] = asyncio.ensure_future(self._open_state())
+        return await asyncio.shield(self._states[loop])
+
+    def _started(self) -> None:
+        with self._start:
+            while len(self._running) < self._threads:
+                loop = asyncio.new_event_loop()
+                self._loops[loop] = asyncio.Event()
+                thread = threading.Thread(target=self._serve, args=(loop,), name="evaluation", daemon=True)
+                thread.start()
+                self._running.append((loop, thread))
+
+    def _serve(self, loop: asyncio.AbstractEventLoop) -> None:
+        asyncio.set_event_loop(loop)
+        workers = [loop.create_task(self._worker(self._loops[loop])) for _ in range(self._per_thread)]
+        try:
+            loop.run_until_complete(asyncio.gather(*workers))
+        except asyncio.CancelledError:
+            pass
+        finally:
+            state = self._states.pop(loop, None)
+            if state is not None:
+                loop.run_until_complete(_close(state))
+            loop.close()
+
+    async def _worker(self, queued: asyncio.Event) -> None:
+        while True:
+            try:
+                work, future = self._queue.get_nowait()
+            except queue.Empty:
+                queued.clear()
+                if self._queue.empty():  # checked again after clearing: a command queued meanwhile is not missed
+                    await queued.wait()
+                continue
+            if not future.set_running_or_notify_cancel():
+                continue
+            try:
+                future.set_result(await work())
+            except BaseException as exc:  # the caller gets it, as if it had awaited the work itself
+                future.set_exception(exc)
+
+    async def close(self) -> None:
+        """Stop the threads and close their state databases (commands still queued are cancelled)."""
+        running, self._running = self._running, []
+        for loop, _thread in running:
+            loop.call_soon_threadsafe(_cancel_all, loop)
+        for _loop, thread in running:
+            await asyncio.to_thread(thread.join)
+        self._loops = {}
+
+
+def _cancel_all(loop: asyncio.AbstractEventLoop) -> None:
+    for task in asyncio.all_tasks(loop):
+        task.cancel()
+
+
+async def _close(state: asyncio.Future[State]) -> None:
+    if state.done() and not state.cancelled() and state.exception() is None:
+        await state.result().close()

@@ -1,0 +1,58 @@
+"""The full-text query path (issue 22): the ranking, ties included, and a search that never holds the event loop."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+
+import pytest
+
+from bot.store.search import SearchDoc, SearchIndex
+
+
+@pytest.mark.parametrize("tied", [40, 200])  # a tie seen whole past the cut, and one longer than what is fetched
+def test_hits_tied_in_rank_come_in_key_order_across_the_cut(tied: int) -> None:
+    # documents that rank the same: which ten are shown must not depend on the order they were indexed in
+    keys = [f"topic:d/t{n:03d}" for n in range(tied)]
+    index = SearchIndex(SearchDoc(key, "Quota", "dairy quota talks") for key in reversed(keys))
+    assert [hit.key for hit in index.search("dairy quota", limit=10)] == keys[:10]
+
+
+def test_a_better_match_outranks_the_ties_and_the_title_weighs_more() -> None:
+    docs = [SearchDoc(f"topic:d/t{n:02d}", "Other", "dairy quota and more words here") for n in range(30)]
+    docs.append(SearchDoc("topic:d/zz", "Dairy quota", "dairy quota"))
+    index = SearchIndex(docs)
+    hits = index.search("dairy quota", limit=5)
+    assert hits[0].key == "topic:d/zz"
+    assert [hit.key for hit in hits[1:]] == [f"topic:d/t{n:02d}" for n in range(4)]
+
+
+def test_a_restricted_hit_is_left_out_for_others_and_the_list_is_still_full() -> None:
+    docs = [SearchDoc("topic:d/a", "Quota", "dairy quota", frozenset({"slack:T:C1"}))]
+    docs += [SearchDoc(f"topic:d/b{n}", "Quota", "dairy quota") for n in range(5)]
+    index = SearchIndex(docs)
+    assert [h.key for h in index.search("dairy", limit=3)] == ["topic:d/b0", "topic:d/b1", "topic:d/b2"]
+    assert index.search("dairy", viewer="slack:T:C1", limit=3)[0].key == "topic:d/a"
+
+
+async def test_a_search_runs_beside_the_event_loop_not_on_it() -> None:
+    index = SearchIndex([SearchDoc("topic:d/a", "Dairy", "dairy quota")])
+    loop_ran = threading.Event()
+    # another search (or a reload writing rows) holds the index; until the loop shows it still runs, it keeps it
+    index._table.lock.acquire()
+
+    def hold() -> None:
+        loop_ran.wait(timeout=30)
+        index._table.lock.release()
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    try:
+        search = asyncio.ensure_future(index.search_async("dairy"))
+        await asyncio.sleep(0.05)  # the search is under way meanwhile; the loop must get here without waiting for it
+        assert not search.done()
+        loop_ran.set()
+        assert [hit.key for hit in await search] == ["topic:d/a"]
+    finally:
+        loop_ran.set()
+        holder.join()

@@ -1,0 +1,112 @@
+"""Read-only commands are evaluated off the main event loop (issue 22): while they hold their thread, /healthz
+and other work on the main loop still answer, and they still read the state database."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import shutil
+import threading
+from pathlib import Path
+
+import httpx
+
+from bot.app import App
+from bot.commands import Command, CommandSpec
+from bot.config import HttpConfig, Settings
+from bot.context import Context
+from bot.reply import Reply, Section
+from bot.router import CommandDef
+from bot.state import reviews
+from handlers import CORE_COMMANDS
+from tests.conftest import SECOND_STORE, text_of
+
+
+def busy_command(entered: threading.Event, release: threading.Event) -> CommandDef:
+    """A read-only command whose evaluation holds its thread (as a slow lookup over a huge store does)."""
+
+    async def busy(command: Command, ctx: Context) -> Reply:
+        entered.set()
+        release.wait(timeout=30)
+        return Reply(title="Busy done", sections=(Section(text="Done."),))
+
+    return CommandDef(CommandSpec("busy", "Holds its thread.", off_loop=True), busy)
+
+
+def settings(tmp_path: Path) -> Settings:
+    return Settings(
+        as_of=dt.date(2025, 5, 2),
+        store=SECOND_STORE,
+        state_url=f"sqlite+aiosqlite:///{tmp_path}/state.db",
+        http=HttpConfig(host="127.0.0.1", port=0),
+        git_history=False,
+    )
+
+
+async def test_health_answers_while_a_command_holds_its_evaluation(tmp_path: Path) -> None:
+    entered, release = threading.Event(), threading.Event()
+    app = App(settings(tmp_path), commands=[*CORE_COMMANDS, busy_command(entered, release)])
+    await app.open_state()
+    app.start_evaluator()
+    runner = await app.start_http()
+    assert runner is not None
+    try:
+        command = asyncio.create_task(app.ask("/busy"))
+        assert await asyncio.to_thread(entered.wait, 30)
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{runner.addresses[0][1]}") as client:
+            health = await client.get("/healthz", timeout=30)
+        assert health.status_code == 200
+        assert not command.done()  # answered while the command was still being evaluated
+        release.set()
+        assert (await command).title == "Busy done"
+    finally:
+        release.set()
+        await runner.cleanup()
+        assert app.evaluator is not None
+        await app.evaluator.close()
+        assert app.state is not None
+        await app.state.close()
+
+
+async def test_a_command_evaluated_off_the_loop_reads_the_state_database(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    shutil.copytree(SECOND_STORE, store)
+    topic = store / "deals" / "northwind-fisheries" / "topics" / "cod-quota.md"
+    topic.write_text(topic.read_text().replace("---\n", "---\nreview_every: 30d\n", 1))
+    app = App(settings(tmp_path).model_copy(update={"store": store}))
+    state = await app.open_state()
+    app.start_evaluator()
+    now = dt.datetime(2025, 5, 1, 12, tzinfo=dt.UTC)
+    await reviews.record(state, "deals/northwind-fisheries/topics/cod-quota.md", on=now.date(), by="U0REVIEW", now=now)
+    try:
+        reply = await app.ask("/status cod")
+        assert app.evaluator is not None
+        assert any(t.name == "evaluation" for t in threading.enumerate())  # it ran there
+    finally:
+        if app.evaluator is not None:
+            await app.evaluator.close()
+        await state.close()
+    assert "by U0REVIEW" in text_of(reply)
+
+
+async def test_a_slow_search_does_not_hold_up_a_lookup_behind_it(tmp_path: Path) -> None:
+    # one evaluation slot; the search waits for the full-text index (a long search over a huge store holds it)
+    app = App(settings(tmp_path).model_copy(update={"max_concurrent_commands": 1}))
+    state = await app.open_state()
+    app.start_evaluator()
+    table = app.live_store.current.search_index._table
+    table.lock.acquire()
+    try:
+        search = asyncio.create_task(app.ask("/search cod"))
+        await asyncio.sleep(0.05)
+        status = await asyncio.wait_for(app.ask("/status cod"), timeout=30)
+        assert "two seasons" in text_of(status)
+        assert not search.done()
+    finally:
+        table.lock.release()
+    try:
+        assert "Cod quota" in text_of(await search)
+    finally:
+        if app.evaluator is not None:
+            await app.evaluator.close()
+        await state.close()
