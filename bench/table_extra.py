@@ -12,7 +12,9 @@ import sys
 Row = tuple[str, str, str, str, str]
 RPS_GOAL, LATENCY_GOAL = 0.8, 1.25  # issue 22: Slack HTTP mode at least 0.8x bare bolt's requests/s
 _HEADER = re.compile(r"^concurrency (\d+)\s+req/s")
-_SIDE = re.compile(r"^(?P<name>.+?)\s+(?P<rps>[\d,]+)\s+(?P<p50>[\d.]+)\s+(?P<p99>[\d.]+)\s+(?P<count>\d+)\s+\{")
+_SIDE = re.compile(
+    r"^(?P<name>.+?)\s+(?P<rps>[\d,]+)\s+(?P<p50>[\d.]+)\s+(?P<p99>[\d.]+)\s+(?P<cpu>[\d,]+)\s+(?P<count>\d+)\s+\{"
+)
 
 
 def read_slack_vs_bolt(output: str) -> dict[int, list[dict[str, float | str]]]:
@@ -32,6 +34,7 @@ def read_slack_vs_bolt(output: str) -> dict[int, list[dict[str, float | str]]]:
                     "rps": float(side["rps"].replace(",", "")),
                     "p50": float(side["p50"]),
                     "p99": float(side["p99"]),
+                    "cpu": float(side["cpu"].replace(",", "")),  # server CPU µs per request: steadier under load
                 }
             )
     return {c: sides for c, sides in found.items() if len(sides) == 2}
@@ -66,6 +69,16 @@ def slack_rows(rounds: int, seconds: float, concurrency: str) -> list[Row]:
                 f"{p50:.2f} (p99 {float(briefbot['p99']):.1f})",
                 f"{bolt_p50:.2f} bare bolt",
                 f"{p50 / bolt_p50:.2f}x (goal <= {LATENCY_GOAL}x)",
+            )
+        )
+        cpu, bolt_cpu = float(briefbot["cpu"]), float(bolt["cpu"])
+        rows.append(
+            (
+                "Slack HTTP /status server CPU (µs/request)",
+                size,
+                f"{cpu:,.0f}",
+                f"{bolt_cpu:,.0f} bare bolt",
+                f"{cpu / bolt_cpu:.2f}x",
             )
         )
     return rows
