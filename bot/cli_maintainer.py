@@ -159,13 +159,14 @@ def check(
     root = path or store or settings_from(config, None).store
     if (why := not_a_store(root)) is not None:
         fail(why)
-    try:
-        loaded = load_store(root)
-    except FileNotFoundError as exc:
-        fail(str(exc))
-    from bot.store.translation_age import translation_todos  # asks git: only here, not on every load
+    from bot.store.translation_age import GitTimes, translation_todos  # asks git: only here, not on every load
 
-    problems = sorted({*loaded.problems, *translation_todos(loaded.root, loaded.translations)})
+    with GitTimes(root.resolve()) as git:  # started now, read after the load: git runs while the files are checked
+        try:
+            loaded = load_store(root)
+        except FileNotFoundError as exc:
+            fail(str(exc))
+        problems = sorted({*loaded.problems, *translation_todos(loaded.root, loaded.translations, git)})
     print_problems(problems, root, fmt)
     count = len(loaded.documents)
     if stale:  # owners and review dates (bot.store.review): for a content repo's scheduled CI
