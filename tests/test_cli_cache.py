@@ -180,3 +180,11 @@ def test_check_reads_the_files_even_when_ask_has_a_cached_store(store_copy: Path
     result = runner.invoke(cli_module.cli, ["check", str(store_copy)])
     assert result.exit_code == 1
     assert f"{TARIFFS}:" in result.output and "'talking' is not allowed" in result.output
+
+
+def test_the_cache_can_be_turned_off(store_copy: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BRIEFBOT_CACHE_DIR", "off")
+    _age(store_copy)
+    assert "25% U.S. tariffs on steel" in _ask(store_copy)
+    assert list(cache_dir.glob("*.pickle")) == []
+    assert not Path("off").exists()

@@ -2,8 +2,8 @@
 
 Reading, validating and cross-checking every file costs more than answering one question, so ``briefbot ask``
 keeps the validated :class:`~bot.store.Store` pickled in the user's cache folder (``BRIEFBOT_CACHE_DIR``, else
-``~/.cache/briefbot`` or the platform's equivalent), one file per store folder. The copy is used only when its key
-still matches, computed afresh on every run from:
+``~/.cache/briefbot`` or the platform's equivalent; ``BRIEFBOT_CACHE_DIR=off`` turns it off), one file per store.
+The copy is used only when its key still matches, computed afresh on every run from:
 
 - every file under the store (path, size, modification time in nanoseconds), ``.git`` aside;
 - every module of the ``bot`` package the same way (an upgrade or an edited checkout reads the files again);
@@ -43,8 +43,10 @@ class _Unsafe(Exception):
     """The store cannot be fingerprinted safely (a symbolic link, a file that vanished mid-walk)."""
 
 
-def cache_folder() -> Path:
+def cache_folder() -> Path | None:
     configured = os.environ.get(CACHE_ENV)
+    if configured == "off":
+        return None
     if configured:
         return Path(configured)
     from platformdirs import user_cache_path
@@ -57,6 +59,8 @@ def cached_store(root: Path, load: Callable[[], Store], *, max_bytes: int, folde
     result is then kept for the next run, when it is safe to)."""
     root = root.resolve()
     folder = folder or cache_folder()
+    if folder is None:
+        return load()
     path = folder / f"{hashlib.sha256(os.fsencode(root)).hexdigest()[:24]}.pickle"
     started = time.time_ns()
     try:
