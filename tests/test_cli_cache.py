@@ -188,3 +188,14 @@ def test_the_cache_can_be_turned_off(store_copy: Path, cache_dir: Path, monkeypa
     assert "25% U.S. tariffs on steel" in _ask(store_copy)
     assert list(cache_dir.glob("*.pickle")) == []
     assert not Path("off").exists()
+
+
+def test_a_cache_folder_that_cannot_be_written_changes_nothing(
+    store_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder", encoding="utf-8")
+    monkeypatch.setenv("BRIEFBOT_CACHE_DIR", str(blocked / "cache"))
+    _age(store_copy)
+    assert "25% U.S. tariffs on steel" in _ask(store_copy)
+    assert "25% U.S. tariffs on steel" in _ask(store_copy)
