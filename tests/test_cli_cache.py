@@ -199,3 +199,16 @@ def test_a_cache_folder_that_cannot_be_written_changes_nothing(
     _age(store_copy)
     assert "25% U.S. tariffs on steel" in _ask(store_copy)
     assert "25% U.S. tariffs on steel" in _ask(store_copy)
+
+
+def test_a_copy_others_could_have_written_is_not_unpickled(store_copy: Path, cache_dir: Path) -> None:
+    _age(store_copy)
+    _ask(store_copy)
+    (kept,) = cache_dir.glob("*.pickle")
+    kept.chmod(0o666)
+    with pytest.raises(AssertionError, match="read from its files"):
+        cached_store(store_copy, _never_loads, max_bytes=store_cache_max_bytes())
+    assert "25% U.S. tariffs on steel" in _ask(store_copy)
+    (kept,) = cache_dir.glob("*.pickle")  # replaced by a private copy
+    assert kept.stat().st_mode & 0o077 == 0
+    cached_store(store_copy, _never_loads, max_bytes=store_cache_max_bytes())

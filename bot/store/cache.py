@@ -9,7 +9,8 @@ The copy is used only when its key still matches, computed afresh on every run f
 - every module of the ``bot`` package the same way (an upgrade or an edited checkout reads the files again);
 - the Python and pydantic versions, the store folder and the size limit per file.
 
-A miss, a copy that cannot be read or unpickled, or any other error is a normal load, and the copy is rewritten.
+A miss, a copy that cannot be read or unpickled, or any other error is a normal load, and the copy is rewritten. A
+copy that another user owns, or that others may write to, is never unpickled (unpickling can run code).
 Nothing is kept for a store with problems (a maintainer is editing it: every run reports them afresh), for a store
 that holds a symbolic link (what it points at could change unseen), or when a file changed in the last two seconds
 (a second edit within one tick of the file system's clock could keep both its size and its time). ``briefbot check``
@@ -80,6 +81,8 @@ def cached_store(root: Path, load: Callable[[], Store], *, max_bytes: int, folde
 def _read(path: Path, key: bytes) -> Store | None:
     try:
         with path.open("rb") as file:
+            if not _private(os.fstat(file.fileno())):
+                return None  # unpickling runs code: only a copy no one else could have written
             if file.readline().rstrip(b"\n") != FORMAT or file.readline().rstrip(b"\n") != key:
                 return None  # another store state, or another Briefbot: rewritten after this load
             store = pickle.load(file)
@@ -91,6 +94,12 @@ def _read(path: Path, key: bytes) -> Store | None:
             path.unlink()
         return None
     return store if isinstance(store, Store) else None
+
+
+def _private(stat: os.stat_result) -> bool:
+    """Owned by this user and writable by no one else (where the platform has owners)."""
+    getuid = getattr(os, "getuid", None)
+    return getuid is None or (stat.st_uid == getuid() and not stat.st_mode & 0o022)
 
 
 def _write(path: Path, key: bytes, store: Store) -> None:
