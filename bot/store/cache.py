@@ -7,7 +7,7 @@ The copy is used only when its key still matches, computed afresh on every run f
 
 - every file under the store (path, size, modification time in nanoseconds), ``.git`` aside;
 - every module of the ``bot`` package the same way (an upgrade or an edited checkout reads the files again);
-- the Python and pydantic versions, the store folder and the size limit per file.
+- the Python, pydantic and PyYAML versions, the store folder and the size limit per file.
 
 A miss, a copy that cannot be read or unpickled, or any other error is a normal load, and the copy is rewritten. A
 copy that another user owns, or that others may write to, is never unpickled (unpickling can run code).
@@ -122,10 +122,11 @@ def _write(path: Path, key: bytes, store: Store) -> None:
 def _fingerprint(root: Path, max_bytes: int) -> tuple[bytes, int]:
     """The key of the store's current state, and the newest modification time (ns) among the files it covers."""
     import pydantic
+    import yaml
 
     digest = hashlib.sha256()
     newest = 0
-    header = f"{sys.version}\0{pydantic.VERSION}\0{root}\0{max_bytes}\0"
+    header = f"{sys.version}\0{pydantic.VERSION}\0{yaml.__version__}\0{root}\0{max_bytes}\0"
     digest.update(header.encode())
     for label, folder, skip in (("store", root, ".git"), ("code", CODE, None)):
         digest.update(f"\0{label}\0".encode())
