@@ -60,6 +60,7 @@ def _loaded(args: list[str], tmp_path: Path) -> tuple[subprocess.CompletedProces
         "model = sys.modules.get('bot.store.model')\n"
         "built = [n for n, c in vars(model).items() if getattr(c, '__pydantic_complete__', False)] if model else []\n"
         "print('VALIDATORS', ' '.join(sorted(built)), file=sys.stderr)\n"
+        "import gc\nprint('COLLECTOR', 'on' if gc.isenabled() else 'off', file=sys.stderr)\n"
     )
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, env=_env(tmp_path), timeout=120, check=False
@@ -124,3 +125,12 @@ def test_an_answer_from_the_compiled_store_builds_no_validator(tmp_path: Path) -
     second, _ = _loaded(["ask", "/status tariffs", "--store", str(store)], tmp_path)
     assert second.stdout == first.stdout
     assert _validators(second) == []
+
+
+def test_only_a_one_shot_answer_turns_the_cyclic_collector_off(tmp_path: Path) -> None:
+    """`ask` answers and exits, so collections during its imports are wasted; `check` may read a huge store and
+    keeps collecting."""
+    asked, _ = _loaded(["ask", "/deal"], tmp_path)
+    checked, _ = _loaded(["check"], tmp_path)
+    assert re.search(r"^COLLECTOR off$", asked.stderr, re.MULTILINE), asked.stderr
+    assert re.search(r"^COLLECTOR on$", checked.stderr, re.MULTILINE), checked.stderr
