@@ -4,9 +4,11 @@
 Registered from :mod:`bot.cli`; like every one-shot command, each imports what it uses when it runs.
 """
 
+import contextlib
 import datetime as dt
+import gc
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -22,6 +24,20 @@ FORMATS = ("text", "gnu", "github")
 
 
 # briefbot check ---------------------------------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """No cyclic collection while the store is read, and what it made is frozen after, as the bot's own loads do
+    (bot.store.live): the objects all stay alive, and each collection would walk them all again."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if was:
+            gc.enable()
 
 
 def print_problems(problems: "Sequence[Problem]", root: Path, fmt: str) -> None:
@@ -159,13 +175,15 @@ def check(
     root = path or store or settings_from(config, None).store
     if (why := not_a_store(root)) is not None:
         fail(why)
-    try:
-        loaded = load_store(root)
-    except FileNotFoundError as exc:
-        fail(str(exc))
-    from bot.store.translation_age import translation_todos  # asks git: only here, not on every load
+    from bot.store.translation_age import GitTimes, translation_todos  # asks git: only here, not on every load
 
-    problems = sorted({*loaded.problems, *translation_todos(loaded.root, loaded.translations)})
+    with GitTimes(root.resolve()) as git:  # started now, read after the load: git runs while the files are checked
+        try:
+            with _collector_paused():
+                loaded = load_store(root)
+        except FileNotFoundError as exc:
+            fail(str(exc))
+        problems = sorted({*loaded.problems, *translation_todos(loaded.root, loaded.translations, git)})
     print_problems(problems, root, fmt)
     count = len(loaded.documents)
     if stale:  # owners and review dates (bot.store.review): for a content repo's scheduled CI

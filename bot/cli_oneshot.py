@@ -18,6 +18,7 @@ from bot.context import Context, Ports
 from bot.errors import BriefbotError, UnknownCommand
 from bot.reply import Reply
 from bot.router import Router
+from bot.store import Store
 from bot.targets import Target
 
 # read the store (and its git history), nothing else
@@ -44,12 +45,11 @@ def answer(settings: Settings, text: str, target: Target, today: dt.date | None)
 
 
 def _context(settings: Settings, router: Router, target: Target, today: dt.date | None) -> Context:
+    from bot.store.cache import cached_store
     from bot.store.history import GitHistory
-    from bot.store.live import LiveStore
 
-    live = LiveStore(settings.store, max_bytes=settings.max_file_bytes, warm=False)  # one answer: no index it skips
-    store = live.current
-    history = GitHistory(live.root, max_bytes=settings.max_file_bytes) if settings.git_history else None
+    store = cached_store(settings.store, lambda: _load(settings), max_bytes=settings.max_file_bytes)
+    history = GitHistory(store.root, max_bytes=settings.max_file_bytes) if settings.git_history else None
     return Context(
         store=store,
         today=today or Clock(as_of=settings.as_of, timezone=settings.timezone).today(),  # App's one clock
@@ -61,3 +61,9 @@ def _context(settings: Settings, router: Router, target: Target, today: dt.date 
         ports=Ports(history=history),
         language=settings.channel_languages.get(str(target), settings.language),
     )
+
+
+def _load(settings: Settings) -> Store:
+    from bot.store.live import LiveStore
+
+    return LiveStore(settings.store, max_bytes=settings.max_file_bytes, warm=False).current  # no index it skips

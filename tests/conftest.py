@@ -24,6 +24,12 @@ AS_OF = dt.date(2025, 5, 2)  # the bundled store is frozen at about 2025-05-01
 SECOND_STORE = Path(__file__).parent / "fixtures" / "second_store"
 
 
+@pytest.fixture(autouse=True)
+def _private_store_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`briefbot ask` keeps a compiled store in the user's cache folder (bot.store.cache): never the real one."""
+    monkeypatch.setenv("BRIEFBOT_CACHE_DIR", str(tmp_path_factory.mktemp("store-cache")))
+
+
 @pytest.fixture(scope="session")
 def store() -> Store:
     loaded = load_store(BUNDLED_STORE)

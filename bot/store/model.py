@@ -122,7 +122,9 @@ def status_label(status: str) -> str:
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    # defer_build: a validator is built on a model's first validation, not at import, so `briefbot ask` answering
+    # from the compiled-store cache (bot.store.cache) never pays for one; loading the store costs the same.
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, defer_build=True)
 
 
 class Source(_Strict):

@@ -14,7 +14,9 @@ from bot.store.model import Id, Line, MilestoneStatus, TargetText, Text, TopicSt
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    # defer_build: a validator is built on a model's first validation, not at import, so `briefbot ask` answering
+    # from the compiled-store cache (bot.store.cache) never pays for one; loading the store costs the same.
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, defer_build=True)
 
 
 # Facts a translation may repeat (they must then agree with the original): every field named here.
