@@ -25,6 +25,7 @@ from bot.cli_args import date_arg as _date
 from bot.cli_args import fail as _fail
 from bot.cli_args import secrets_from_env as _secrets
 from bot.cli_args import settings_from as _settings
+from bot.cli_args import store_settings_from as _store_settings
 from bot.cli_args import target_arg as _target
 
 if TYPE_CHECKING:
@@ -72,7 +73,7 @@ def _one_shot_app(config: Path | None, store: Path | None) -> App:
     """An App for a single answer: no services started, only warnings logged."""
     from bot.app import App
 
-    settings = _settings(config, store)
+    settings = _store_settings(config, store)
     logging.basicConfig(level=logging.WARNING)
     return App(settings)
 
@@ -120,7 +121,7 @@ def run(
     """Start every configured platform and the scheduler; with no credentials and a terminal, the console."""
     from bot.cli_checks import credential_problem, startup_failure
 
-    settings = _settings(config, store)
+    settings = _store_settings(config, store)
     secrets = _secrets()
     problem = credential_problem(settings, secrets)
     if problem:
@@ -170,7 +171,7 @@ def ask(
     from bot.terminal.attachments import save_attachments
     from bot.terminal.output import for_stream
 
-    settings = _settings(config, store)
+    settings = _store_settings(config, store)
     logging.basicConfig(level=logging.WARNING)
     target, today = _target(channel), _date(date)
     try:

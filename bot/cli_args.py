@@ -36,6 +36,18 @@ def settings_from(config: Path | None, store: Path | None) -> Settings:
         fail(str(exc))
 
 
+def store_settings_from(config: Path | None, store: Path | None) -> Settings:
+    """The settings of a command that reads the store: a store folder that is missing (or is no store) is one
+    line and exit 2, not a traceback from the first read."""
+    from bot.cli_checks import not_a_store
+
+    settings = settings_from(config, store)
+    problem = not_a_store(settings.store)
+    if problem is not None:
+        fail(problem)
+    return settings
+
+
 def secrets_from_env() -> Secrets:
     from bot.credentials import Secrets
     from bot.errors import BriefbotError

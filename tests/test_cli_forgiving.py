@@ -57,3 +57,16 @@ def test_slack_manifest_refuses_a_request_url_that_slack_cannot_use_in_one_line(
         assert result.returncode == 2
         assert result.stdout == ""
         assert len(result.stderr.strip().splitlines()) == 1 and problem in result.stderr
+
+
+def test_ask_brief_and_run_on_a_missing_store_say_so_in_one_line(tmp_path: Path) -> None:
+    gone = tmp_path / "no-such-store"
+    for args in (
+        ["ask", "/status tariffs", "--store", str(gone)],
+        ["brief", "--store", str(gone)],
+        ["run", "--store", str(gone)],
+    ):
+        result = _run(args, _env(tmp_path))
+        assert result.returncode == 2, args
+        assert result.stdout == ""
+        assert result.stderr.strip().splitlines() == [f"briefbot: {not_a_store(gone)}"], args
