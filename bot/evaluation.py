@@ -106,6 +106,8 @@ class Evaluator:
                 future.set_result(await work())
             except BaseException as exc:  # the caller gets it, as if it had awaited the work itself
                 future.set_exception(exc)
+                if isinstance(exc, asyncio.CancelledError):
+                    raise  # close() cancelled this worker mid-command: it stops, or its thread's join never returns
 
     async def close(self) -> None:
         """Stop the threads and close their state databases (commands still queued are cancelled)."""

@@ -110,3 +110,22 @@ async def test_a_slow_search_does_not_hold_up_a_lookup_behind_it(tmp_path: Path)
         if app.evaluator is not None:
             await app.evaluator.close()
         await state.close()
+
+
+async def test_closing_while_a_command_waits_stops_its_thread_and_tells_the_caller() -> None:
+    """A stop (shutdown, or the end of a test) during an evaluation must not leave its thread running forever."""
+    from bot.evaluation import Evaluator
+
+    evaluator = Evaluator(threads=1, per_thread=1)
+    started = threading.Event()
+
+    async def slow() -> str:
+        started.set()
+        await asyncio.sleep(3600)  # waiting on I/O (a search queued at the index)
+        return "never"
+
+    caller = asyncio.ensure_future(evaluator.run(slow))
+    await asyncio.to_thread(started.wait, 10)
+    await asyncio.wait_for(evaluator.close(), timeout=30)  # before: the worker swallowed the cancel; join hung
+    done, _ = await asyncio.wait({caller}, timeout=10)
+    assert caller in done and caller.cancelled()
