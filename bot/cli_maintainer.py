@@ -4,11 +4,9 @@
 Registered from :mod:`bot.cli`; like every one-shot command, each imports what it uses when it runs.
 """
 
-import contextlib
 import datetime as dt
-import gc
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -24,20 +22,6 @@ FORMATS = ("text", "gnu", "github")
 
 
 # briefbot check ---------------------------------------------------------------------------------------------------
-
-
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """No cyclic collection while the store is read, and what it made is frozen after, as the bot's own loads do
-    (bot.store.live): the objects all stay alive, and each collection would walk them all again."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        if was:
-            gc.enable()
 
 
 def print_problems(problems: "Sequence[Problem]", root: Path, fmt: str) -> None:
@@ -171,6 +155,7 @@ def check(
     """Validate a store: exit 0 when clean, 1 with every problem listed as path:line: message."""
     from bot.cli_checks import not_a_store
     from bot.store import load_store
+    from bot.store.collector import collector_paused  # as the bot's own loads do
 
     root = path or store or settings_from(config, None).store
     if (why := not_a_store(root)) is not None:
@@ -179,7 +164,7 @@ def check(
 
     with GitTimes(root.resolve()) as git:  # started now, read after the load: git runs while the files are checked
         try:
-            with _collector_paused():
+            with collector_paused():
                 loaded = load_store(root)
         except FileNotFoundError as exc:
             fail(str(exc))

@@ -20,7 +20,6 @@ never reads it: maintainers run it right after editing, and it must see the file
 from __future__ import annotations
 
 import contextlib
-import gc
 import hashlib
 import logging
 import os
@@ -32,6 +31,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
+from bot.store.collector import collector_paused
 from bot.store.store import Store
 
 log = logging.getLogger(__name__)
@@ -102,14 +102,8 @@ def _unpickle(file: BinaryIO) -> object:
     """As a load builds a store (bot.store.live): no cyclic collection while its objects are made, then frozen, so
     no later collection, nor the one at exit, walks them all again (they hold no cycles: reference counts free
     them). Without this a cached answer spends more time in the collector than it saves in reading the files."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
+    with collector_paused():
         return pickle.load(file)
-    finally:
-        gc.freeze()
-        if was:
-            gc.enable()
 
 
 def _private(stat: os.stat_result) -> bool:

@@ -11,18 +11,17 @@ held (with its problems) or is fixed, so the app can tell the maintainers' chann
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import gc
 import logging
 import os
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from bot.store import incremental
+from bot.store.collector import collector_paused
 from bot.store.documents import Document
 from bot.store.load import RealFolders, discover, read_file, shadowed, twin
 from bot.store.problems import Problem
@@ -88,7 +87,7 @@ class LiveStore:
         if not self.root.is_dir():
             raise FileNotFoundError(f"store folder not found: {self.root}")
         paths, misplaced = discover(self.root)
-        with self._lock, _collector_paused():
+        with self._lock, collector_paused():
             gone = set(self._docs) - set(paths)
             return self._update(paths, gone, misplaced, full=True)
 
@@ -245,25 +244,6 @@ class LiveStore:
                     listener(event)
                 except Exception:  # a listener must never break a reload
                     log.exception("store listener failed for %s", event.path)
-
-
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """No cyclic garbage collection while a whole store is built: it allocates millions of objects that all stay
-    alive, and each collection walks every one of them again (about a third of a 10k load, more as stores grow).
-    What is freed meanwhile is freed by reference counting; cycles wait the few seconds until it is back on.
-
-    Afterwards the survivors are frozen (``gc.freeze``): a full collection would otherwise walk the whole store
-    again, seconds at 100,000 documents, holding the event loop. A store's objects hold no reference cycles, so
-    an old store is still freed by reference counting once nobody reads it."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        if was:
-            gc.enable()
 
 
 def _with_twins(root: Path, changed: Iterable[str]) -> list[str]:
