@@ -198,16 +198,20 @@ class SlackService:
 
     def _queue(self, body: Mapping[str, Any]) -> None:
         """Evaluate a command acked with :data:`WORKING`; its answer goes through the ``response_url``."""
+        answer = self._start_answer(body)
+        respond = self._respond_to(str(body["response_url"]))
+        self._spawn(self._follow_up(answer, respond, body.get("channel_id"), body.get("user_id")))
+
+    def _start_answer(self, body: Mapping[str, Any]) -> asyncio.Future[Reply]:
+        """The answer to the slash command in ``body``, under way and counted until it is done (see ``_busy``)."""
         name = command_name(str(body.get("command") or ""), self.prefix)
         target = slack_target(body.get("team_id") or body.get("enterprise_id"), body.get("channel_id"))
         ctx = self.parts.context(target, user=body.get("user_id"))
-        answer = asyncio.ensure_future(
-            self._answer_in_their_language(name, slack_decode(str(body.get("text") or "")), ctx)
-        )
+        text = slack_decode(str(body.get("text") or ""))
+        answer = asyncio.ensure_future(self._answer_in_their_language(name, text, ctx))
         self._answering += 1
         answer.add_done_callback(self._answered)
-        respond = self._respond_to(str(body["response_url"]))
-        self._spawn(self._follow_up(answer, respond, body.get("channel_id"), body.get("user_id")))
+        return answer
 
     def _respond_to(self, url: str) -> Callable[..., Awaitable[object]]:
         """Posts to ``url`` (a response_url) over one kept-alive session: bolt's ``respond`` opens a connection
@@ -221,14 +225,8 @@ class SlackService:
         return respond
 
     async def _on_command(self, ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
-        name = command_name(str(body.get("command") or ""), self.prefix)
-        target = slack_target(body.get("team_id") or body.get("enterprise_id"), body.get("channel_id"))
-        ctx = self.parts.context(target, user=body.get("user_id"))
-        text = slack_decode(str(body.get("text") or ""))
         budget = 0.0 if self._busy() else self.ack_budget  # queued behind others: ack at once
-        answer = asyncio.ensure_future(self._answer_in_their_language(name, text, ctx))
-        self._answering += 1
-        answer.add_done_callback(self._answered)
+        answer = self._start_answer(body)
         done, _ = await asyncio.wait({answer}, timeout=budget)
         channel, user = body.get("channel_id"), body.get("user_id")
         if answer in done:
