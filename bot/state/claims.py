@@ -102,7 +102,7 @@ async def claim(
         "created_at": now,
         "updated_at": now,
     }
-    async with state.engine.begin() as conn:
+    async with state.begin() as conn:
         stmt = insert(state, posts).values(**values).on_conflict_do_nothing().returning(posts.c.key)
         if (await conn.execute(stmt)).first() is not None:
             return Claim(Outcome.WON, await _get(conn, key))
@@ -191,14 +191,14 @@ async def record_skipped(
         "created_at": now,
         "updated_at": now,
     }
-    async with state.engine.begin() as conn:
+    async with state.begin() as conn:
         stmt = insert(state, posts).values(**values).on_conflict_do_nothing().returning(posts.c.key)
         return (await conn.execute(stmt)).first() is not None
 
 
 async def mark_edited(state: State, key: str, *, message_id: str, now: dt.datetime) -> None:
     """A sent post edited in place (/brief reissue)."""
-    async with state.engine.begin() as conn:
+    async with state.begin() as conn:
         await conn.execute(
             posts.update().where(posts.c.key == key).values(message_id=message_id, edited_at=now, updated_at=now)
         )
@@ -234,7 +234,7 @@ async def last_sent(state: State, target: str, deal: str, *, kind: str = "brief"
 
 
 async def _move(db: State, key: str, claimant: str, from_states: tuple[PostState, ...], **values: object) -> bool:
-    async with db.engine.begin() as conn:
+    async with db.begin() as conn:
         result = await conn.execute(
             posts.update()
             .where(

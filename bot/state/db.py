@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
 from sqlalchemy.engine import Connection
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 from bot.errors import ConfigError
 from bot.state.sql import dialect_insert
@@ -28,14 +28,32 @@ MIGRATION_LOCK_ID = 0x42_52_49_45  # "BRIE": one pg advisory lock, so replicas s
 MIGRATION_LOCK_TIMEOUT = 120.0  # seconds a replica waits for another one's SQLite migration before giving up
 COMMAND_CONNECTIONS = 16  # the commands' pool (the router runs at most max_concurrent_commands at once)
 BACKGROUND_CONNECTIONS = 4  # the scheduler's and alerts' own pool
+# How long a SQLite write waits for another process's (a replica's) lock before failing: as long as a connection
+# pool lets a caller wait for a connection, since either wait means the same thing to the caller.
+SQLITE_BUSY_TIMEOUT = 30.0
 
 
 class State:
     """The bot's database. Hold one per process; it is safe for concurrent use from the event loop."""
 
-    def __init__(self, engine: AsyncEngine, background: AsyncEngine | None = None) -> None:
+    def __init__(
+        self, engine: AsyncEngine, background: AsyncEngine | None = None, *, writes: asyncio.Lock | None = None
+    ) -> None:
         self.engine = engine
-        self._background = State(background) if background is not None else None
+        # SQLite takes one writer at a time. Writers queue here, in order, rather than in SQLite's busy handler,
+        # which polls: with dozens of posts at once one could lose every race and time out ("database is locked").
+        # Shared with the background pool, which writes to the same file; the busy timeout is left for other
+        # processes (replicas) on that file.
+        if writes is None and engine.dialect.name == "sqlite":
+            writes = asyncio.Lock()
+        self._writes = writes
+        self._background = State(background, writes=writes) if background is not None else None
+
+    @contextlib.asynccontextmanager
+    async def begin(self) -> AsyncIterator[AsyncConnection]:
+        """A write transaction: committed on leaving, rolled back on an error."""
+        async with self._writes or contextlib.nullcontext(), self.engine.begin() as conn:
+            yield conn
 
     def background(self) -> State:
         """The same database through a pool of its own, for the scheduler and alerts: a burst of commands cannot
@@ -57,7 +75,7 @@ class State:
         upsert = upsert.on_conflict_do_update(
             index_elements=[kv.c.key], set_={"value": upsert.excluded.value, "updated_at": upsert.excluded.updated_at}
         )
-        async with self.engine.begin() as conn:
+        async with self.begin() as conn:
             await conn.execute(upsert)
 
     async def close(self) -> None:
@@ -67,16 +85,21 @@ class State:
 
 
 async def open_state(
-    url: str, *, migrate: bool = True, pool: int = COMMAND_CONNECTIONS, background: int = BACKGROUND_CONNECTIONS
+    url: str,
+    *,
+    migrate: bool = True,
+    pool: int = COMMAND_CONNECTIONS,
+    background: int = BACKGROUND_CONNECTIONS,
+    busy_timeout: float = SQLITE_BUSY_TIMEOUT,
 ) -> State:
     """Connect to ``url`` (any SQLAlchemy async URL) and bring its schema up to date.
 
     Two pools: ``pool`` connections for commands, ``background`` for the scheduler and alerts (``State.background``).
     """
-    engine = _engine(url, pool)
+    engine = _engine(url, pool, busy_timeout)
     database = _sqlite_file(engine)
     shared = engine.dialect.name == "sqlite" and database is None  # in memory: a second engine is another database
-    background_engine = None if shared else _engine(url, background)
+    background_engine = None if shared else _engine(url, background, busy_timeout)
     if database is not None:
         database.parent.mkdir(parents=True, exist_ok=True)
     if migrate:
@@ -86,13 +109,13 @@ async def open_state(
     return State(engine, background_engine)
 
 
-def _engine(url: str, size: int) -> AsyncEngine:
+def _engine(url: str, size: int, busy_timeout: float) -> AsyncEngine:
     try:
         engine = create_async_engine(url, pool_pre_ping=True, **_pool_options(url, size))
     except (sa.exc.ArgumentError, ImportError) as exc:
         raise ConfigError(f"state_url '{_redact(url)}' cannot be used: {exc}") from exc
     if engine.dialect.name == "sqlite":
-        _sqlite_pragmas(engine)
+        _sqlite_pragmas(engine, busy_timeout)
     return engine
 
 
@@ -154,12 +177,12 @@ def _upgrade(conn: Connection) -> None:
     command.upgrade(config, "head")
 
 
-def _sqlite_pragmas(engine: AsyncEngine) -> None:
+def _sqlite_pragmas(engine: AsyncEngine, busy_timeout: float) -> None:
     @sa.event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_conn, _record):  # type: ignore[no-untyped-def]
         cursor = dbapi_conn.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")  # readers do not block the writer
-        cursor.execute("PRAGMA busy_timeout=5000")  # two schedulers in one file wait, not fail
+        cursor.execute(f"PRAGMA busy_timeout={round(busy_timeout * 1000)}")  # two replicas on one file wait, not fail
         cursor.close()
 
 

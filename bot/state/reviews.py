@@ -26,7 +26,7 @@ async def record(state: State, path: str, *, on: dt.date, by: str | None, now: d
     stmt = (
         insert(state, reviews).values(path=path, **values).on_conflict_do_update(index_elements=["path"], set_=values)
     )
-    async with state.engine.begin() as conn:
+    async with state.begin() as conn:
         await conn.execute(stmt)
 
 

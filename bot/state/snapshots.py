@@ -40,7 +40,7 @@ async def save(
         index_elements=["target", "deal", "local_date"],
         set_={"data": body, "post_key": post_key, "created_at": now},
     )
-    async with state.engine.begin() as conn:
+    async with state.begin() as conn:
         await conn.execute(stmt)
         kept = (
             sa.select(snapshots.c.local_date)

@@ -80,7 +80,7 @@ async def mirror_config(state: State, configured: Sequence[SubscriptionConfig], 
     """Make sure each config subscription has its row (for pauses); never touches an existing row's pause."""
     if not configured:
         return
-    async with state.engine.begin() as conn:
+    async with state.begin() as conn:
         for conf in configured:
             sub = Subscription.from_config(conf)
             values = _values(sub, now) | {"created_at": now}
@@ -105,12 +105,12 @@ async def upsert(state: State, sub: Subscription, *, now: dt.datetime) -> None:
         set_=changed | {"paused": False, "paused_reason": None, "paused_at": None},
         where=subscriptions.c.source == CHAT,
     )
-    async with state.engine.begin() as conn:
+    async with state.begin() as conn:
         await conn.execute(stmt)
 
 
 async def delete(state: State, target: str, deal: str) -> bool:
-    async with state.engine.begin() as conn:
+    async with state.begin() as conn:
         result = await conn.execute(
             subscriptions.delete().where(
                 subscriptions.c.target == target, subscriptions.c.deal == deal, subscriptions.c.source == CHAT
@@ -121,7 +121,7 @@ async def delete(state: State, target: str, deal: str) -> bool:
 
 async def pause(state: State, target: str, deal: str, reason: str, *, now: dt.datetime) -> bool:
     """Pause a subscription; True only for the one caller that paused it (so the maintainers hear once)."""
-    async with state.engine.begin() as conn:
+    async with state.begin() as conn:
         result = await conn.execute(
             subscriptions.update()
             .where(subscriptions.c.target == target, subscriptions.c.deal == deal, subscriptions.c.paused.is_(False))
@@ -131,7 +131,7 @@ async def pause(state: State, target: str, deal: str, reason: str, *, now: dt.da
 
 
 async def resume(state: State, target: str, deal: str, *, now: dt.datetime) -> bool:
-    async with state.engine.begin() as conn:
+    async with state.begin() as conn:
         result = await conn.execute(
             subscriptions.update()
             .where(subscriptions.c.target == target, subscriptions.c.deal == deal, subscriptions.c.paused.is_(True))

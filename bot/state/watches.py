@@ -32,12 +32,12 @@ async def add(state: State, target: str, deal: str, topic: str, *, created_by: s
         .on_conflict_do_nothing()
         .returning(watches.c.id)
     )
-    async with state.engine.begin() as conn:
+    async with state.begin() as conn:
         return (await conn.execute(stmt)).first() is not None
 
 
 async def remove(state: State, target: str, deal: str, topic: str) -> bool:
-    async with state.engine.begin() as conn:
+    async with state.begin() as conn:
         result = await conn.execute(
             watches.delete().where(watches.c.target == target, watches.c.deal == deal, watches.c.topic == topic)
         )
@@ -54,7 +54,7 @@ async def all_watches(state: State, *, target: str | None = None) -> list[Watch]
 
 
 async def mark_seen(state: State, watch_id: int, seen: dict[str, Any]) -> None:
-    async with state.engine.begin() as conn:
+    async with state.begin() as conn:
         await conn.execute(
             watches.update().where(watches.c.id == watch_id).values(seen=json.dumps(seen, sort_keys=True))
         )
