@@ -232,15 +232,22 @@ async def wait_ready(client: httpx.AsyncClient, server: asyncio.subprocess.Proce
     raise SystemExit(f"the bot was not ready within {limit:g} s")
 
 
-async def poll_health(client: httpx.AsyncClient, stop: asyncio.Event, latencies: list[float]) -> None:
-    """One ``/healthz`` every 100 ms (after the previous answer): a stalled one shows as its latency."""
+async def poll_health(
+    client: httpx.AsyncClient, stop: asyncio.Event, latencies: list[float], failures: list[str]
+) -> None:
+    """One ``/healthz`` every 100 ms (after the previous answer): a stalled one shows as its latency, a failed one
+    as infinity, with what it said in ``failures``."""
     while not stop.is_set():
         start = time.time()
         try:
             response = await client.get("/healthz", timeout=60)
             ok = response.status_code == 200
-        except httpx.HTTPError:
+            if not ok:
+                down = {k: v for k, v in response.json().get("parts", {}).items() if v.get("state") != "ok"}
+                failures.append(f"{response.status_code} {down}")
+        except (httpx.HTTPError, ValueError) as exc:
             ok = False
+            failures.append(f"{type(exc).__name__}: {exc}")
         latencies.append(time.time() - start if ok else float("inf"))
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), 0.1)
@@ -318,7 +325,8 @@ async def burst(args: argparse.Namespace) -> None:
 
             stop = asyncio.Event()
             health: list[float] = []
-            poller = asyncio.create_task(poll_health(health_client, stop, health))
+            health_failures: list[str] = []
+            poller = asyncio.create_task(poll_health(health_client, stop, health, health_failures))
             edited = root / "deals" / "deal-0" / "topics" / "topic-0-0.md"
             original = edited.read_text()
             edited.write_text(original.replace("\n---\n", f"\nreview_every: 30d\n---\nEdited {time.time()}.\n", 1))
@@ -350,6 +358,8 @@ async def burst(args: argparse.Namespace) -> None:
         shutil.rmtree(state, ignore_errors=True)
     counts = json.loads(out.decode().strip().splitlines()[-1]) if out.strip() else {}
     report(args, sizes, sent, burst_start, health, counts, ready, status)
+    for failure in health_failures:
+        print(f"  /healthz failed: {failure[:300]}")
 
 
 def report(

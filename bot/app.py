@@ -214,6 +214,7 @@ class App(BackgroundBuilders):
                 await service.stop()
             if runner is not None:
                 await runner.cleanup()
+            await self.health.close()  # a database probe still in flight
             if self.evaluator is not None:
                 await self.evaluator.close()
             if self.state is not None:

@@ -2,7 +2,9 @@
 ``briefbot run``'s exit status.
 
 A part is ``ok``, ``connecting`` (not up now, retrying by itself) or ``down`` (it has given up). Parts report
-themselves (a platform connection from its own callbacks), or are probed when asked (the state database). A part
+themselves (a platform connection from its own callbacks), or are probed when asked (the state database): one
+question at a time, and a check that finds it still answering says what the part said last rather than wait, so a
+database slowed by a burst of commands is not called down (a 503 an orchestrator counts towards a restart). A part
 reported down with ``fatal=True`` (a platform whose token was reset: only a restart with new credentials helps)
 sets :attr:`Health.fatal`, which ``App.run`` waits on beside its stop event, so the process exits non-zero and an
 orchestrator restarts it instead of leaving a bot that answers nobody.
@@ -11,6 +13,7 @@ orchestrator restarts it instead of leaving a bot that answers nobody.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import logging
 from collections.abc import Awaitable, Callable
@@ -22,7 +25,8 @@ from bot.errors import BriefbotError
 
 log = logging.getLogger(__name__)
 
-PROBE_TIMEOUT = 2.0  # seconds a probe may take before its part counts as down (a health check must answer)
+PROBE_WAIT = 1.0  # seconds a health check waits for a probe's fresh answer before saying what it said last
+PROBE_TIMEOUT = 10.0  # seconds a probe may go unanswered before its part counts as down
 
 
 class PartState(StrEnum):
@@ -45,6 +49,13 @@ class Part:
 Probe = Callable[[], Awaitable[tuple[PartState, str]]]
 
 
+@dataclass(slots=True)
+class _Probed:
+    check: Probe
+    last: Part | None = None  # its latest answer
+    asking: asyncio.Task[Part] | None = None  # the question in flight, if any
+
+
 class PartFailed(BriefbotError):
     """A part gave up for good; ``briefbot run`` prints this one line and exits non-zero."""
 
@@ -58,7 +69,7 @@ class Health:
 
     def __init__(self) -> None:
         self._parts: dict[str, Part] = {}
-        self._probes: dict[str, Probe] = {}
+        self._probes: dict[str, _Probed] = {}
         self._failure: Part | None = None
         self.fatal = asyncio.Event()  # set once, by the first part that fails for good
 
@@ -89,7 +100,7 @@ class Health:
 
     def probe(self, name: str, check: Probe) -> None:
         """A part asked at each health check instead of reporting (a database answers, or it does not)."""
-        self._probes[name] = check
+        self._probes[name] = _Probed(check)
 
     def forget(self, name: str) -> None:
         self._parts.pop(name, None)
@@ -106,9 +117,37 @@ class Health:
     async def parts(self) -> list[Part]:
         """Every part, reported and probed, by name."""
         found = dict(self._parts)
-        for name, check in list(self._probes.items()):
-            found[name] = await self._run_probe(name, check)
+        for name, probed in list(self._probes.items()):
+            found[name] = await self._ask(name, probed)
         return [found[name] for name in sorted(found)]
+
+    async def close(self) -> None:
+        """Stop the questions still in flight (at shutdown)."""
+        asking = [probed.asking for probed in self._probes.values() if probed.asking is not None]
+        for task in asking:
+            task.cancel()
+        for task in asking:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    async def _ask(self, name: str, probed: _Probed) -> Part:
+        """The part's fresh answer if it comes within :data:`PROBE_WAIT`, else its last one (``connecting`` before
+        the first). A question already in flight is waited on, not asked again."""
+        task = probed.asking
+        if task is None:
+            task = probed.asking = asyncio.create_task(self._run_probe(name, probed.check))
+
+            def landed(done: asyncio.Task[Part]) -> None:
+                probed.asking = None
+                if not done.cancelled():
+                    probed.last = done.result()
+
+            task.add_done_callback(landed)
+        with contextlib.suppress(TimeoutError):
+            return await asyncio.wait_for(asyncio.shield(task), PROBE_WAIT)
+        if probed.last is not None:
+            return probed.last
+        return Part(name, PartState.CONNECTING, "no answer yet", dt.datetime.now(dt.UTC))
 
     async def report_json(self) -> tuple[bool, dict[str, Any]]:
         """(healthy, body) for ``/healthz``: unhealthy when any part is down."""
