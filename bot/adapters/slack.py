@@ -169,8 +169,10 @@ class SlackService:
     # --- listeners ------------------------------------------------------------------------------------------
 
     def _register(self) -> None:
-        for name in self.parts.router.specs:
-            self.bolt.command(f"/{self.prefix}{name}")(self._on_command)
+        commands = [f"/{self.prefix}{name}" for name in self.parts.router.specs]
+        self._commands = frozenset(commands)  # what Slack sends as ``command``, for the HTTP fast path
+        for command in commands:
+            self.bolt.command(command)(self._on_command)
         self.bolt.action(SHARE_ACTION)(self._on_share)
         self.bolt.action(re.compile(rf"^{re.escape(RUN_ACTION)}(:|$)"))(self._on_choice)
         self.bolt.action(re.compile(".*"))(self._on_unknown_action)  # last: bolt runs the first listener that matches
@@ -185,7 +187,7 @@ class SlackService:
         commands that are not ours go to bolt."""
         form = request.get(SLACK_BODY) or {}
         url = form.get("response_url")
-        if isinstance(url, str) and url and isinstance(form.get("command"), str) and self._spec_of(form["command"]):
+        if isinstance(url, str) and url and form.get("command") in self._commands:  # as bolt matches: exactly
             if self._busy():
                 self._queue(form)
                 return web.json_response({"text": WORKING, "response_type": "ephemeral"})
@@ -217,9 +219,6 @@ class SlackService:
         """Every evaluation slot is taken, or as many commands are on their way to one: a new command waits."""
         router = self.parts.router
         return router.saturated or (router.limit is not None and self._answering >= router.limit)
-
-    def _spec_of(self, command: str | None) -> bool:
-        return bool(command) and command_name(str(command), self.prefix) in self.parts.router.specs
 
     def _queue(self, body: Mapping[str, Any]) -> None:
         """Evaluate a command acked with :data:`WORKING`; its answer goes through the ``response_url``."""

@@ -30,10 +30,10 @@ from tests.fakes.slack_api import FakeSlack
 
 @asynccontextmanager
 async def http_bot(
-    tmp_path: Path, fake: FakeSlack, commands: Sequence[CommandDef] = CORE_COMMANDS
+    tmp_path: Path, fake: FakeSlack, commands: Sequence[CommandDef] = CORE_COMMANDS, prefix: str = ""
 ) -> AsyncIterator[tuple[App, SlackService, httpx.AsyncClient]]:
     app = App(
-        slack_settings(tmp_path, fake, mode="http"),
+        slack_settings(tmp_path, fake, mode="http", command_prefix=prefix),
         Secrets(slack_bot_token=BOT_TOKEN, slack_signing_secret=SIGNING_SECRET),
         commands=commands,
     )
@@ -76,6 +76,18 @@ async def test_the_ack_is_json_with_the_answer_in_block_kit(tmp_path: Path, fake
         assert answer["blocks"][0]["text"]["text"] == "Cod quota"
     assert first.json() == again.json()
     assert fake_slack.responses == []  # the answer rode in the ack: nothing through the response_url
+
+
+async def test_only_the_commands_registered_with_their_prefix_are_answered(
+    tmp_path: Path, fake_slack: FakeSlack
+) -> None:
+    async with http_bot(tmp_path, fake_slack, prefix="trade-") as (_, _, client):
+        ours = await command(client, fake_slack, "/trade-status", "cod")
+        unprefixed = await command(client, fake_slack, "/status", "cod")
+        shouting = await command(client, fake_slack, "/TRADE-STATUS", "cod")
+
+    assert ours.json()["blocks"][0]["text"]["text"] == "Cod quota"
+    assert unprefixed.status_code == shouting.status_code == 404  # bolt's answer to a command nobody listens to
 
 
 @pytest.mark.parametrize(
