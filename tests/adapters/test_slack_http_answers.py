@@ -137,7 +137,7 @@ async def test_a_rendering_bug_over_http_still_acks_politely(
 
     async with http_bot(tmp_path, fake_slack) as (_, _, client):
         monkeypatch.setattr("bot.adapters.slack.render_message", broken)
-        monkeypatch.setattr("bot.adapters.slack.render_ack", broken, raising=False)
+        monkeypatch.setattr("bot.adapters.slack.render_ack", broken)
         response = await command(client, fake_slack, "/status", "cod")
 
     assert response.status_code == 200
