@@ -39,6 +39,7 @@ class Metrics:
             buckets=ANSWER_BUCKETS,
             registry=registry,
         )
+        self._command_series: dict[tuple[str, str], tuple[Counter, Histogram]] = {}  # labels from a fixed set
         self.posts = Counter(
             "briefbot_posts",
             "Posts through the post-once path (briefings, alerts, notices), by kind and outcome.",
@@ -80,9 +81,15 @@ class Metrics:
     # Hooks -----------------------------------------------------------------------------------------------------
 
     def command(self, name: str, outcome: str, seconds: float) -> None:
-        """The router's ``on_answer``."""
-        self.commands.labels(name, outcome).inc()
-        self.answer_seconds.labels(name).observe(seconds)
+        """The router's ``on_answer``; each (command, outcome)'s series are looked up once, not per answer."""
+        series = self._command_series.get((name, outcome))
+        if series is None:
+            series = self._command_series[name, outcome] = (
+                self.commands.labels(name, outcome),
+                self.answer_seconds.labels(name),
+            )
+        series[0].inc()
+        series[1].observe(seconds)
 
     def post_result(self, request: PostRequest, result: PostResult) -> None:
         """The poster's ``on_result``."""

@@ -20,7 +20,6 @@ import logging
 import re
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
-from urllib.parse import parse_qsl
 
 from aiohttp import ClientError, ClientSession, web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
@@ -28,13 +27,14 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.errors import SlackApiError
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
+from bot import eager
 from bot.adapters.parts import PlatformParts
 from bot.adapters.slack_delivery import SlackDelivery, make_web_client
 from bot.adapters.slack_files import upload_attachments
-from bot.adapters.slack_http_guard import guard
+from bot.adapters.slack_http_guard import SLACK_BODY, guard
 from bot.adapters.slack_locale import SlackLocales
 from bot.adapters.slack_payloads import action_value, choose_mode, slack_decode, slack_target, user_id
-from bot.adapters.slack_render import RUN_ACTION, SHARE_ACTION, render_message
+from bot.adapters.slack_render import RUN_ACTION, SHARE_ACTION, render_ack, render_message
 from bot.adapters.slack_socket import ReportingSocketModeClient, ReportingSocketModeHandler
 from bot.commands import command_name
 from bot.config import SlackConfig
@@ -169,32 +169,56 @@ class SlackService:
     # --- listeners ------------------------------------------------------------------------------------------
 
     def _register(self) -> None:
-        for name in self.parts.router.specs:
-            self.bolt.command(f"/{self.prefix}{name}")(self._on_command)
+        commands = [f"/{self.prefix}{name}" for name in self.parts.router.specs]
+        self._commands = frozenset(commands)  # what Slack sends as ``command``, for the HTTP fast path
+        for command in commands:
+            self.bolt.command(command)(self._on_command)
         self.bolt.action(SHARE_ACTION)(self._on_share)
         self.bolt.action(re.compile(rf"^{re.escape(RUN_ACTION)}(:|$)"))(self._on_choice)
         self.bolt.action(re.compile(".*"))(self._on_unknown_action)  # last: bolt runs the first listener that matches
 
     async def _on_http(self, request: web.Request) -> web.Response:
-        """Slack HTTP mode: the guard has checked the signature and timestamp (401 otherwise) before this runs.
+        """Slack HTTP mode: the guard has checked the signature and timestamp (401 otherwise) before this runs,
+        and parsed the body.
 
-        A slash command that would wait its turn anyway is acked here, without bolt's dispatch: in a burst of
-        a thousand commands, that dispatch was most of what each ack cost the event loop."""
-        if self._busy():
-            form = dict(parse_qsl(await request.text(), keep_blank_values=True))
-            if "payload" not in form and form.get("response_url") and self._spec_of(form.get("command")):
+        One of our slash commands is answered here, without bolt's dispatch, which parsed the body twice more and
+        was most of what an answer cost: acked at once when it would wait its turn anyway (in a burst of a
+        thousand commands), else with the answer when it comes within the ack budget. Buttons, events and
+        commands that are not ours go to bolt."""
+        form = request.get(SLACK_BODY) or {}
+        url = form.get("response_url")
+        if isinstance(url, str) and url and form.get("command") in self._commands:  # as bolt matches: exactly
+            if self._busy():
                 self._queue(form)
                 return web.json_response({"text": WORKING, "response_type": "ephemeral"})
+            return await self._answer_http(form, url)
         response = await self.bolt.async_dispatch(await to_bolt_request(request))
         return await to_aiohttp_response(response)
+
+    async def _answer_http(self, form: Mapping[str, Any], url: str) -> web.Response:
+        """The ack of a slash command over HTTP: its answer (started eagerly, so an answer from the caches is done
+        at once and never waits on a task), or "Working on it" and the answer through ``url`` when it is slow."""
+        answer = self._start_answer(form)
+        if not answer.done():
+            await asyncio.wait({answer}, timeout=self.ack_budget)
+        channel, user = form.get("channel_id"), form.get("user_id")
+        if not answer.done():
+            self._spawn(self._follow_up(answer, self._respond_to(url), channel, user))
+            return web.json_response({"text": WORKING, "response_type": "ephemeral"})
+        reply = answer.result()
+        if reply.attachments:
+            self._spawn(upload_attachments(self.client, reply, channel=channel, user=user))
+        try:
+            body = render_ack(reply, prefix=self.prefix, specs=self.parts.router.specs)
+        except Exception:  # as in _payload: a rendering bug must still ack
+            log.exception("could not render %r for Slack", reply.title[:80])
+            return web.json_response({"text": RENDER_FAILED, "response_type": "ephemeral"})
+        return web.Response(body=body, content_type="application/json")
 
     def _busy(self) -> bool:
         """Every evaluation slot is taken, or as many commands are on their way to one: a new command waits."""
         router = self.parts.router
         return router.saturated or (router.limit is not None and self._answering >= router.limit)
-
-    def _spec_of(self, command: str | None) -> bool:
-        return bool(command) and command_name(str(command), self.prefix) in self.parts.router.specs
 
     def _queue(self, body: Mapping[str, Any]) -> None:
         """Evaluate a command acked with :data:`WORKING`; its answer goes through the ``response_url``."""
@@ -208,9 +232,12 @@ class SlackService:
         target = slack_target(body.get("team_id") or body.get("enterprise_id"), body.get("channel_id"))
         ctx = self.parts.context(target, user=body.get("user_id"))
         text = slack_decode(str(body.get("text") or ""))
-        answer = asyncio.ensure_future(self._answer_in_their_language(name, text, ctx))
         self._answering += 1
-        answer.add_done_callback(self._answered)
+        answer = eager.start(self._answer_in_their_language(name, text, ctx))
+        if answer.done():  # answered without waiting (from the caches): no callback to schedule
+            self._answering -= 1
+        else:
+            answer.add_done_callback(self._answered)
         return answer
 
     def _respond_to(self, url: str) -> Callable[..., Awaitable[object]]:
@@ -227,9 +254,10 @@ class SlackService:
     async def _on_command(self, ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
         budget = 0.0 if self._busy() else self.ack_budget  # queued behind others: ack at once
         answer = self._start_answer(body)
-        done, _ = await asyncio.wait({answer}, timeout=budget)
+        if not answer.done():
+            await asyncio.wait({answer}, timeout=budget)
         channel, user = body.get("channel_id"), body.get("user_id")
-        if answer in done:
+        if answer.done():
             reply = answer.result()
             await ack(**self._payload(reply))
             if reply.attachments:  # most answers have none: no task to start for them

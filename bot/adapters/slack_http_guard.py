@@ -13,7 +13,7 @@ import logging
 import re
 import time
 from collections.abc import Awaitable, Callable
-from typing import Literal
+from typing import Any, Literal
 
 from aiohttp import web
 from slack_bolt.request.internals import parse_body
@@ -42,6 +42,8 @@ _TIMESTAMP = re.compile(r"[0-9]{1,12}")  # Unix seconds; 12 digits is year 33658
 _SIGNATURE = re.compile(r"v0=[0-9a-f]{64}")
 _UTF8 = ("utf-8", "utf8")
 _UNREADABLE = ("content encoding", "unreadable body")
+# The body as bolt would parse it, kept on a request the guard let through: the handler need not parse it again.
+SLACK_BODY = web.RequestKey("slack_body", dict[str, Any])
 
 
 class SlackRequestGuard:
@@ -96,6 +98,7 @@ class SlackRequestGuard:
             return 400, "body is not a JSON object or form"
         if not isinstance(parsed, dict):
             return 400, "body is not a JSON object or form"
+        request[SLACK_BODY] = parsed
         return None
 
 
@@ -114,4 +117,4 @@ def guard(handler: Handler, signing_secret: str) -> Handler:
     return SlackRequestGuard(handler, signing_secret).handle  # a coroutine function, as aiohttp requires
 
 
-__all__ = ["SlackRequestGuard", "guard"]
+__all__ = ["SLACK_BODY", "SlackRequestGuard", "guard"]
