@@ -38,6 +38,8 @@ async def slack_http_bot(state_dir: Path, signing_secret: str) -> AsyncIterator[
             slack=SlackConfig(api_url=fake.api_url, mode="http"),
         )
         app = App(settings, Secrets(slack_bot_token="xoxb-bench", slack_signing_secret=signing_secret))
+        await app.open_state()
+        app.start_evaluator()  # as ``briefbot run`` does: /status is evaluated on the evaluation threads
         service = app.platform_service("slack")
         runner = await app.start_http()
         assert runner is not None
@@ -47,6 +49,10 @@ async def slack_http_bot(state_dir: Path, signing_secret: str) -> AsyncIterator[
         finally:
             await service.stop()
             await runner.cleanup()
+            if app.evaluator is not None:
+                await app.evaluator.close()
+            if app.state is not None:
+                await app.state.close()
     finally:
         await fake.close()
 
