@@ -25,6 +25,11 @@ from collections.abc import Generator, Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any
 
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - not on Windows
+    fcntl = None  # type: ignore[assignment]
+
 from bot.store.documents import Document, place
 from bot.store.load import RealFolders, discover, read_file, read_raw, validate
 from bot.store.problems import Problem
@@ -45,7 +50,7 @@ _SERVE = "from bot.store.pool import serve; serve()"
 def workers_for(files: int) -> int:
     """How many worker processes a load of ``files`` files uses: 0 (read in-process) below ``POOL_FROM`` or on
     one core, else one per core this process may run on."""
-    if files < POOL_FROM:
+    if files < POOL_FROM or not sys.executable:  # no interpreter to start (an embedded Python)
         return 0
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
     return cores if cores > 1 else 0
@@ -121,14 +126,32 @@ def _start() -> subprocess.Popen[bytes]:
     """A worker running this module's :func:`serve`, importing this very copy of ``bot``."""
     here = os.fspath(Path(__file__).resolve().parents[2])
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([here, *filter(None, [os.environ.get("PYTHONPATH")])]))
-    return subprocess.Popen([sys.executable, "-c", _SERVE], stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
+    proc = subprocess.Popen([sys.executable, "-c", _SERVE], stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
+    assert proc.stdout is not None
+    _widen(proc.stdout.fileno())
+    return proc
+
+
+PIPE_BYTES = 1 << 20  # Linux's default ceiling for an unprivileged process (/proc/sys/fs/pipe-max-size)
+
+
+def _widen(fd: int) -> None:
+    """A chunk's answer (about half a megabyte) fits in the pipe whole: through the default 64 KB pipe, worker and
+    caller had to take turns a dozen times per chunk, and on a busy machine every turn waits for the scheduler."""
+    setsize = getattr(fcntl, "F_SETPIPE_SZ", None) if fcntl is not None else None
+    if setsize is not None:
+        with contextlib.suppress(OSError):  # over this system's ceiling: the default size works, more slowly
+            fcntl.fcntl(fd, setsize, PIPE_BYTES)
 
 
 def serve(stdin: IO[bytes] | None = None, stdout: IO[bytes] | None = None) -> None:
     """A worker's loop: read a task (root, paths, max_bytes), answer its parsed files, until the input ends."""
     import gc
+    import signal
 
     gc.disable()  # one chunk's objects at a time, freed by reference counting: the cyclic collector only slows it
+    # Ctrl-C reaches the whole process group: the caller stops, and its closed pipes end the worker quietly
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     stdin = stdin or sys.stdin.buffer
     stdout = stdout or sys.stdout.buffer
     while True:
