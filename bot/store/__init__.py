@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.store.entries import DealEntry, PersonEntry, TopicEntry
-from bot.store.load import load_documents
+from bot.store.pool import load_documents
 from bot.store.problems import Problem
 from bot.store.store import Store, build
 from bot.store.yamlsafe import MAX_FILE_BYTES

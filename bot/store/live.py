@@ -23,7 +23,8 @@ from pathlib import Path
 from bot.store import incremental
 from bot.store.collector import collector_paused
 from bot.store.documents import Document
-from bot.store.load import RealFolders, discover, read_file, shadowed, twin
+from bot.store.load import discover, shadowed, twin
+from bot.store.pool import read_files
 from bot.store.problems import Problem
 from bot.store.store import Store
 from bot.store.translation_names import is_translation
@@ -150,14 +151,12 @@ class LiveStore:
     ) -> Store:
         docs = self._docs
         refused: dict[str, tuple[Problem, ...]] = {p.path: (p,) for p in misplaced}
-        folders = RealFolders(self.root)
-        for relative in paths:
+        for relative, result in read_files(self.root, paths, max_bytes=self.max_bytes):  # a pool, if many
             duplicate = shadowed(self.root, relative)
             if duplicate is not None:  # its twin serves instead; this spelling has no last good version to keep
                 put(relative, None)
                 refused[relative] = (duplicate,)
                 continue
-            result = read_file(self.root, relative, max_bytes=self.max_bytes, folders=folders)
             if isinstance(result, Document):
                 put(relative, result)
             else:

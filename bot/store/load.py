@@ -1,7 +1,8 @@
 """Files to validated documents: every problem in one pass, each as ``path:line: message``.
 
 ``load_store`` is the whole pipeline; ``read_file`` and ``assemble`` are the seams the live reloader uses to
-re-read one file and rebuild the store beside the old one.
+re-read one file and rebuild the store beside the old one. ``read_raw`` and ``validate`` are ``read_file``'s two
+halves, split so that a large store's reading and parsing can run in worker processes (:mod:`bot.store.pool`).
 """
 
 from __future__ import annotations
@@ -61,6 +62,17 @@ def read_file(
 ) -> Document | list[Problem]:
     """Read, parse and validate one file against the model its place calls for. ``folders``: shared by the reads
     of one load, so each folder's real path is worked out once, not once per file."""
+    read = read_raw(root, relative, max_bytes=max_bytes, folders=folders)
+    return read if isinstance(read, list) else validate(relative, *read)
+
+
+Raw = tuple[Placement, RawDocument, int]  # a file read and parsed, not yet validated: placement, text, mtime
+
+
+def read_raw(
+    root: Path, relative: str, *, max_bytes: int = MAX_FILE_BYTES, folders: RealFolders | None = None
+) -> Raw | list[Problem]:
+    """The half of :func:`read_file` that needs no model: read and parse (what a load's worker processes do)."""
     placement = place(relative)
     if placement is None:
         return [Problem(relative, 1, _misplaced(relative))]
@@ -73,7 +85,11 @@ def read_file(
     if isinstance(opened, Problem):
         return [opened]
     data, mtime_ns = opened
-    return parse_document(relative, data, max_bytes=max_bytes, mtime_ns=mtime_ns, placement=placement)
+    try:
+        raw = read_document(data, markdown=relative.endswith(".md"), max_bytes=max_bytes)
+    except ReadError as exc:
+        return [Problem(relative, exc.line, exc.message, exc.col)]
+    return placement, raw, mtime_ns
 
 
 def parse_document(
@@ -93,6 +109,11 @@ def parse_document(
         raw = read_document(data, markdown=relative.endswith(".md"), max_bytes=max_bytes)
     except ReadError as exc:
         return [Problem(relative, exc.line, exc.message, exc.col)]
+    return validate(relative, placement, raw, mtime_ns)
+
+
+def validate(relative: str, placement: Placement, raw: RawDocument, mtime_ns: int) -> Document | list[Problem]:
+    """A parsed file checked against the model its place calls for: the document, or every problem in it."""
     model_type = MODEL_OF_KIND[placement.kind]
     try:
         model = model_type.model_validate(raw.data)
@@ -213,19 +234,6 @@ def _read_fd(fd: int, limit: int) -> bytes:
     while (size := sum(map(len, parts))) < limit and (more := os.read(fd, limit - size)):
         parts.append(more)  # a short read
     return parts[0] if len(parts) == 1 else b"".join(parts)
-
-
-def load_documents(root: Path, *, max_bytes: int = MAX_FILE_BYTES) -> tuple[list[Document], list[Problem]]:
-    paths, problems = discover(root)
-    documents: list[Document] = []
-    folders = RealFolders(root)
-    for relative in paths:
-        result = read_file(root, relative, max_bytes=max_bytes, folders=folders)
-        if isinstance(result, Document):
-            documents.append(result)
-        else:
-            problems.extend(result)
-    return documents, problems
 
 
 def _without_typo_echoes(errors: list[ErrorDetails], model_type: type[BaseModel]) -> list[ErrorDetails]:
