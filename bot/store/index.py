@@ -308,12 +308,9 @@ class Index:
         first = [e for e in scope.prefixed(folded) if e.visible_to(viewer)]
         from rapidfuzz import fuzz, process  # lazily: see lookup
 
-        rest = [
-            scope.owners[position]
-            for _c, _s, position in process.extract(
-                folded, scope.names, scorer=fuzz.WRatio, score_cutoff=60, limit=limit * 3
-            )
-        ]
+        # the best names, each once: their owners, in ref order, are the best rows (every owner's every name)
+        found = process.extract(folded, scope.distinct, scorer=fuzz.WRatio, score_cutoff=60, limit=limit * 3)
+        rest = [owner for name, _s, _p in found for owner in scope.owners_of(name)][: limit * 3]
         return _distinct([*first, *(e for e in rest if e.visible_to(viewer))])[:limit]
 
 

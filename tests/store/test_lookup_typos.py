@@ -43,6 +43,20 @@ def reference(index: Index, kind: EntityKind, query: str, deal_id: str | None, v
     return Lookup(Outcome.AMBIGUOUS, query, candidates=tuple(e for e, _ in ranked[:MAX_CANDIDATES]), fuzzy=True)
 
 
+def reference_suggest(index: Index, kind: EntityKind, prefix: str, viewer: str | None, limit: int = 25) -> list[Entity]:
+    """Completions as they were: prefixes, then the 75 best-scoring rows of the scope (every name of every owner)."""
+    scope = index._scopes.get((kind, None))
+    if scope is None:
+        return []
+    folded = fold(prefix)
+    if not folded:
+        return index.suggest(kind, prefix, viewer=viewer, limit=limit)
+    first = [e for e in scope.prefixed(folded) if e.visible_to(viewer)]
+    found = process.extract(folded, scope.names, scorer=fuzz.WRatio, score_cutoff=60, limit=limit * 3)
+    rest = [scope.owners[position] for _c, _s, position in found]
+    return list(dict.fromkeys([*first, *(e for e in rest if e.visible_to(viewer))]))[:limit]
+
+
 def typos(word: str, alphabet: str) -> Iterator[str]:
     """Single-edit typos of ``word``: every deletion and transposition, and at every position a substitution and
     an insertion (of the alphabet's letters in turn: every letter at every position would take minutes)."""
@@ -102,7 +116,7 @@ WORDS = ["trade", "tariff", "steel", "steal", "dairy", "daily", "quota", "quotas
 @st.composite
 def entities(draw: st.DrawFn) -> list[Entity]:
     """People with names from a few near-identical words, some restricted: many near-ties to break right."""
-    count = draw(st.integers(1, 40))
+    count = draw(st.integers(1, 60))
     out = []
     for i in range(count):
         words = draw(st.lists(st.sampled_from(WORDS), min_size=1, max_size=3))
@@ -133,6 +147,9 @@ def test_random_names_and_typos_answer_as_the_full_scan(data: st.DataObject, peo
             viewer = data.draw(st.sampled_from([None, "nl", "eu"]))
             got = index.lookup(EntityKind.PERSON, query, viewer=viewer)
             assert got == reference(index, EntityKind.PERSON, query, None, viewer)
+            for limit in (2, 25):
+                completions = index.suggest(EntityKind.PERSON, query, viewer=viewer, limit=limit)
+                assert completions == reference_suggest(index, EntityKind.PERSON, query, viewer, limit)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
