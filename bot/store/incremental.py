@@ -21,6 +21,7 @@ from bot.store.crosscheck import crosscheck
 from bot.store.documents import Document, Kind, Placement, place
 from bot.store.entries import DealEntry, PersonEntry, TopicEntry
 from bot.store.model import Deal, EventLog, Person, Source, SourceRegistry, Topic
+from bot.store.person_events import moved_on
 from bot.store.problems import Problem
 from bot.store.recheck import known_after, to_recheck
 from bot.store.reindex import updated_indexes
@@ -80,7 +81,8 @@ def apply(old: Built, docs: dict[str, Document], refused: Iterable[Problem], cha
         store, pids = _link(before, docs, [*refused, *cross], touched)
         deal_people = _deal_people(before, store, pids)
     index, search = updated_indexes(before, store, touched)
-    warm = store.warm(index=index, search_index=search, deal_people=deal_people)
+    person_events = moved_on(before._person_event_deals, before.deals, store.deals)
+    warm = store.warm(index=index, search_index=search, deal_people=deal_people, person_event_deals=person_events)
     return Built(warm, checked, tuple(refused), known)
 
 

@@ -18,6 +18,9 @@ from bot.store.text import compact, fold
 FUZZY_CUTOFF = 78.0  # below this a match is noise ("dairy" vs "defence")
 CLEAR_LEAD = 8.0  # a fuzzy winner must lead the runner-up by this much to be taken without asking
 MAX_CANDIDATES = 8
+PROBE = 32  # names a typo lookup scores in full first, to guess how high its cutoff can go (see _fuzzy_ranked)
+PRUNE_FROM = 200  # below this many names a scope is scored at once: guessing would cost more than it saves
+_MARGIN = 1e-3  # below a guessed cutoff, so a score equal to it is never lost to rounding
 
 
 class EntityKind(StrEnum):
@@ -98,6 +101,8 @@ class _Scope:
     names: list[str] = field(default_factory=list)  # folded names, parallel to keys: what fuzzy matching scores
     owners: list[Entity] = field(default_factory=list)  # parallel to keys
     prefixes: list[tuple[str, str]] = field(default_factory=list)  # (a name or one of its words, ref), sorted
+    # each folded name once, sorted: what fuzzy matching scores (many people share a surname, many deals a topic)
+    distinct: list[str] = field(default_factory=list)
 
     def copy(self) -> _Scope:
         return _Scope(
@@ -108,6 +113,7 @@ class _Scope:
             list(self.names),
             list(self.owners),
             list(self.prefixes),
+            list(self.distinct),
         )
 
     @classmethod
@@ -134,6 +140,7 @@ class _Scope:
         scope.keys = [key for key, _ in keys]
         scope.names = [key[0] for key, _ in keys]
         scope.owners = [entity for _, entity in keys]
+        scope.distinct = list(dict.fromkeys(scope.names))  # names is sorted: the same name's rows are together
         return scope
 
     def add(self, entity: Entity) -> None:
@@ -145,6 +152,8 @@ class _Scope:
             key = folded.replace(" ", "")
             self.exact[key] = tuple(sorted((*self.exact.get(key, ()), entity), key=_ref))
             at = bisect_left(self.keys, (folded, ref))
+            if not self._named(folded, at):
+                insort(self.distinct, folded)
             self.keys.insert(at, (folded, ref))
             self.names.insert(at, folded)
             self.owners.insert(at, entity)
@@ -166,11 +175,26 @@ class _Scope:
             at = bisect_left(self.keys, (folded, ref))
             if at < len(self.keys) and self.keys[at] == (folded, ref):
                 del self.keys[at], self.names[at], self.owners[at]
+                if not self._named(folded, at):
+                    del self.distinct[bisect_left(self.distinct, folded)]
         for word in _prefix_words(folded_names):
             _discard(self.prefixes, (word, ref))
 
     def entities(self) -> list[Entity]:
         return [self.members[ref] for _, ref in self.order]
+
+    def _named(self, folded: str, at: int) -> bool:
+        """Whether a row next to position ``at`` of the sorted tables has the name ``folded`` (rows of one name are
+        together)."""
+        return (at > 0 and self.names[at - 1] == folded) or (at < len(self.names) and self.names[at] == folded)
+
+    def owners_of(self, folded: str) -> list[Entity]:
+        """Every entity with the name ``folded``, by ref."""
+        at = bisect_left(self.keys, (folded, ""))
+        end = at
+        while end < len(self.names) and self.names[end] == folded:
+            end += 1
+        return self.owners[at:end]
 
     def prefixed(self, folded: str) -> list[Entity]:
         """Owners of a name, or a word of a name, that starts with ``folded``, by that word: a range of a sorted
@@ -262,15 +286,10 @@ class Index:
             if prefixed:
                 return _decide(query, prefixed)
 
-        scored: dict[Entity, float] = {}
-        for position, score in _fuzzy_scores(folded, scope.names):
-            owner = scope.owners[position]
-            if owner.visible_to(viewer) and score > scored.get(owner, 0.0):
-                scored[owner] = score
-        if not scored:
+        ranked = _fuzzy_ranked(folded, scope, viewer)
+        if not ranked:
             visible = [e for e in scope.entities() if e.visible_to(viewer)]
             return Lookup(Outcome.NOT_FOUND, query, known=tuple(sorted(visible, key=lambda e: (e.label, e.ref))))
-        ranked = sorted(scored.items(), key=lambda item: (-item[1], item[0].label, item[0].ref))
         if len(ranked) == 1 or ranked[0][1] - ranked[1][1] >= CLEAR_LEAD:
             return Lookup(Outcome.FOUND, query, entity=ranked[0][0], fuzzy=True)
         return Lookup(Outcome.AMBIGUOUS, query, candidates=tuple(e for e, _ in ranked[:MAX_CANDIDATES]), fuzzy=True)
@@ -289,27 +308,82 @@ class Index:
         first = [e for e in scope.prefixed(folded) if e.visible_to(viewer)]
         from rapidfuzz import fuzz, process  # lazily: see lookup
 
-        rest = [
-            scope.owners[position]
-            for _c, _s, position in process.extract(
-                folded, scope.names, scorer=fuzz.WRatio, score_cutoff=60, limit=limit * 3
-            )
-        ]
+        # the best names, each once: their owners, in ref order, are the best rows (every owner's every name)
+        found = process.extract(folded, scope.distinct, scorer=fuzz.WRatio, score_cutoff=60, limit=limit * 3)
+        rest = [owner for name, _s, _p in found for owner in scope.owners_of(name)][: limit * 3]
         return _distinct([*first, *(e for e in rest if e.visible_to(viewer))])[:limit]
 
 
-def _fuzzy_scores(folded: str, names: list[str]) -> list[tuple[int, float]]:
-    """(position, score) of every name that scores at least :data:`FUZZY_CUTOFF` against ``folded``.
+def _fuzzy_ranked(folded: str, scope: _Scope, viewer: str | None) -> list[tuple[Entity, float]]:
+    """The owners ``viewer`` may see with a name scoring at least :data:`FUZZY_CUTOFF`, best first (then by label
+    and ref), each with its best score; enough of them to decide as if every name were scored and ranked.
 
-    ``cdist`` rather than ``extract``: the same scores, but it lets go of the GIL while it scores, and at 100,000
-    documents that is a second of work that would otherwise hold every other thread (the event loop's too).
-    rapidfuzz only now: a name found exactly or by prefix (the usual case) never needs it, and a one-shot
-    ``briefbot ask`` would otherwise pay for importing it."""
+    WRatio is the costly part, and its cost falls steeply as its cutoff rises. So a first pass scores the
+    :data:`PROBE` names nearest by plain ``ratio`` (cheap), and its WRatio scores give a cutoff that this query's
+    answer cannot fall below; the whole scope is then scored at that cutoff. When the owners found above it do not
+    settle the answer (the probe guessed too high), the scope is scored again at :data:`FUZZY_CUTOFF`: the answer
+    is always the full scan's, only its cost depends on the guess.
+
+    ``cdist`` rather than ``extract``: it lets go of the GIL while it scores, and at 100,000 documents that is work
+    that would otherwise hold every other thread (the event loop's too). rapidfuzz only now: a name found exactly
+    or by prefix (the usual case) never needs it, and a one-shot ``briefbot ask`` would otherwise pay for importing
+    it."""
+    cutoff = _guessed_cutoff(folded, scope, viewer) if len(scope.distinct) >= PRUNE_FROM else FUZZY_CUTOFF
+    ranked = _ranked_above(folded, scope, viewer, cutoff)
+    if cutoff > FUZZY_CUTOFF and not _settled(ranked, cutoff):
+        ranked = _ranked_above(folded, scope, viewer, FUZZY_CUTOFF)
+    return ranked
+
+
+def _guessed_cutoff(folded: str, scope: _Scope, viewer: str | None) -> float:
+    """A WRatio cutoff that likely keeps every owner the answer needs: the :data:`MAX_CANDIDATES`-th best owner's
+    score among the probed names, or the best's less :data:`CLEAR_LEAD` when the probe finds a clear winner."""
     import numpy as np
     from rapidfuzz import fuzz, process
 
-    row = process.cdist([folded], names, scorer=fuzz.WRatio, score_cutoff=FUZZY_CUTOFF, dtype=np.float64)[0]
-    return [(int(position), float(row[position])) for position in np.flatnonzero(row)]
+    names = scope.distinct
+    near = process.cdist([folded], names, scorer=fuzz.ratio, dtype=np.float32)[0]
+    probe = np.argpartition(near, -PROBE)[-PROBE:].tolist() if len(names) > PROBE else range(len(names))
+    best: dict[Entity, float] = {}
+    for position in probe:
+        score = fuzz.WRatio(folded, names[position], score_cutoff=FUZZY_CUTOFF)
+        if score:
+            for owner in scope.owners_of(names[position]):
+                if score > best.get(owner, 0.0) and owner.visible_to(viewer):
+                    best[owner] = score
+    scores = sorted(best.values(), reverse=True)
+    if len(scores) >= MAX_CANDIDATES:
+        return max(FUZZY_CUTOFF, scores[MAX_CANDIDATES - 1] - _MARGIN)
+    if len(scores) == 1 or (len(scores) > 1 and scores[0] - scores[1] >= CLEAR_LEAD):
+        return max(FUZZY_CUTOFF, scores[0] - CLEAR_LEAD - _MARGIN)
+    return FUZZY_CUTOFF
+
+
+def _settled(ranked: list[tuple[Entity, float]], cutoff: float) -> bool:
+    """Whether owners scoring below ``cutoff`` (not seen) cannot change the answer ``ranked`` gives: either the first
+    :data:`MAX_CANDIDATES` are all above it, or the winner leads whoever could come second by :data:`CLEAR_LEAD`."""
+    if len(ranked) >= MAX_CANDIDATES:
+        return True
+    if not ranked:
+        return False
+    runner_up = ranked[1][1] if len(ranked) > 1 else cutoff  # an unseen runner-up scores below the cutoff
+    return ranked[0][1] - runner_up >= CLEAR_LEAD
+
+
+def _ranked_above(folded: str, scope: _Scope, viewer: str | None, cutoff: float) -> list[tuple[Entity, float]]:
+    """Every owner ``viewer`` may see with a name scoring at least ``cutoff``, with its best score, ranked."""
+    import numpy as np
+    from rapidfuzz import fuzz, process
+
+    names = scope.distinct
+    row = process.cdist([folded], names, scorer=fuzz.WRatio, score_cutoff=cutoff, dtype=np.float64)[0]
+    hits = np.flatnonzero(row)
+    scored: dict[Entity, float] = {}
+    for position, score in zip(hits.tolist(), row[hits].tolist(), strict=True):
+        for owner in scope.owners_of(names[position]):
+            if score > scored.get(owner, 0.0) and owner.visible_to(viewer):
+                scored[owner] = score
+    return sorted(scored.items(), key=lambda item: (-item[1], item[0].label, item[0].ref))
 
 
 def _scope_keys(entity: Entity) -> list[tuple[EntityKind, str | None]]:

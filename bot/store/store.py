@@ -19,6 +19,7 @@ from bot.store.documents import Document, Kind, place
 from bot.store.entries import DealEntry, PersonEntry, TopicEntry
 from bot.store.index import Entity, EntityKind, Index
 from bot.store.model import Deal, Event, EventLog, Person, Source, SourceRegistry, Topic
+from bot.store.person_events import PersonEventDeals, person_event_deals
 from bot.store.problems import Problem
 from bot.store.rows import deal_entities, deal_search_docs, person_entity, person_search_doc
 from bot.store.search import SearchDoc, SearchIndex
@@ -85,7 +86,8 @@ class Store:
         return out
 
     def events_of_person(self, person_id: str) -> list[tuple[str, Event]]:
-        return [(d.id, e) for d in self.deals.values() for e in d.events if person_id in e.people]
+        deals = [self.deals[d] for d in self._person_event_deals.get(person_id, ())]
+        return [(d.id, e) for d in deals for e in d.events if person_id in e.people]
 
     def deals_of_person(self, person_id: str) -> list[str]:
         entry = self.people.get(person_id)
@@ -107,6 +109,10 @@ class Store:
                 found[deal_id].append(person_id)
         return {k: tuple(v) for k, v in found.items()}
 
+    @cached_property
+    def _person_event_deals(self) -> PersonEventDeals:
+        return person_event_deals(self.deals)
+
     def cite(self, source_ids: Iterable[str]) -> list[Source]:
         return [self.sources[s] for s in dict.fromkeys(source_ids) if s in self.sources]
 
@@ -124,6 +130,7 @@ class Store:
         index: Index | None = None,
         search_index: SearchIndex | None = None,
         deal_people: dict[str, tuple[str, ...]] | None = None,
+        person_event_deals: PersonEventDeals | None = None,
     ) -> Store:
         """Build (or set) what is otherwise built on first use, so a reload pays for it in its worker thread and
         the first command after the swap does not (the cached properties are plain instance attributes)."""
@@ -133,7 +140,9 @@ class Store:
             vars(self)["search_index"] = search_index
         if deal_people is not None:
             vars(self)["_deal_people"] = deal_people
-        _ = self.index, self.search_index, self._deal_people
+        if person_event_deals is not None:
+            vars(self)["_person_event_deals"] = person_event_deals
+        _ = self.index, self.search_index, self._deal_people, self._person_event_deals
         return self
 
 

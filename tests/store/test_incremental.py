@@ -126,6 +126,7 @@ def fingerprint(store: Store) -> dict[str, Any]:
         "person_topics": sorted(store._person_topics.items()),
         "topic_people": sorted((f"{d}/{t}", p) for d, by in store._topic_people.items() for t, p in by.items()),
         "people_of_deal": {d: [p.id for p in store.people_of_deal(d)] for d in store.deals},
+        "events_of_person": {p: store.events_of_person(p) for p in [*PEOPLE, "p9"]},
     }
     scopes: list[tuple[EntityKind, str | None]] = [(EntityKind.PERSON, None), (EntityKind.DEAL, None)]
     scopes.append((EntityKind.TOPIC, None))
