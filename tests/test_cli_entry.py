@@ -4,6 +4,7 @@ and says, prints and exits exactly what the typer app says, prints and exits for
 from __future__ import annotations
 
 import os
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -173,3 +174,16 @@ def test_a_store_chosen_in_the_environment_answers(tmp_path: Path) -> None:
     assert (chosen.returncode, imported_typer) == (0, False)
     assert chosen.stdout != bundled.stdout
     assert chosen.stdout == _typer_app(["ask", "/deal", "--store", str(store)], _env(tmp_path)).stdout
+
+
+def test_a_reader_that_leaves_early_ends_it_as_under_the_typer_app(tmp_path: Path) -> None:
+    """`briefbot ask /deal | true`: the pipe is closed before the answer is written; exit 1 and nothing on stderr."""
+    env = _env(tmp_path)
+    ends = []
+    for argv in ([sys.executable, "-c", "from bot.cli_entry import main; main()"], TYPER_APP):
+        pipeline = f"set -o pipefail; {shlex.join([*argv, 'ask', '/deal'])} 2>{tmp_path}/err | true"
+        result = subprocess.run(
+            ["bash", "-c", pipeline], capture_output=True, text=True, env=env, timeout=120, check=False
+        )
+        ends.append((result.returncode, (tmp_path / "err").read_text()))
+    assert ends[0] == ends[1] == (1, "")
