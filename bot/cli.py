@@ -165,24 +165,9 @@ def ask(
     config: ConfigOpt = None,
 ) -> None:
     """Answer one command in plain text (exit 2 for an unknown command, 1 for any other failed answer)."""
-    from bot.cli_oneshot import answer
-    from bot.errors import UnknownCommand
-    from bot.reply import Tone
-    from bot.terminal.attachments import save_attachments
-    from bot.terminal.output import for_stream
+    from bot.cli_lean import ask as answer_one  # typer-free: the console script's fast path runs it too
 
-    settings = _store_settings(config, store)
-    logging.basicConfig(level=logging.WARNING)
-    target, today = _target(channel), _date(date)
-    try:
-        reply = answer(settings, command, target, today)
-    except UnknownCommand as exc:
-        _fail(str(exc), EXIT_UNKNOWN_COMMAND)
-    _print(for_stream(sys.stdout)(reply))
-    for line in save_attachments(reply):  # a chart: written to a file, its path printed
-        typer.echo(line)
-    if reply.tone in (Tone.ERROR, Tone.INTERNAL, Tone.NOT_FOUND):
-        raise typer.Exit(1)
+    answer_one(command, date, channel, store, config)
 
 
 @cli.command()

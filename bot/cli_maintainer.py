@@ -4,65 +4,13 @@
 Registered from :mod:`bot.cli`; like every one-shot command, each imports what it uses when it runs.
 """
 
-import datetime as dt
 import sys
-from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
-from bot.cli_args import ConfigOpt, DateOpt, StoreOpt, date_arg, fail, settings_from
-
-if TYPE_CHECKING:
-    from bot.store import Store
-    from bot.store.problems import Problem
-
-FORMATS = ("text", "gnu", "github")
-
-
-# briefbot check ---------------------------------------------------------------------------------------------------
-
-
-def print_problems(problems: "Sequence[Problem]", root: Path, fmt: str) -> None:
-    """``text``: ``path:line: message`` (paths in the store); ``gnu``: ``path:line:col: message`` with paths as
-    given on the command line, for editors and CI problem matchers; ``github``: workflow commands that annotate
-    the line in a pull request."""
-    if fmt not in FORMATS:
-        fail(f"unknown format '{fmt}'; use one of {', '.join(FORMATS)}")
-    prefix = "" if str(root) in ("", ".") else f"{root.as_posix().rstrip('/')}/"
-    for problem in problems:
-        if fmt == "gnu":
-            typer.echo(problem.located(prefix))
-        elif fmt == "github":
-            col = f",col={problem.col}" if problem.col else ""
-            message = problem.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-            typer.echo(f"::error file={prefix}{problem.path},line={problem.line}{col}::{message}")
-        else:
-            typer.echo(str(problem))
-
-
-def print_stale(store: "Store", root: Path, fmt: str, today: dt.date, stale_after_days: int) -> int:
-    """List every document due for review on ``today`` (reviews recorded with /verify live in the bot's state
-    database, not in the files, so they are not counted here); return how many."""
-    from bot.store.review import due_documents, people_of
-
-    due = due_documents(
-        sorted(store.documents.values(), key=lambda d: d.path), today, stale_after_days, people=people_of(store)
-    )
-    prefix = "" if str(root) in ("", ".") else f"{root.as_posix().rstrip('/')}/"
-    for item in due:
-        doc = store.documents[item.path]
-        line, col = doc.raw.position_of((item.field,))
-        message = f"due for review: {item.line()}"
-        if fmt == "github":
-            typer.echo(f"::warning file={prefix}{item.path},line={line},col={col}::{message}")
-        elif fmt == "gnu":
-            typer.echo(f"{prefix}{item.path}:{line}:{col}: {message}")
-        else:
-            typer.echo(f"{item.path}:{line}: {message}")
-    return len(due)
-
+from bot.cli_args import ConfigOpt, DateOpt, StoreOpt, fail, settings_from
 
 # briefbot schema --vscode ----------------------------------------------------------------------------------------
 
@@ -153,36 +101,9 @@ def check(
     date: DateOpt = None,
 ) -> None:
     """Validate a store: exit 0 when clean, 1 with every problem listed as path:line: message."""
-    from bot.cli_checks import not_a_store
-    from bot.store import load_store
-    from bot.store.collector import collector_paused  # as the bot's own loads do
+    from bot.cli_lean import check as validate  # typer-free: the console script's fast path runs it too
 
-    root = path or store or settings_from(config, None).store
-    if (why := not_a_store(root)) is not None:
-        fail(why)
-    from bot.store.translation_age import GitTimes, translation_todos  # asks git: only here, not on every load
-
-    with GitTimes(root.resolve()) as git:  # started now, read after the load: git runs while the files are checked
-        try:
-            with collector_paused():
-                loaded = load_store(root)
-        except FileNotFoundError as exc:
-            fail(str(exc))
-        problems = sorted({*loaded.problems, *translation_todos(loaded.root, loaded.translations, git)})
-    print_problems(problems, root, fmt)
-    count = len(loaded.documents)
-    if stale:  # owners and review dates (bot.store.review): for a content repo's scheduled CI
-        settings = settings_from(config, None)
-        from bot.clock import Clock
-
-        today = date_arg(date) or Clock(as_of=settings.as_of, timezone=settings.timezone).today()
-        if due := print_stale(loaded, root, fmt, today, settings.briefing.stale_after_days):
-            typer.echo(f"{due} document(s) due for review in {root} on {today.isoformat()}", err=True)
-            raise typer.Exit(1)
-    if problems:
-        typer.echo(f"{len(problems)} problem(s) in {root} ({count} documents read)", err=True)
-        raise typer.Exit(1)
-    typer.echo(f"{root}: {count} documents, no problems", err=True)
+    validate(path, store, config, fmt, stale, date)
 
 
 def schema(

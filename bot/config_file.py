@@ -6,7 +6,6 @@ import os
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 from pydantic_settings import BaseSettings, YamlConfigSettingsSource
 
@@ -22,21 +21,29 @@ class ConfigFileSource(YamlConfigSettingsSource):
         super().__init__(settings_cls, yaml_file=path)
 
     def _read_file(self, file_path: Any) -> dict[str, Any]:
-        try:
-            # libyaml's loader where PyYAML has it (as the store's): the pure-Python one pydantic-settings uses
-            # takes about 10 ms of every command for this short file
-            with Path(file_path).open(encoding="utf-8") as file:
-                loaded: object = yaml.load(file, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
-        except OSError as exc:
-            raise ConfigError(f"config file {file_path} cannot be read ({exc.strerror})") from None
-        except yaml.YAMLError as exc:
-            raise ConfigError(f"config file {file_path} is not valid YAML: {exc}") from None
+        from bot.config_cache import cached_parse  # the parse of an unchanged file is kept: no PyYAML import
+
+        loaded = cached_parse(Path(file_path), _parse)
         if not isinstance(loaded, dict):
             raise ConfigError(f"config file {file_path} must be a mapping of settings")
         data: dict[str, Any] = loaded
         if "store" in data and not Path(str(data["store"])).is_absolute():
             data["store"] = (Path(file_path).parent.parent / str(data["store"])).resolve()
         return data
+
+
+def _parse(path: Path) -> object:
+    import yaml  # here, not at import: a command whose config file is cached never needs PyYAML
+
+    try:
+        # libyaml's loader where PyYAML has it (as the store's): the pure-Python one pydantic-settings uses
+        # takes about 10 ms of every command for this short file
+        with path.open(encoding="utf-8") as file:
+            return yaml.load(file, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
+    except OSError as exc:
+        raise ConfigError(f"config file {path} cannot be read ({exc.strerror})") from None
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"config file {path} is not valid YAML: {exc}") from None
 
 
 def describe_invalid(exc: ValidationError, path: Path | None, flags: set[str]) -> str:
@@ -60,6 +67,8 @@ def _set_outside_file(key: str, flags: set[str]) -> bool:
 
 def _line_in_file(path: Path, loc: tuple[int | str, ...]) -> int | None:
     """The 1-based line of the YAML node at ``loc`` (the deepest part of it the file has)."""
+    import yaml
+
     try:
         node: yaml.Node | None = yaml.compose(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError):

@@ -127,6 +127,21 @@ def test_an_answer_from_the_compiled_store_builds_no_validator(tmp_path: Path) -
     assert _validators(second) == []
 
 
+def test_an_answer_from_the_compiled_store_reads_no_yaml_and_runs_no_check(tmp_path: Path) -> None:
+    """The second answer comes from the compiled store and the kept config parse (bot.config_cache): PyYAML, the
+    store's checks and the live store's reload machinery are for reading files, and it reads none."""
+    store = tmp_path / "store"
+    shutil.copytree(BUNDLED_STORE, store)
+    hour_ago = time.time_ns() - 3600 * 10**9  # files saved in the last seconds are never cached
+    for path in store.rglob("*"):
+        os.utime(path, ns=(hour_ago, hour_ago))
+    first, loaded_first = _loaded(["ask", "/status tariffs", "--store", str(store)], tmp_path)
+    assert {"yaml", "bot.store.crosscheck", "bot.store.live"} <= loaded_first
+    second, loaded = _loaded(["ask", "/status tariffs", "--store", str(store)], tmp_path)
+    assert second.stdout == first.stdout
+    assert sorted(loaded.intersection(["yaml", "bot.store.crosscheck", "bot.store.checks", "bot.store.live"])) == []
+
+
 def test_only_a_one_shot_answer_turns_the_cyclic_collector_off(tmp_path: Path) -> None:
     """`ask` answers and exits, so collections during its imports are wasted; `check` may read a huge store and
     keeps collecting."""

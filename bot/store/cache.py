@@ -7,7 +7,7 @@ The copy is used only when its key still matches, computed afresh on every run f
 
 - every file under the store (path, size, modification time in nanoseconds), ``.git`` aside;
 - every module of the ``bot`` package the same way (an upgrade or an edited checkout reads the files again);
-- the Python, pydantic and PyYAML versions, the store folder and the size limit per file.
+- the Python and pydantic versions, the installed PyYAML, the store folder and the size limit per file.
 
 A miss, a copy that cannot be read or unpickled, or any other error is a normal load, and the copy is rewritten. A
 copy that another user owns, or that others may write to, is never unpickled (unpickling can run code).
@@ -31,30 +31,18 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
+from bot.cache_folder import RACY_NS, cache_folder, private, pyyaml_id
 from bot.store.collector import collector_paused
 from bot.store.store import Store
 
 log = logging.getLogger(__name__)
 
-CACHE_ENV = "BRIEFBOT_CACHE_DIR"
 FORMAT = b"briefbot-store-cache 1"
-RACY_NS = 2_000_000_000  # files changed this recently are not trusted to show a later edit in their size or time
 CODE = Path(__file__).resolve().parents[1]  # the bot package: its modules are part of the key
 
 
 class _Unsafe(Exception):
     """The store cannot be fingerprinted safely (a symbolic link, a file that vanished mid-walk)."""
-
-
-def cache_folder() -> Path | None:
-    configured = os.environ.get(CACHE_ENV)
-    if configured == "off":
-        return None
-    if configured:
-        return Path(configured)
-    from platformdirs import user_cache_path
-
-    return user_cache_path("briefbot", appauthor=False) / "stores"
 
 
 def cached_store(root: Path, load: Callable[[], Store], *, max_bytes: int, folder: Path | None = None) -> Store:
@@ -83,7 +71,7 @@ def cached_store(root: Path, load: Callable[[], Store], *, max_bytes: int, folde
 def _read(path: Path, key: bytes) -> Store | None:
     try:
         with path.open("rb") as file:
-            if not _private(os.fstat(file.fileno())):
+            if not private(os.fstat(file.fileno())):
                 return None  # unpickling runs code: only a copy no one else could have written
             if file.readline().rstrip(b"\n") != FORMAT or file.readline().rstrip(b"\n") != key:
                 return None  # another store state, or another Briefbot: rewritten after this load
@@ -106,12 +94,6 @@ def _unpickle(file: BinaryIO) -> object:
         return pickle.load(file)
 
 
-def _private(stat: os.stat_result) -> bool:
-    """Owned by this user and writable by no one else (where the platform has owners)."""
-    getuid = getattr(os, "getuid", None)
-    return getuid is None or (stat.st_uid == getuid() and not stat.st_mode & 0o022)
-
-
 def _write(path: Path, key: bytes, store: Store) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -132,11 +114,10 @@ def _write(path: Path, key: bytes, store: Store) -> None:
 def _fingerprint(root: Path, max_bytes: int) -> tuple[bytes, int]:
     """The key of the store's current state, and the newest modification time (ns) among the files it covers."""
     import pydantic
-    import yaml
 
     digest = hashlib.sha256()
     newest = 0
-    header = f"{sys.version}\0{pydantic.VERSION}\0{yaml.__version__}\0{root}\0{max_bytes}\0"
+    header = f"{sys.version}\0{pydantic.VERSION}\0{pyyaml_id()}\0{root}\0{max_bytes}\0"
     digest.update(header.encode())
     for label, folder, skip in (("store", root, ".git"), ("code", CODE, None)):
         digest.update(f"\0{label}\0".encode())

@@ -12,13 +12,16 @@ from __future__ import annotations
 import os
 import stat
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from bot.store.documents import Kind, place
-from bot.store.live import LiveStore
 from bot.store.rows import narrowest
 from bot.store.store import Store
 from bot.store.yamlsafe import ReadError, read_document
 from bot.targets import Target
+
+if TYPE_CHECKING:  # a type only: importing /health's handler must not load the live store's machinery
+    from bot.store.live import LiveStore
 
 NOBODY = frozenset({"(nobody)"})  # a scope no target matches
 ANYONE: frozenset[str] = frozenset()

@@ -11,9 +11,12 @@ import asyncio
 import logging
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.background import BackgroundTask
-from bot.store.live import LiveStore
+
+if TYPE_CHECKING:  # a type only: a one-shot answer that imports this module never loads the live store
+    from bot.store.live import LiveStore
 
 log = logging.getLogger(__name__)
 

@@ -14,7 +14,6 @@ from functools import cached_property
 from pathlib import Path
 from typing import cast
 
-from bot.store.crosscheck import crosscheck
 from bot.store.documents import Document, Kind, place
 from bot.store.entries import DealEntry, PersonEntry, TopicEntry
 from bot.store.index import Entity, EntityKind, Index
@@ -201,6 +200,8 @@ def build(
     problems = list(problems)
     broken = [b for b in (place(p.path) for p in problems) if b is not None]
     translations, translation_problems = load_translations(root, docs)
+    from bot.store.crosscheck import crosscheck  # the checks: a store unpickled from its cache runs none
+
     cross = crosscheck(docs, sources, broken) if checked is None else checked
     all_problems = [*problems, *cross, *translation_problems]
     return Store(

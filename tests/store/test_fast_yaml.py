@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 import yaml
 
-from bot.store.yamlsafe import ReadError, _StoreLoader, read_document
+from bot.store.yamlparse import _StoreLoader
+from bot.store.yamlsafe import ReadError, read_document
 
 SAME = [
     "title: Plain words\nn: 12\nneg: -3\nhex: 0x1f\nunderscored: 1_000\nsexagesimal: 1:30\n",

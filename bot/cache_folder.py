@@ -1,0 +1,40 @@
+"""Where Briefbot keeps what it can reuse between one-shot commands (the compiled store, the parsed config file),
+and the rules both copies follow. Apart from :mod:`bot.store.cache` so that ``briefbot check``, which never uses
+the compiled store, does not import it."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+CACHE_ENV = "BRIEFBOT_CACHE_DIR"
+RACY_NS = 2_000_000_000  # files changed this recently are not trusted to show a later edit in their size or time
+
+
+def cache_folder() -> Path | None:
+    configured = os.environ.get(CACHE_ENV)
+    if configured == "off":
+        return None
+    if configured:
+        return Path(configured)
+    from platformdirs import user_cache_path
+
+    return user_cache_path("briefbot", appauthor=False) / "stores"
+
+
+def pyyaml_id() -> str:
+    """The installed PyYAML, by its file rather than its ``__version__``: importing it costs more than a cached
+    answer, which never parses YAML (an upgrade rewrites the file)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("yaml")
+    if spec is None or spec.origin is None:
+        return "-"
+    stat = os.stat(spec.origin)
+    return f"{spec.origin}\0{stat.st_size}\0{stat.st_mtime_ns}"
+
+
+def private(stat: os.stat_result) -> bool:
+    """Owned by this user and writable by no one else (where the platform has owners)."""
+    getuid = getattr(os, "getuid", None)
+    return getuid is None or (stat.st_uid == getuid() and not stat.st_mode & 0o022)
