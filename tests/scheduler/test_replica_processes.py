@@ -82,7 +82,7 @@ class Replica:
 
     async def next_event(self) -> dict[str, Any] | None:
         assert self.process.stdout is not None
-        line = await asyncio.wait_for(self.process.stdout.readline(), 20)
+        line = await asyncio.wait_for(self.process.stdout.readline(), 60)
         if not line:
             return None
         event: dict[str, Any] = json.loads(line)
@@ -162,7 +162,7 @@ async def until_settled(replicas: list[Replica], keys: set[str]) -> None:
             if event.get("result") in ("sent", "found"):
                 settled.add(event["key"])
 
-    await asyncio.wait_for(asyncio.gather(*(follow(r) for r in replicas)), 30)
+    await asyncio.wait_for(asyncio.gather(*(follow(r) for r in replicas)), 90)
     assert keys <= settled
 
 
