@@ -18,6 +18,7 @@ from bot.context import Context
 from bot.reply import Reply, Section
 from bot.router import CommandDef
 from bot.state import reviews
+from bot.store.search import SEARCH_THREADS, _searcher
 from handlers import CORE_COMMANDS
 from tests.conftest import SECOND_STORE, text_of
 
@@ -90,12 +91,12 @@ async def test_a_command_evaluated_off_the_loop_reads_the_state_database(tmp_pat
 
 
 async def test_a_slow_search_does_not_hold_up_a_lookup_behind_it(tmp_path: Path) -> None:
-    # one evaluation slot; the search waits for the full-text index (a long search over a huge store holds it)
+    # one evaluation slot; the search waits for a search thread (long searches over a huge store hold them all)
     app = App(settings(tmp_path).model_copy(update={"max_concurrent_commands": 1}))
     state = await app.open_state()
     app.start_evaluator()
-    table = app.live_store.current.search_index._table
-    table.lock.acquire()
+    release = threading.Event()
+    held = [_searcher().submit(release.wait, 30) for _ in range(SEARCH_THREADS)]
     try:
         search = asyncio.create_task(app.ask("/search cod"))
         await asyncio.sleep(0.05)
@@ -103,7 +104,9 @@ async def test_a_slow_search_does_not_hold_up_a_lookup_behind_it(tmp_path: Path)
         assert "two seasons" in text_of(status)
         assert not search.done()
     finally:
-        table.lock.release()
+        release.set()
+        for holding in held:
+            holding.result()
     try:
         assert "Cod quota" in text_of(await search)
     finally:
