@@ -157,10 +157,59 @@ class Postings:
         )
 
 
-def prefix_freq(counts: dict[str, int], prefix: str) -> int:
-    """One document's weighted count of the words starting with ``prefix``."""
-    return sum(n for word, n in counts.items() if word.startswith(prefix))
+@dataclass(frozen=True, slots=True)
+class Row:
+    """A row written after the full build (a one-file reload's)."""
+
+    title: str
+    tokens: Tokens
+    restricted_to: frozenset[str]
 
 
-def rows_of(keys: Sequence[str], where: dict[str, int]) -> list[int]:
-    return [where[key] for key in keys if key in where]
+class Added:
+    """The rows written since the full build, with their own small word table: a search reads only the rows
+    holding its words, not every row added, and scores them in one pass as it does the built ones.
+    Read-only once made: :meth:`changed` makes another, copying only the words the change touches."""
+
+    def __init__(self, rows: dict[str, Row] | None = None, by_word: dict[str, dict[str, int]] | None = None) -> None:
+        self.rows = rows or {}
+        self.by_word = by_word or {}  # word -> {key: weighted count}
+
+    def changed(self, gone: Iterable[str], rows: dict[str, Row]) -> Added:
+        """Without the rows of ``gone`` keys (and of the keys in ``rows``), with ``rows``."""
+        kept = dict(self.rows)
+        drop: dict[str, set[str]] = {}
+        for key in {*gone, *rows}:
+            old = kept.pop(key, None)
+            if old is not None:
+                for word in old.tokens.counts:
+                    drop.setdefault(word, set()).add(key)
+        put: dict[str, dict[str, int]] = {}
+        for key, row in rows.items():
+            kept[key] = row
+            for word, n in row.tokens.counts.items():
+                put.setdefault(word, {})[key] = n
+        by_word = dict(self.by_word)
+        for word in drop.keys() | put.keys():
+            dropped = drop.get(word, set())
+            now = {key: n for key, n in by_word.get(word, {}).items() if key not in dropped} | put.get(word, {})
+            if now:
+                by_word[word] = now
+            else:
+                by_word.pop(word, None)
+        return Added(kept, by_word)
+
+    def freqs(self, prefixes: Sequence[str]) -> tuple[list[str], list[NDArray[np.float64]]]:
+        """The rows holding a word that starts with one of ``prefixes``, and each prefix's counts in them."""
+        import numpy as np
+
+        per_prefix: list[dict[str, int]] = []
+        for prefix in prefixes:
+            counts: dict[str, int] = {}
+            for word, holders in self.by_word.items():
+                if word.startswith(prefix):
+                    for key, n in holders.items():
+                        counts[key] = counts.get(key, 0) + n
+            per_prefix.append(counts)
+        keys = sorted({key for counts in per_prefix for key in counts})
+        return keys, [np.array([c.get(key, 0) for key in keys], dtype=np.float64) for c in per_prefix]

@@ -14,7 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from bot.store.postings import Postings, Tokens, bm25, idf, norms, prefix_freq, tokens
+from bot.store.postings import Added, Postings, Row, bm25, idf, norms, tokens
 from bot.store.text import fold, words
 
 if TYPE_CHECKING:
@@ -41,15 +41,6 @@ class Hit:
     score: float  # the reader's snippet is quoted from the hit's prose (:func:`snippet`), not from the index
 
 
-@dataclass(frozen=True, slots=True)
-class _Added:
-    """A row written after the full build (a one-file reload's): searched one by one, beside the arrays."""
-
-    title: str
-    tokens: Tokens
-    restricted_to: frozenset[str]
-
-
 class SearchIndex:
     """A snapshot of the full-text index: the rows of a full build still current, and the rows added since.
 
@@ -71,7 +62,7 @@ class SearchIndex:
 
         self._built = Postings(noted(docs), TITLE_WEIGHT)
         self._live: NDArray[np.bool_] = np.ones(len(self._built), dtype=np.bool_)
-        self._added: dict[str, _Added] = {}
+        self._added = Added()
         self._documents = len(self._built)
         self._tokens = float(self._built.lengths.sum())
         self._hidden_by: dict[frozenset[str], NDArray[np.intp]] | None = None  # made on first use
@@ -82,7 +73,6 @@ class SearchIndex:
         new = SearchIndex.__new__(SearchIndex)
         new._built = self._built
         new._live = self._live.copy()
-        new._added = dict(self._added)
         new._restricted = dict(self._restricted)
         new._documents, new._tokens = self._documents, self._tokens
         new._hidden_by = None
@@ -92,18 +82,18 @@ class SearchIndex:
                 new._live[row] = False
                 new._documents -= 1
                 new._tokens -= float(self._built.lengths[row])
-            old = new._added.pop(key, None)
+            old = self._added.rows.get(key)
             if old is not None:
                 new._documents -= 1
                 new._tokens -= old.tokens.length
             new._restricted.pop(key, None)
+        rows = {doc.key: Row(doc.title, tokens(doc.title, doc.text, TITLE_WEIGHT), doc.restricted_to) for doc in added}
         for doc in added:
-            row_tokens = tokens(doc.title, doc.text, TITLE_WEIGHT)
-            new._added[doc.key] = _Added(doc.title, row_tokens, doc.restricted_to)
             new._documents += 1
-            new._tokens += row_tokens.length
+            new._tokens += rows[doc.key].tokens.length
             if doc.restricted_to:
                 new._restricted[doc.key] = doc.restricted_to
+        new._added = self._added.changed(removed, rows)
         return new
 
     def search(self, query: str, *, viewer: str | None = None, limit: int = 10) -> list[Hit]:
@@ -113,23 +103,24 @@ class SearchIndex:
         import numpy as np
 
         built = [self._built.freq(term) for term in terms]
-        added = {
-            key: [float(prefix_freq(row.tokens.counts, term)) for term in terms] for key, row in self._added.items()
-        }
+        added_keys, added = self._added.freqs(terms)
         found = [(f > 0) & self._live for f in built]
+        found_added = [f > 0 for f in added]
         weights = [
-            idf(self._documents, int(np.count_nonzero(hit)) + sum(1 for fs in added.values() if fs[i] > 0))
-            for i, hit in enumerate(found)
+            idf(self._documents, int(np.count_nonzero(hit)) + int(np.count_nonzero(hit_added)))
+            for hit, hit_added in zip(found, found_added, strict=True)
         ]
         # Every word must appear (as a prefix, so 'tariff' finds 'tariffs'); failing that, any word may.
-        for every in (True, False):
-            matched = functools.reduce(np.logical_and if every else np.logical_or, found)
-            matched_added = [key for key, fs in added.items() if (all if every else any)(f > 0 for f in fs)]
-            if not matched.any() and not matched_added:
+        for join in (np.logical_and, np.logical_or):
+            matched = functools.reduce(join, found)
+            matched_added = functools.reduce(join, found_added)
+            if not matched.any() and not matched_added.any():
                 continue
-            hits = self._ranked(built, weights, matched, matched_added, added, viewer, limit)
+            hits = self._ranked(built, weights, matched, viewer, limit)
+            hits += self._ranked_added(added_keys, added, weights, matched_added, viewer)
+            hits.sort(key=lambda hit: (-hit.score, hit.key))
             if hits:
-                return hits
+                return hits[:limit]
         return []
 
     def _ranked(
@@ -137,39 +128,47 @@ class SearchIndex:
         built: list[NDArray[np.float64]],
         weights: list[float],
         matched: NDArray[np.bool_],
-        matched_added: list[str],
-        added: dict[str, list[float]],
         viewer: str | None,
         limit: int,
     ) -> list[Hit]:
-        """The best ``limit`` of the matched rows the viewer may see, ties in key order."""
+        """The best ``limit`` of the matched built rows the viewer may see, ties in key order."""
         import numpy as np
 
-        average = self._tokens / self._documents
         matched = matched.copy()  # one word's: the fallback's too
-        for allowed, rows in self._hidden().items():
+        for allowed, hidden in self._hidden().items():
             if viewer not in allowed:
-                matched[rows] = False
+                matched[hidden] = False
         rows = np.flatnonzero(matched)
-        norm = norms(self._built.lengths[rows], average)
+        norm = norms(self._built.lengths[rows], self._tokens / self._documents)
         scores = np.zeros(len(rows), dtype=np.float64)
         for f, weight in zip(built, weights, strict=True):
             scores += bm25(f[rows], norm, weight)
-        candidates = [
-            (-float(s), self._built.keys[r], self._built.titles[r])
-            for s, r in _best(rows, scores, self._built.key_order, limit)
+        keys, titles = self._built.keys, self._built.titles
+        return [Hit(keys[r], titles[r], s) for s, r in _best(rows, scores, self._built.key_order, limit)]
+
+    def _ranked_added(
+        self,
+        keys: list[str],
+        added: list[NDArray[np.float64]],
+        weights: list[float],
+        matched: NDArray[np.bool_],
+        viewer: str | None,
+    ) -> list[Hit]:
+        """The matched rows added since the build that the viewer may see, scored as the built ones are."""
+        import numpy as np
+
+        rows = self._added.rows
+        at = [
+            i
+            for i in np.flatnonzero(matched).tolist()
+            if viewer in rows[keys[i]].restricted_to or not rows[keys[i]].restricted_to
         ]
-        for key in matched_added:
-            row = self._added[key]
-            if row.restricted_to and viewer not in row.restricted_to:
-                continue
-            one_norm = norms(np.array([row.tokens.length], dtype=np.float64), average)
-            total = np.zeros(1, dtype=np.float64)  # as the arrays add up, so an edited row ties as it would built
-            for freq, weight in zip(added[key], weights, strict=True):
-                total += bm25(np.array([freq], dtype=np.float64), one_norm, weight)
-            candidates.append((-float(total[0]), key, row.title))
-        candidates.sort()
-        return [Hit(key, title, -rank) for rank, key, title in candidates[:limit]]
+        lengths = np.array([rows[keys[i]].tokens.length for i in at], dtype=np.float64)
+        norm = norms(lengths, self._tokens / self._documents)
+        scores = np.zeros(len(at), dtype=np.float64)
+        for f, weight in zip(added, weights, strict=True):
+            scores += bm25(f[at], norm, weight)
+        return [Hit(keys[i], rows[keys[i]].title, s) for i, s in zip(at, scores.tolist(), strict=True)]
 
     def _hidden(self) -> dict[frozenset[str], NDArray[np.intp]]:
         """The built rows of restricted documents, by who may see them (few lists, however many rows)."""

@@ -159,3 +159,24 @@ def test_a_word_anywhere_in_a_long_document_is_found_however_it_is_written() -> 
 @given(st.text(alphabet=st.characters(max_codepoint=127)) | st.text())
 def test_a_document_is_split_into_the_words_a_query_is(text: str) -> None:
     assert index_words(text) == fold_all(text).split()
+
+
+def test_many_reloads_in_a_row_rank_as_one_full_build() -> None:
+    current = {f"topic:d/t{n}": SearchDoc(f"topic:d/t{n}", "Quota", "dairy quota " * (n % 3 + 1)) for n in range(20)}
+    index = SearchIndex(current.values())
+    edits = [
+        ([], [SearchDoc("topic:d/t1", "Dairy tariffs", "quota")]),
+        (["topic:d/t2"], [SearchDoc("topic:d/new", "Lumber", "dairy lumbering quota")]),
+        ([], [SearchDoc("topic:d/t1", "Steel", "dairy"), SearchDoc("topic:d/t2", "Back", "quota quota dairy")]),
+        (["topic:d/new", "topic:d/t5"], [SearchDoc("topic:d/t6", "Lumber", "lumber", frozenset({"slack:T:C1"}))]),
+    ]
+    for removed, added in edits:
+        index = index.updated(removed, added)
+        for key in removed:
+            current.pop(key, None)
+        current.update((doc.key, doc) for doc in added)
+        whole = SearchIndex(current.values())
+        for viewer in (None, "slack:T:C1"):
+            for query in ("dairy", "quota dairy", "lumber", "lumb quota", "steel", "tariff"):
+                expected = whole.search(query, viewer=viewer, limit=30)
+                assert index.search(query, viewer=viewer, limit=30) == expected, (query, viewer)
