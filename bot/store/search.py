@@ -23,7 +23,9 @@ if TYPE_CHECKING:
 
 TITLE_WEIGHT = 6  # a title word counts as six in the body (FTS5's column weight, as before)
 SNIPPET_WORDS = 14
+MAX_WORDS = 12  # of a query; the rest are left out
 SEARCH_THREADS = 2  # the machine's cores: a search scores in numpy, which lets go of the GIL
+INLINE_WORK = 40_000  # rows times query words below which a search runs where it is asked: about a millisecond
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,7 +99,7 @@ class SearchIndex:
         return new
 
     def search(self, query: str, *, viewer: str | None = None, limit: int = 10) -> list[Hit]:
-        terms = [w for w in words(query) if w][:12]
+        terms = [w for w in words(query) if w][:MAX_WORDS]
         if not terms or not self._documents:
             return []
         import numpy as np
@@ -184,8 +186,12 @@ class SearchIndex:
         return self._hidden_by
 
     async def search_async(self, query: str, *, viewer: str | None = None, limit: int = 10) -> list[Hit]:
-        """:meth:`search` in the searches' own threads: numpy lets go of the GIL while it scores, so a search over
-        a large store runs beside the event loop (acks, health, other commands) and beside another search."""
+        """:meth:`search`, in the searches' own threads over a large store: numpy lets go of the GIL while it
+        scores, so such a search runs beside the event loop (acks, health, other commands) and beside another.
+        Over a small one it runs here: it takes less than handing it to a thread and back (a loaded machine makes
+        that hop milliseconds)."""
+        if (len(self._built) + len(self._added.rows)) * min(len(words(query)), MAX_WORDS) <= INLINE_WORK:
+            return self.search(query, viewer=viewer, limit=limit)
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(
             _searcher(), functools.partial(self.search, query, viewer=viewer, limit=limit)

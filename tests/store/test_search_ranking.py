@@ -16,6 +16,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.store import Store, load_store
+from bot.store import search as search_module
 from bot.store.postings import index_words
 from bot.store.search import SEARCH_THREADS, SearchDoc, SearchIndex, _searcher
 from bot.store.store import _search_docs
@@ -136,7 +137,8 @@ def test_an_edited_row_ranks_as_it_would_in_a_full_build() -> None:
             assert updated.search(query, viewer=viewer, limit=40) == whole.search(query, viewer=viewer, limit=40)
 
 
-async def test_a_search_runs_while_another_holds_a_search_thread() -> None:
+async def test_a_search_runs_while_another_holds_a_search_thread(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(search_module, "INLINE_WORK", 0)  # every store counts as large: searched in a search thread
     index = SearchIndex([SearchDoc("topic:d/a", "Dairy", "dairy quota")])
     loop = asyncio.get_running_loop()
     release = threading.Event()
