@@ -84,7 +84,7 @@ class Postings:
         self.keys: list[str] = []
         self.titles: list[str] = []
         vocabulary: dict[str, int] = {}
-        fresh = itertools.count()  # a new word's id (unique, not dense: setdefault draws one per call)
+        fresh = itertools.count()  # a new word's id (unique, not dense: setdefault draws one per call; < 2**31)
         words: list[Any] = []  # per batch: word ids, rows and counts, as arrays
         rows: list[Any] = []
         counts: list[Any] = []
@@ -95,7 +95,7 @@ class Postings:
 
         def flush() -> None:
             ids = map(vocabulary.setdefault, batch_words, fresh)  # in C: no Python step per word
-            words.append(np.fromiter(ids, dtype=np.int64, count=len(batch_words)))
+            words.append(np.fromiter(ids, dtype=np.int32, count=len(batch_words)))
             first = len(self.keys) - len(sizes)
             rows.append(np.repeat(np.arange(first, len(self.keys), dtype=np.int32), sizes))
             counts.append(np.array(batch_counts, dtype=np.float32))
@@ -116,19 +116,32 @@ class Postings:
         flush()
         # words in sorted order, so a prefix's words are neighbours and their postings one slice
         self.words = sorted(vocabulary)
-        rank = np.zeros(next(fresh), dtype=np.int32)
+        rank = np.zeros(next(fresh), dtype=np.int32)  # word id -> place in sorted order
         rank[np.fromiter(map(vocabulary.__getitem__, self.words), dtype=np.int64, count=len(self.words))] = np.arange(
             len(self.words), dtype=np.int32
         )
-        word_of = rank[np.concatenate(words)]
+        # Postings grouped by word, each word's in row order: counted first, then each batch put in its place and
+        # let go (a sort of them all at once held twice as much again, at the height of a cold load)
+        per_word = np.zeros(len(self.words), dtype=np.int64)
+        for batch in words:
+            batch[:] = rank[batch]
+            per_word += np.bincount(batch, minlength=len(self.words))
         del rank
-        words.clear()  # the per-batch arrays: not held beside the sorted ones
-        order = np.argsort(word_of, kind="stable")
-        self.rows: NDArray[np.int32] = np.concatenate(rows)[order]
-        self.counts: NDArray[np.float32] = np.concatenate(counts)[order]
-        self.starts: NDArray[np.int64] = np.concatenate(
-            ([0], np.cumsum(np.bincount(word_of, minlength=len(self.words))))
-        ).astype(np.int64)
+        self.starts: NDArray[np.int64] = np.concatenate(([0], np.cumsum(per_word)))
+        self.rows: NDArray[np.int32] = np.empty(int(self.starts[-1]), dtype=np.int32)
+        self.counts: NDArray[np.float32] = np.empty(int(self.starts[-1]), dtype=np.float32)
+        filled = self.starts[:-1].copy()  # where each word's next posting goes
+        for batch_words_ranked, batch_rows, batch_weights in zip(words, rows, counts, strict=True):
+            order = np.argsort(batch_words_ranked, kind="stable")
+            ranked = batch_words_ranked[order]
+            first = np.searchsorted(ranked, ranked, side="left")  # each posting's word's first place in the batch
+            place = filled[ranked] + (np.arange(len(ranked)) - first)
+            self.rows[place] = batch_rows[order]
+            self.counts[place] = batch_weights[order]
+            filled += np.bincount(ranked, minlength=len(self.words))
+        words.clear()
+        rows.clear()
+        counts.clear()
         self.lengths: NDArray[np.float64] = np.array(lengths, dtype=np.float64)
         self.where = {key: row for row, key in enumerate(self.keys)}
         # each row's place in key order: rows tied in score are shown in key order
