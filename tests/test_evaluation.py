@@ -10,6 +10,7 @@ import threading
 from pathlib import Path
 
 import httpx
+import pytest
 
 from bot.app import App
 from bot.commands import Command, CommandSpec
@@ -18,6 +19,8 @@ from bot.context import Context
 from bot.reply import Reply, Section
 from bot.router import CommandDef
 from bot.state import reviews
+from bot.store import search as search_module
+from bot.store.search import SEARCH_THREADS, _searcher
 from handlers import CORE_COMMANDS
 from tests.conftest import SECOND_STORE, text_of
 
@@ -89,13 +92,16 @@ async def test_a_command_evaluated_off_the_loop_reads_the_state_database(tmp_pat
     assert "by U0REVIEW" in text_of(reply)
 
 
-async def test_a_slow_search_does_not_hold_up_a_lookup_behind_it(tmp_path: Path) -> None:
-    # one evaluation slot; the search waits for the full-text index (a long search over a huge store holds it)
+async def test_a_slow_search_does_not_hold_up_a_lookup_behind_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(search_module, "INLINE_WORK", 0)  # the store counts as large: searched in a search thread
+    # one evaluation slot; the search waits for a search thread (long searches over a huge store hold them all)
     app = App(settings(tmp_path).model_copy(update={"max_concurrent_commands": 1}))
     state = await app.open_state()
     app.start_evaluator()
-    table = app.live_store.current.search_index._table
-    table.lock.acquire()
+    release = threading.Event()
+    held = [_searcher().submit(release.wait, 30) for _ in range(SEARCH_THREADS)]
     try:
         search = asyncio.create_task(app.ask("/search cod"))
         await asyncio.sleep(0.05)
@@ -103,7 +109,9 @@ async def test_a_slow_search_does_not_hold_up_a_lookup_behind_it(tmp_path: Path)
         assert "two seasons" in text_of(status)
         assert not search.done()
     finally:
-        table.lock.release()
+        release.set()
+        for holding in held:
+            holding.result()
     try:
         assert "Cod quota" in text_of(await search)
     finally:

@@ -1,6 +1,7 @@
-"""Full-text search over the store with SQLite FTS5 (in the standard library): ranked by BM25, titles weigh more.
+"""Full-text search over the store: ranked by BM25 as SQLite FTS5 ranks (titles weigh more), on numpy arrays.
 
-Built once per full load into an in-memory database; a one-file reload updates only that file's rows.
+Built once per full load (:class:`bot.store.postings.Postings`); a one-file reload makes a new snapshot that
+hides the replaced rows of that build and holds the few new ones beside it, so it costs those rows, not a rebuild.
 """
 
 from __future__ import annotations
@@ -8,16 +9,23 @@ from __future__ import annotations
 import asyncio
 import functools
 import re
-import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
+from bot.store.postings import Added, Postings, Row, bm25, idf, norms, tokens
 from bot.store.text import fold, words
 
-TITLE_WEIGHT = 6.0
+if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import NDArray
+
+TITLE_WEIGHT = 6  # a title word counts as six in the body (FTS5's column weight, as before)
 SNIPPET_WORDS = 14
-TIE_WINDOW = 64  # rows fetched past the cut, to order a tie there by key
+MAX_WORDS = 12  # of a query; the rest are left out
+SEARCH_THREADS = 2  # the machine's cores: a search scores in numpy, which lets go of the GIL
+INLINE_WORK = 40_000  # rows times query words below which a search runs where it is asked: about a millisecond
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,145 +43,184 @@ class Hit:
     score: float  # the reader's snippet is quoted from the hit's prose (:func:`snippet`), not from the index
 
 
-class _Table:
-    """The FTS5 table every snapshot derived from one full build shares: an edit writes only its own rows."""
-
-    def __init__(self) -> None:
-        import sqlite3  # only when a search index is built: a one-shot lookup never needs it
-
-        self.db = sqlite3.connect(":memory:", check_same_thread=False)
-        self.db.execute(
-            "CREATE VIRTUAL TABLE docs USING fts5(key UNINDEXED, title, body, "
-            "tokenize = 'unicode61 remove_diacritics 2')"
-        )
-        self.lock = threading.Lock()  # readers in the searches' thread, writers in a reload's worker thread
-        self.last_rowid = 0
-
-    def insert(self, docs: Iterable[SearchDoc], rowids: dict[str, int]) -> None:
-        """Write ``docs`` in batches, so a whole store's text is never held twice (rows and table) at once."""
-        rows = []
-        for doc in docs:
-            self.last_rowid += 1
-            rowids[doc.key] = self.last_rowid
-            rows.append((self.last_rowid, doc.key, doc.title, doc.text))
-            if len(rows) == _BATCH:
-                self.db.executemany(_INSERT, rows)
-                rows.clear()
-        self.db.executemany(_INSERT, rows)
-
-
-_INSERT = "INSERT INTO docs (rowid, key, title, body) VALUES (?, ?, ?, ?)"
-_BATCH = 2000
-
-
 class SearchIndex:
-    """A snapshot of the full-text index: the rows it was built or updated with, whatever was written since.
+    """A snapshot of the full-text index: the rows of a full build still current, and the rows added since.
 
-    :meth:`updated` writes a changed document's new row into the shared table and drops its old one, so a
-    one-file reload costs one row, not a rebuild. A snapshot sees only its own rows (by key and rowid); an
-    older snapshot still held by a slow reader no longer finds the rows replaced since (it never sees new ones).
+    :meth:`updated` hides a changed document's built row (a mask of its own) and keeps its new text in a small
+    table beside the build, so a one-file reload costs one row, not a rebuild. A snapshot never changes once
+    made: an older one still held by a slow reader keeps finding what it found, and never a newer one's rows.
     """
 
     def __init__(self, docs: Iterable[SearchDoc] = ()) -> None:
-        self._table = _Table()
-        self._rowids: dict[str, int] = {}
+        import numpy as np
+
         self._restricted: dict[str, frozenset[str]] = {}
 
-        def noted(docs: Iterable[SearchDoc]) -> Iterator[SearchDoc]:  # ``docs`` may be a generator: read once
+        def noted(docs: Iterable[SearchDoc]) -> Iterable[tuple[str, str, str]]:  # may be a generator: read once
             for doc in docs:
                 if doc.restricted_to:
                     self._restricted[doc.key] = doc.restricted_to
-                yield doc
+                yield doc.key, doc.title, doc.text
 
-        with self._table.lock:
-            self._table.insert(noted(docs), self._rowids)
-            self._table.db.execute("INSERT INTO docs(docs) VALUES ('optimize')")
-        self._seen = self._table.last_rowid
+        self._built = Postings(noted(docs), TITLE_WEIGHT)
+        self._live: NDArray[np.bool_] = np.ones(len(self._built), dtype=np.bool_)
+        self._added = Added()
+        self._documents = len(self._built)
+        self._tokens = float(self._built.lengths.sum())
+        self._hidden_by: dict[frozenset[str], NDArray[np.intp]] | None = None  # made on first use
 
     def updated(self, removed: Iterable[str], added: Iterable[SearchDoc]) -> SearchIndex:
         """A new snapshot with the rows of ``removed`` keys gone and ``added`` written (an edit is both)."""
         added = list(added)
         new = SearchIndex.__new__(SearchIndex)
-        new._table = self._table
-        new._rowids = dict(self._rowids)
+        new._built = self._built
+        new._live = self._live.copy()
         new._restricted = dict(self._restricted)
-        gone = [new._rowids.pop(key) for key in {*removed, *(d.key for d in added)} if key in new._rowids]
-        for key in removed:
+        new._documents, new._tokens = self._documents, self._tokens
+        new._hidden_by = None
+        for key in {*removed, *(doc.key for doc in added)}:
+            row = self._built.where.get(key)
+            if row is not None and new._live[row]:
+                new._live[row] = False
+                new._documents -= 1
+                new._tokens -= float(self._built.lengths[row])
+            old = self._added.rows.get(key)
+            if old is not None:
+                new._documents -= 1
+                new._tokens -= old.tokens.length
             new._restricted.pop(key, None)
+        rows = {doc.key: Row(doc.title, tokens(doc.title, doc.text, TITLE_WEIGHT), doc.restricted_to) for doc in added}
         for doc in added:
-            new._restricted.pop(doc.key, None)
+            new._documents += 1
+            new._tokens += rows[doc.key].tokens.length
             if doc.restricted_to:
                 new._restricted[doc.key] = doc.restricted_to
-        with self._table.lock:
-            self._table.db.executemany("DELETE FROM docs WHERE rowid = ?", [(rowid,) for rowid in gone])
-            self._table.insert(added, new._rowids)
-        new._seen = self._table.last_rowid
+        new._added = self._added.changed(removed, rows)
         return new
 
     def search(self, query: str, *, viewer: str | None = None, limit: int = 10) -> list[Hit]:
-        terms = [w for w in words(query) if w][:12]
-        if not terms:
+        terms = [w for w in words(query) if w][:MAX_WORDS]
+        if not terms or not self._documents:
             return []
+        import numpy as np
+
+        built = [self._built.freq(term) for term in terms]
+        added_keys, added = self._added.freqs(terms)
+        found = [(f > 0) & self._live for f in built]
+        found_added = [f > 0 for f in added]
+        weights = [
+            idf(self._documents, int(np.count_nonzero(hit)) + int(np.count_nonzero(hit_added)))
+            for hit, hit_added in zip(found, found_added, strict=True)
+        ]
         # Every word must appear (as a prefix, so 'tariff' finds 'tariffs'); failing that, any word may.
-        for joiner in (" AND ", " OR "):
-            match = joiner.join(f'"{term}"*' for term in terms)
-            hits = self._query(match, viewer, limit)
+        for join in (np.logical_and, np.logical_or):
+            matched = functools.reduce(join, found)
+            matched_added = functools.reduce(join, found_added)
+            if not matched.any() and not matched_added.any():
+                continue
+            hits = self._ranked(built, weights, matched, viewer, limit)
+            hits += self._ranked_added(added_keys, added, weights, matched_added, viewer)
+            hits.sort(key=lambda hit: (-hit.score, hit.key))
             if hits:
-                return hits
+                return hits[:limit]
         return []
 
+    def _ranked(
+        self,
+        built: list[NDArray[np.float64]],
+        weights: list[float],
+        matched: NDArray[np.bool_],
+        viewer: str | None,
+        limit: int,
+    ) -> list[Hit]:
+        """The best ``limit`` of the matched built rows the viewer may see, ties in key order."""
+        import numpy as np
+
+        matched = matched.copy()  # one word's: the fallback's too
+        for allowed, hidden in self._hidden().items():
+            if viewer not in allowed:
+                matched[hidden] = False
+        rows = np.flatnonzero(matched)
+        norm = norms(self._built.lengths[rows], self._tokens / self._documents)
+        scores = np.zeros(len(rows), dtype=np.float64)
+        for f, weight in zip(built, weights, strict=True):
+            scores += bm25(f[rows], norm, weight)
+        keys, titles = self._built.keys, self._built.titles
+        return [Hit(keys[r], titles[r], s) for s, r in _best(rows, scores, self._built.key_order, limit)]
+
+    def _ranked_added(
+        self,
+        keys: list[str],
+        added: list[NDArray[np.float64]],
+        weights: list[float],
+        matched: NDArray[np.bool_],
+        viewer: str | None,
+    ) -> list[Hit]:
+        """The matched rows added since the build that the viewer may see, scored as the built ones are."""
+        import numpy as np
+
+        rows = self._added.rows
+        at = [
+            i
+            for i in np.flatnonzero(matched).tolist()
+            if viewer in rows[keys[i]].restricted_to or not rows[keys[i]].restricted_to
+        ]
+        lengths = np.array([rows[keys[i]].tokens.length for i in at], dtype=np.float64)
+        norm = norms(lengths, self._tokens / self._documents)
+        scores = np.zeros(len(at), dtype=np.float64)
+        for f, weight in zip(added, weights, strict=True):
+            scores += bm25(f[at], norm, weight)
+        return [Hit(keys[i], rows[keys[i]].title, s) for i, s in zip(at, scores.tolist(), strict=True)]
+
+    def _hidden(self) -> dict[frozenset[str], NDArray[np.intp]]:
+        """The built rows of restricted documents, by who may see them (few lists, however many rows)."""
+        if self._hidden_by is None:
+            import numpy as np
+
+            by: dict[frozenset[str], list[int]] = {}
+            for key, allowed in self._restricted.items():
+                row = self._built.where.get(key)
+                if row is not None:
+                    by.setdefault(allowed, []).append(row)
+            self._hidden_by = {allowed: np.array(rows, dtype=np.intp) for allowed, rows in by.items()}
+        return self._hidden_by
+
     async def search_async(self, query: str, *, viewer: str | None = None, limit: int = 10) -> list[Hit]:
-        """:meth:`search` in the searches' own thread: SQLite lets go of the GIL while it ranks, so a search over a
-        large store runs beside the event loop (acks, health, other commands) instead of holding it."""
+        """:meth:`search`, in the searches' own threads over a large store: numpy lets go of the GIL while it
+        scores, so such a search runs beside the event loop (acks, health, other commands) and beside another.
+        Over a small one it runs here: it takes less than handing it to a thread and back (a loaded machine makes
+        that hop milliseconds)."""
+        if (len(self._built) + len(self._added.rows)) * min(len(words(query)), MAX_WORDS) <= INLINE_WORK:
+            return self.search(query, viewer=viewer, limit=limit)
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(
             _searcher(), functools.partial(self.search, query, viewer=viewer, limit=limit)
         )
 
-    def _query(self, match: str, viewer: str | None, limit: int) -> list[Hit]:
-        with self._table.lock:
-            db = self._table.db
-            newer = self._table.last_rowid - self._seen  # rows written after this snapshot: fetched, then skipped
-            wanted = limit + len(self._restricted) + newer
-            # Rank on the index alone (reading every match's stored key too doubled the cost); rows tied in rank
-            # are shown in key order, so a few rows past the cut are fetched to see the whole tie there.
-            ranked = db.execute(
-                "SELECT rowid, bm25(docs, 0, ?, 1.0) AS rank FROM docs WHERE docs MATCH ? ORDER BY rank LIMIT ?",
-                (TITLE_WEIGHT, match, wanted + TIE_WINDOW),
-            ).fetchall()
-            if len(ranked) == wanted + TIE_WINDOW and ranked[-1][1] == ranked[wanted - 1][1]:
-                # a tie runs past what was fetched: let SQLite order every match by key (synthetic stores)
-                rows = db.execute(
-                    "SELECT rowid, key, title, bm25(docs, 0, ?, 1.0) AS rank "
-                    "FROM docs WHERE docs MATCH ? ORDER BY rank, key LIMIT ?",
-                    (TITLE_WEIGHT, match, wanted),
-                ).fetchall()
-            elif not ranked:
-                return []
-            else:
-                cut = ranked[min(wanted, len(ranked)) - 1][1]
-                rank_of = {rowid: rank for rowid, rank in ranked if rank <= cut}
-                marks = ",".join("?" * len(rank_of))
-                named = db.execute(f"SELECT rowid, key, title FROM docs WHERE rowid IN ({marks})", list(rank_of))
-                rows = sorted(((r, k, t, rank_of[r]) for r, k, t in named), key=lambda row: (row[3], row[1]))
-        kept = []
-        for rowid, key, title, rank in rows:
-            if self._rowids.get(key) != rowid:
-                continue  # a row of a later snapshot
-            allowed = self._restricted.get(key)
-            if allowed and viewer not in allowed:
-                continue
-            kept.append(Hit(key, title, -rank))
-            if len(kept) == limit:
-                break
-        return kept
+
+def _best(
+    rows: NDArray[np.intp], scores: NDArray[np.float64], key_order: NDArray[np.int32], limit: int
+) -> list[tuple[float, int]]:
+    """(score, row) of the ``limit`` best rows; of rows tied at the cut, those first in key order."""
+    import numpy as np
+
+    if len(rows) > limit:
+        cut = float(np.partition(scores, len(scores) - limit)[len(scores) - limit])  # the limit-th best score
+        above = np.flatnonzero(scores > cut)
+        tied = np.flatnonzero(scores == cut)
+        wanted = limit - len(above)
+        if len(tied) > wanted:  # a tie runs past the cut: keep the first keys (synthetic stores tie by thousands)
+            order = key_order[rows[tied]]
+            tied = tied[np.argpartition(order, wanted - 1)[:wanted]]
+        chosen = np.concatenate((above, tied)).astype(np.intp)
+        rows, scores = rows[chosen], scores[chosen]
+    return list(zip(scores.tolist(), rows.tolist(), strict=True))
 
 
 @functools.cache
 def _searcher() -> ThreadPoolExecutor:
-    """One thread, made on first use: searches share one SQLite connection and its lock, so a second thread
-    would only wait."""
-    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="search")
+    """The searches' threads, made on first use: snapshots are read-only, so searches need no lock."""
+    return ThreadPoolExecutor(max_workers=SEARCH_THREADS, thread_name_prefix="search")
 
 
 _WORD = re.compile(r"\S+")

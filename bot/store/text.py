@@ -12,12 +12,16 @@ MAX_QUERY_CHARS = 200
 
 def fold(text: str) -> str:
     """Case-fold, strip accents, drop apostrophes and invisible characters, and collapse punctuation."""
-    text = text[: MAX_QUERY_CHARS * 4]
+    return fold_all(text[: MAX_QUERY_CHARS * 4])[:MAX_QUERY_CHARS]
+
+
+def fold_all(text: str) -> str:
+    """:func:`fold` of a whole text, however long (a document to index, not a query)."""
     if not text.isascii():  # ASCII has no accents or invisible format characters: skip the per-character pass
         text = unicodedata.normalize("NFKD", text)
         text = "".join(c for c in text if not unicodedata.combining(c) and unicodedata.category(c) != "Cf")
     text = _APOSTROPHES.sub("", text.casefold())
-    return _NON_WORD.sub(" ", text).strip()[:MAX_QUERY_CHARS]
+    return _NON_WORD.sub(" ", text).strip()
 
 
 def compact(text: str) -> str:

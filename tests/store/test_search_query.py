@@ -7,7 +7,8 @@ import threading
 
 import pytest
 
-from bot.store.search import SearchDoc, SearchIndex
+from bot.store import search as search_module
+from bot.store.search import SEARCH_THREADS, SearchDoc, SearchIndex, _searcher
 
 
 @pytest.mark.parametrize("tied", [40, 200])  # a tie seen whole past the cut, and one longer than what is fetched
@@ -35,18 +36,15 @@ def test_a_restricted_hit_is_left_out_for_others_and_the_list_is_still_full() ->
     assert index.search("dairy", viewer="slack:T:C1", limit=3)[0].key == "topic:d/a"
 
 
-async def test_a_search_runs_beside_the_event_loop_not_on_it() -> None:
+async def test_a_search_over_a_large_store_runs_beside_the_event_loop_not_on_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(search_module, "INLINE_WORK", 0)  # every store counts as large
     index = SearchIndex([SearchDoc("topic:d/a", "Dairy", "dairy quota")])
+    loop = asyncio.get_running_loop()
     loop_ran = threading.Event()
-    # another search (or a reload writing rows) holds the index; until the loop shows it still runs, it keeps it
-    index._table.lock.acquire()
-
-    def hold() -> None:
-        loop_ran.wait(timeout=30)
-        index._table.lock.release()
-
-    holder = threading.Thread(target=hold)
-    holder.start()
+    # other searches hold every search thread; until the loop shows it still runs, they keep them
+    held = [loop.run_in_executor(_searcher(), loop_ran.wait, 30) for _ in range(SEARCH_THREADS)]
     try:
         search = asyncio.ensure_future(index.search_async("dairy"))
         await asyncio.sleep(0.05)  # the search is under way meanwhile; the loop must get here without waiting for it
@@ -55,4 +53,18 @@ async def test_a_search_runs_beside_the_event_loop_not_on_it() -> None:
         assert [hit.key for hit in await search] == ["topic:d/a"]
     finally:
         loop_ran.set()
-        holder.join()
+        await asyncio.gather(*held)
+
+
+async def test_a_search_over_a_small_store_does_not_wait_for_a_search_thread() -> None:
+    # handing a search that takes well under a millisecond to a thread and back would cost more than it
+    index = SearchIndex([SearchDoc("topic:d/a", "Dairy", "dairy quota")])
+    loop = asyncio.get_running_loop()
+    release = threading.Event()
+    held = [loop.run_in_executor(_searcher(), release.wait, 30) for _ in range(SEARCH_THREADS)]
+    try:
+        assert [hit.key for hit in await asyncio.wait_for(index.search_async("dairy"), timeout=30)] == ["topic:d/a"]
+        assert not any(h.done() for h in held)
+    finally:
+        release.set()
+        await asyncio.gather(*held)

@@ -1,0 +1,228 @@
+"""The full-text index's arrays: which documents hold each word, how often, and BM25 scored over them at once.
+
+A full build tokenises every document once into one sorted vocabulary and CSR postings (per word, its documents
+and its weighted count), so the words a prefix expands to are one contiguous slice, and a query costs a few
+vectorised passes over the documents, whatever the words: no per-row work in Python and no per-row calls into
+SQLite (FTS5 called its ranking function once per matching row, which at 100,000 rows all matching took 100+ ms).
+numpy lets go of the GIL in those passes, so two searches can run at once.
+
+The scores are FTS5's ``bm25(docs, 0, title_weight, 1)`` as SQLite computes it (k1 1.2, b 0.75, an idf at or
+below zero taken as 1e-6, a row's length in tokens over both columns), so a ranking readers knew stays as it was.
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+import math
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from bot.store.text import fold_all
+
+if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import NDArray
+
+K1 = 1.2
+B = 0.75
+_BATCH = 200_000  # postings gathered in Python lists before they go into arrays
+_LAST = "\U0010ffff"  # sorts after every character: a prefix's words are those in [prefix, prefix + _LAST)
+
+
+@dataclass(frozen=True, slots=True)
+class Tokens:
+    """One document's words, each with its count (a title word counting ``title_weight`` times), and its length."""
+
+    counts: dict[str, int]
+    length: int
+
+
+# ASCII text folded in one C pass: lower case, apostrophes dropped, anything but a letter or digit a space
+_ASCII_FOLD = str.maketrans(
+    {chr(c): (chr(c).lower() if chr(c).isalnum() else None if chr(c) in "'`" else " ") for c in range(128)}
+)
+
+
+def index_words(text: str) -> list[str]:
+    """The words of a whole document as :func:`bot.store.text.fold` reads a query (which it cuts short)."""
+    if text.isascii():
+        return text.translate(_ASCII_FOLD).split()
+    return fold_all(text).split()
+
+
+def tokens(title: str, text: str, title_weight: int) -> Tokens:
+    title_words = index_words(title)
+    body_words = index_words(text)
+    # a title word counted title_weight times: all in C, no Python step per word
+    return Tokens(Counter(body_words + title_words * title_weight), len(title_words) + len(body_words))
+
+
+def idf(documents: int, matching: int) -> float:
+    value = math.log((documents - matching + 0.5) / (matching + 0.5))
+    return value if value > 0 else 1e-6  # as FTS5: a word in most documents still counts, a little
+
+
+def bm25(freq: NDArray[np.float64], norm: NDArray[np.float64], weight: float) -> NDArray[np.float64]:
+    """One query word's part of the score; ``norm`` is k1 * (1 - b + b * length / average length)."""
+    return weight * (freq * (K1 + 1.0)) / (freq + norm)
+
+
+def norms(lengths: NDArray[np.float64], average: float) -> NDArray[np.float64]:
+    return K1 * (1 - B + B * lengths / average)
+
+
+class Postings:
+    """The documents of one full build, read-only once made (snapshots share it)."""
+
+    def __init__(self, docs: Iterable[tuple[str, str, str]], title_weight: int) -> None:
+        """``docs``: (key, title, text), read once."""
+        import numpy as np
+
+        self.keys: list[str] = []
+        self.titles: list[str] = []
+        vocabulary: dict[str, int] = {}
+        fresh = itertools.count()  # a new word's id (unique, not dense: setdefault draws one per call; < 2**31)
+        words: list[Any] = []  # per batch: word ids, rows and counts, as arrays
+        rows: list[Any] = []
+        counts: list[Any] = []
+        lengths: list[int] = []
+        batch_words: list[str] = []  # each row's distinct words, row after row
+        batch_counts: list[int] = []
+        sizes: list[int] = []  # how many distinct words each row of the batch has
+
+        def flush() -> None:
+            ids = map(vocabulary.setdefault, batch_words, fresh)  # in C: no Python step per word
+            words.append(np.fromiter(ids, dtype=np.int32, count=len(batch_words)))
+            first = len(self.keys) - len(sizes)
+            rows.append(np.repeat(np.arange(first, len(self.keys), dtype=np.int32), sizes))
+            counts.append(np.array(batch_counts, dtype=np.float32))
+            batch_words.clear()
+            batch_counts.clear()
+            sizes.clear()
+
+        for key, title, text in docs:
+            self.keys.append(key)
+            self.titles.append(title)
+            doc = tokens(title, text, title_weight)
+            lengths.append(doc.length)
+            batch_words.extend(doc.counts)
+            batch_counts.extend(doc.counts.values())
+            sizes.append(len(doc.counts))
+            if len(batch_words) >= _BATCH:
+                flush()
+        flush()
+        # words in sorted order, so a prefix's words are neighbours and their postings one slice
+        self.words = sorted(vocabulary)
+        rank = np.zeros(next(fresh), dtype=np.int32)  # word id -> place in sorted order
+        rank[np.fromiter(map(vocabulary.__getitem__, self.words), dtype=np.int64, count=len(self.words))] = np.arange(
+            len(self.words), dtype=np.int32
+        )
+        # Postings grouped by word, each word's in row order: counted first, then each batch put in its place and
+        # let go (a sort of them all at once held twice as much again, at the height of a cold load)
+        per_word = np.zeros(len(self.words), dtype=np.int64)
+        for batch in words:
+            batch[:] = rank[batch]
+            per_word += np.bincount(batch, minlength=len(self.words))
+        del rank
+        self.starts: NDArray[np.int64] = np.concatenate(([0], np.cumsum(per_word)))
+        self.rows: NDArray[np.int32] = np.empty(int(self.starts[-1]), dtype=np.int32)
+        self.counts: NDArray[np.float32] = np.empty(int(self.starts[-1]), dtype=np.float32)
+        filled = self.starts[:-1].copy()  # where each word's next posting goes
+        for batch_words_ranked, batch_rows, batch_weights in zip(words, rows, counts, strict=True):
+            order = np.argsort(batch_words_ranked, kind="stable")
+            ranked = batch_words_ranked[order]
+            first = np.searchsorted(ranked, ranked, side="left")  # each posting's word's first place in the batch
+            place = filled[ranked] + (np.arange(len(ranked)) - first)
+            self.rows[place] = batch_rows[order]
+            self.counts[place] = batch_weights[order]
+            filled += np.bincount(ranked, minlength=len(self.words))
+        words.clear()
+        rows.clear()
+        counts.clear()
+        self.lengths: NDArray[np.float64] = np.array(lengths, dtype=np.float64)
+        self.where = {key: row for row, key in enumerate(self.keys)}
+        # each row's place in key order: rows tied in score are shown in key order
+        self.key_order: NDArray[np.int32] = np.empty(len(self.keys), dtype=np.int32)
+        self.key_order[sorted(range(len(self.keys)), key=self.keys.__getitem__)] = np.arange(
+            len(self.keys), dtype=np.int32
+        )
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def freq(self, prefix: str) -> NDArray[np.float64]:
+        """Every row's weighted count of the words that start with ``prefix`` (0 where none does)."""
+        import numpy as np
+
+        lo = bisect.bisect_left(self.words, prefix)
+        hi = bisect.bisect_left(self.words, prefix + _LAST, lo)
+        start, stop = int(self.starts[lo]), int(self.starts[hi])
+        if hi - lo == 1:  # one word: each row at most once, no need to add up
+            out = np.zeros(len(self.keys), dtype=np.float64)
+            out[self.rows[start:stop]] = self.counts[start:stop]
+            return out
+        weights = self.counts[start:stop].astype(np.float64)
+        return np.bincount(self.rows[start:stop], weights=weights, minlength=len(self.keys)).astype(
+            np.float64, copy=False
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """A row written after the full build (a one-file reload's)."""
+
+    title: str
+    tokens: Tokens
+    restricted_to: frozenset[str]
+
+
+class Added:
+    """The rows written since the full build, with their own small word table: a search reads only the rows
+    holding its words, not every row added, and scores them in one pass as it does the built ones.
+    Read-only once made: :meth:`changed` makes another, copying only the words the change touches."""
+
+    def __init__(self, rows: dict[str, Row] | None = None, by_word: dict[str, dict[str, int]] | None = None) -> None:
+        self.rows = rows or {}
+        self.by_word = by_word or {}  # word -> {key: weighted count}
+
+    def changed(self, gone: Iterable[str], rows: dict[str, Row]) -> Added:
+        """Without the rows of ``gone`` keys (and of the keys in ``rows``), with ``rows``."""
+        kept = dict(self.rows)
+        drop: dict[str, set[str]] = {}
+        for key in {*gone, *rows}:
+            old = kept.pop(key, None)
+            if old is not None:
+                for word in old.tokens.counts:
+                    drop.setdefault(word, set()).add(key)
+        put: dict[str, dict[str, int]] = {}
+        for key, row in rows.items():
+            kept[key] = row
+            for word, n in row.tokens.counts.items():
+                put.setdefault(word, {})[key] = n
+        by_word = dict(self.by_word)
+        for word in drop.keys() | put.keys():
+            dropped = drop.get(word, set())
+            now = {key: n for key, n in by_word.get(word, {}).items() if key not in dropped} | put.get(word, {})
+            if now:
+                by_word[word] = now
+            else:
+                by_word.pop(word, None)
+        return Added(kept, by_word)
+
+    def freqs(self, prefixes: Sequence[str]) -> tuple[list[str], list[NDArray[np.float64]]]:
+        """The rows holding a word that starts with one of ``prefixes``, and each prefix's counts in them."""
+        import numpy as np
+
+        per_prefix: list[dict[str, int]] = []
+        for prefix in prefixes:
+            counts: dict[str, int] = {}
+            for word, holders in self.by_word.items():
+                if word.startswith(prefix):
+                    for key, n in holders.items():
+                        counts[key] = counts.get(key, 0) + n
+            per_prefix.append(counts)
+        keys = sorted({key for counts in per_prefix for key in counts})
+        return keys, [np.array([c.get(key, 0) for key in keys], dtype=np.float64) for c in per_prefix]
