@@ -39,7 +39,10 @@ class Evaluator:
         # state pool holds (max_concurrent_commands, twice), so that few searches cannot hold every worker
         self._per_thread = per_thread
         self._queue: queue.SimpleQueue[tuple[Callable[[], Awaitable[Any]], Future[Any]]] = queue.SimpleQueue()
-        self._loops: dict[asyncio.AbstractEventLoop, asyncio.Event] = {}  # each loop's "work queued" signal
+        # each loop's wake-ups (one token wakes one waiting worker) and how many of its workers wait for work (only
+        # that loop's thread changes its count; the caller reads it to choose the loop to wake)
+        self._loops: dict[asyncio.AbstractEventLoop, asyncio.Queue[None]] = {}
+        self._idle: dict[asyncio.AbstractEventLoop, int] = {}
         self._running: list[tuple[asyncio.AbstractEventLoop, threading.Thread]] = []
         self._states: dict[asyncio.AbstractEventLoop, asyncio.Future[State]] = {}  # each on its own loop
         self._start = threading.Lock()
@@ -56,9 +59,18 @@ class Evaluator:
         self._started()
         future: Future[T] = Future()
         self._queue.put((work, future))
-        for loop, queued in list(self._loops.items()):
-            loop.call_soon_threadsafe(queued.set)
+        self._wake_one()
         return await asyncio.wrap_future(future)
+
+    def _wake_one(self) -> None:
+        """Wake one waiting worker, on the loop with the most of them (the least busy). Waking every worker of
+        every loop for each command cost more than the lookup it ran. A count read while it changes can only
+        wake a worker that then finds nothing (see :meth:`_worker`), never leave a command unseen: with no
+        worker waiting, a busy one takes it when it is done."""
+        idle = self._idle
+        loop = max(idle, key=idle.__getitem__, default=None)
+        if loop is not None and idle[loop] > 0:
+            loop.call_soon_threadsafe(self._loops[loop].put_nowait, None)
 
     async def state(self) -> State:
         """This evaluation loop's own state database (call it there)."""
@@ -73,14 +85,15 @@ class Evaluator:
         with self._start:
             while len(self._running) < self._threads:
                 loop = asyncio.new_event_loop()
-                self._loops[loop] = asyncio.Event()
+                self._loops[loop] = asyncio.Queue()
+                self._idle[loop] = 0
                 thread = threading.Thread(target=self._serve, args=(loop,), name="evaluation", daemon=True)
                 thread.start()
                 self._running.append((loop, thread))
 
     def _serve(self, loop: asyncio.AbstractEventLoop) -> None:
         asyncio.set_event_loop(loop)
-        workers = [loop.create_task(self._worker(self._loops[loop])) for _ in range(self._per_thread)]
+        workers = [loop.create_task(self._worker(loop)) for _ in range(self._per_thread)]
         try:
             loop.run_until_complete(asyncio.gather(*workers))
         except asyncio.CancelledError:
@@ -91,14 +104,20 @@ class Evaluator:
                 loop.run_until_complete(_close(state))
             loop.close()
 
-    async def _worker(self, queued: asyncio.Event) -> None:
+    async def _worker(self, loop: asyncio.AbstractEventLoop) -> None:
+        wakes = self._loops[loop]
         while True:
             try:
                 work, future = self._queue.get_nowait()
             except queue.Empty:
-                queued.clear()
-                if self._queue.empty():  # checked again after clearing: a command queued meanwhile is not missed
-                    await queued.wait()
+                # counted as waiting before looking again: a command queued after this look finds the count
+                # and wakes a worker; one queued before it is seen here
+                self._idle[loop] += 1
+                try:
+                    if self._queue.empty():
+                        await wakes.get()
+                finally:
+                    self._idle[loop] -= 1
                 continue
             if not future.set_running_or_notify_cancel():
                 continue
@@ -117,6 +136,7 @@ class Evaluator:
         for _loop, thread in running:
             await asyncio.to_thread(thread.join)
         self._loops = {}
+        self._idle = {}
 
 
 def _cancel_all(loop: asyncio.AbstractEventLoop) -> None:

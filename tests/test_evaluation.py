@@ -7,6 +7,7 @@ import asyncio
 import datetime as dt
 import shutil
 import threading
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import httpx
@@ -137,3 +138,31 @@ async def test_closing_while_a_command_waits_stops_its_thread_and_tells_the_call
     await asyncio.wait_for(evaluator.close(), timeout=30)  # before: the worker swallowed the cancel; join hung
     done, _ = await asyncio.wait({caller}, timeout=10)
     assert caller in done and caller.cancelled()
+
+
+async def test_every_command_queued_in_a_burst_is_run_once() -> None:
+    """Workers are woken one at a time (a command wakes one waiting worker, not all): no command may be left
+    waiting in the queue, or run twice, whatever the interleaving of arrivals and finishing workers."""
+    from bot.evaluation import Evaluator
+
+    evaluator = Evaluator(threads=2, per_thread=2)
+    runs: list[int] = []
+
+    def work(n: int) -> Callable[[], Awaitable[int]]:
+        async def run() -> int:
+            runs.append(n)
+            for _ in range(n % 3):  # some wait a turn or two, so workers finish while others arrive
+                await asyncio.sleep(0)
+            return n
+
+        return run
+
+    try:
+        for _ in range(3):  # bursts with quiet between them: waiting workers must be woken again
+            runs.clear()
+            answers = await asyncio.wait_for(asyncio.gather(*(evaluator.run(work(n)) for n in range(400))), 60)
+            assert answers == list(range(400))
+            assert sorted(runs) == list(range(400))
+            await asyncio.sleep(0.05)
+    finally:
+        await evaluator.close()
