@@ -25,7 +25,7 @@ from bot.errors import BriefbotError
 
 log = logging.getLogger(__name__)
 
-PROBE_WAIT = 1.0  # seconds a health check waits for a probe's fresh answer before saying what it said last
+PROBE_WAIT = 0.25  # seconds a health check waits for a probe's fresh answer (a database at ease answers in a few ms)
 PROBE_TIMEOUT = 10.0  # seconds a probe may go unanswered before its part counts as down
 
 
