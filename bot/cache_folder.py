@@ -38,3 +38,23 @@ def private(stat: os.stat_result) -> bool:
     """Owned by this user and writable by no one else (where the platform has owners)."""
     getuid = getattr(os, "getuid", None)
     return getuid is None or (stat.st_uid == getuid() and not stat.st_mode & 0o022)
+
+
+def write_copy(path: Path, header: bytes, value: object, *, prefix: str) -> None:
+    """``header``, then ``value`` pickled, into ``path`` in this user's private folder, atomically: readers see the
+    old copy or the whole new one, never half of it. Raises what writing raised (a read-only home, a full disk)."""
+    import contextlib
+    import pickle
+    import tempfile
+
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=prefix, suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as file:
+            file.write(header)
+            pickle.dump(value, file, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise

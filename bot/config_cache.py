@@ -9,17 +9,15 @@ a file changed in the last two seconds. ``BRIEFBOT_CACHE_DIR=off`` turns it off 
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import logging
 import os
 import pickle
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 
-from bot.cache_folder import RACY_NS, cache_folder, private, pyyaml_id
+from bot.cache_folder import RACY_NS, cache_folder, private, pyyaml_id, write_copy
 
 log = logging.getLogger(__name__)
 
@@ -64,16 +62,6 @@ def _read(copy: Path, key: bytes) -> tuple[object] | None:
 
 def _write(copy: Path, key: bytes, value: object) -> None:
     try:
-        copy.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd, temporary = tempfile.mkstemp(dir=copy.parent, prefix=".config-", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as file:
-                file.write(FORMAT + b"\n" + key + b"\n")
-                pickle.dump(value, file, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(temporary, copy)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(temporary)
-            raise
+        write_copy(copy, FORMAT + b"\n" + key + b"\n", value, prefix=".config-")
     except Exception as exc:  # a read-only home, a full disk: no copy, same settings
         log.debug("config cache not written to %s: %s", copy, exc)

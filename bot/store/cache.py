@@ -25,13 +25,12 @@ import logging
 import os
 import pickle
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-from bot.cache_folder import RACY_NS, cache_folder, private, pyyaml_id
+from bot.cache_folder import RACY_NS, cache_folder, private, pyyaml_id, write_copy
 from bot.store.collector import collector_paused
 from bot.store.store import Store
 
@@ -96,17 +95,7 @@ def _unpickle(file: BinaryIO) -> object:
 
 def _write(path: Path, key: bytes, store: Store) -> None:
     try:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".store-", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as file:
-                file.write(FORMAT + b"\n" + key + b"\n")
-                pickle.dump(store, file, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(temporary, path)  # readers see the old copy or the whole new one
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(temporary)
-            raise
+        write_copy(path, FORMAT + b"\n" + key + b"\n", store, prefix=".store-")
     except Exception as exc:  # a read-only home, a full disk, a store that does not pickle: no copy, same answer
         log.debug("store cache not written to %s: %s", path, exc)
 
