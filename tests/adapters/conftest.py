@@ -12,11 +12,13 @@ import pytest
 
 from bot.adapters.slack import SlackService
 from bot.app import App
+from bot.commands import Command, CommandSpec
 from bot.config import HttpConfig, Settings, SlackConfig
+from bot.context import Context
 from bot.credentials import Secrets
 from bot.delivery import Delivery
 from bot.posting import Poster, PostKind, PostRequest, PostResult, RetryPolicy
-from bot.reply import Reply
+from bot.reply import Reply, Section
 from bot.router import CommandDef
 from bot.state import open_state
 from bot.targets import Target
@@ -54,6 +56,16 @@ def socket_app(
 ) -> App:
     secrets = Secrets(slack_bot_token=BOT_TOKEN, slack_app_token=APP_TOKEN)
     return App(slack_settings(tmp_path, fake, store=store, as_of=as_of, **slack), secrets, commands=commands)
+
+
+def slow_command(release: asyncio.Event) -> CommandDef:
+    """``/slow``: answers "Slow answer" only once ``release`` is set, so its ack budget runs out first."""
+
+    async def slow(command: Command, ctx: Context) -> Reply:
+        await release.wait()
+        return Reply(title="Slow answer", sections=(Section(text="Done **now**."),))
+
+    return CommandDef(CommandSpec("slow", "Takes its time."), slow)
 
 
 @pytest.fixture

@@ -15,16 +15,12 @@ from bot.adapters.slack import RENDER_FAILED, WORKING, SlackService
 from bot.adapters.slack_delivery import EVENT_TYPE, SlackDelivery
 from bot.adapters.slack_render import RUN_ACTION, SHARE_ACTION
 from bot.app import App
-from bot.commands import Command, CommandSpec
-from bot.context import Context
 from bot.credentials import Secrets
 from bot.errors import ConfigError, PermanentDeliveryError
 from bot.posting import PostOutcome
-from bot.reply import Reply, Section
-from bot.router import CommandDef
 from bot.targets import Target
 from handlers import CORE_COMMANDS
-from tests.adapters.conftest import APP_TOKEN, BOT_TOKEN, PostOnce, slack_settings, socket_app, started
+from tests.adapters.conftest import APP_TOKEN, BOT_TOKEN, PostOnce, slack_settings, slow_command, socket_app, started
 from tests.fakes.slack_api import TEAM_ID, FakeSlack
 
 CHANNEL = "C0BRIEF"
@@ -140,12 +136,7 @@ async def test_a_slow_answer_is_acked_at_once_and_follows_through_the_response_u
     tmp_path: Path, fake_slack: FakeSlack
 ) -> None:
     release = asyncio.Event()
-
-    async def slow(command: Command, ctx: Context) -> Reply:
-        await release.wait()
-        return Reply(title="Slow answer", sections=(Section(text="Done **now**."),))
-
-    commands = [*CORE_COMMANDS, CommandDef(CommandSpec("slow", "Takes its time."), slow)]
+    commands = [*CORE_COMMANDS, slow_command(release)]
     app = socket_app(tmp_path, fake_slack, commands=commands)
     service = await started(app, fake_slack)
     service.ack_budget = 0.01

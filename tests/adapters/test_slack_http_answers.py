@@ -23,7 +23,7 @@ from bot.credentials import Secrets
 from bot.reply import Attachment, Reply, Section, Visibility
 from bot.router import CommandDef
 from handlers import CORE_COMMANDS
-from tests.adapters.conftest import BOT_TOKEN, SIGNING_SECRET, slack_settings
+from tests.adapters.conftest import BOT_TOKEN, SIGNING_SECRET, slack_settings, slow_command
 from tests.adapters.test_slack_http import PATH, signed
 from tests.fakes.slack_api import FakeSlack
 
@@ -109,12 +109,7 @@ async def test_a_slow_answer_over_http_is_acked_at_once_and_follows_through_the_
     tmp_path: Path, fake_slack: FakeSlack
 ) -> None:
     release = asyncio.Event()
-
-    async def slow(command: Command, ctx: Context) -> Reply:
-        await release.wait()
-        return Reply(title="Slow answer", sections=(Section(text="Done **now**."),))
-
-    commands = [*CORE_COMMANDS, CommandDef(CommandSpec("slow", "Takes its time."), slow)]
+    commands = [*CORE_COMMANDS, slow_command(release)]
     async with http_bot(tmp_path, fake_slack, commands) as (_, service, client):
         service.ack_budget = 0.01
         ack = await command(client, fake_slack, "/slow")
