@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 
 import pytest
 
@@ -64,6 +64,24 @@ def request() -> PostRequest:
     )
 
 
+def poster(
+    state: State,
+    platform: LeaseCheckingPlatform,
+    clock: ControlledClock,
+    claimant: str,
+    kill: Callable[[str], None] = lambda point: None,
+) -> Poster:
+    return Poster(
+        state=state,
+        deliveries={"slack": platform},
+        claimant=claimant,
+        now=clock.now,
+        policy=POLICY,
+        kill=kill,
+        sleep=clock.sleep,
+    )
+
+
 async def test_a_stall_past_the_lease_before_the_call_renews_the_claim_before_posting(state: State) -> None:
     clock = ControlledClock(START)
     platform = LeaseCheckingPlatform(clock, state)
@@ -74,16 +92,7 @@ async def test_a_stall_past_the_lease_before_the_call_renews_the_claim_before_po
             stalled.append(point)
             clock.advance(seconds=POLICY.lease.total_seconds() + 10)
 
-    poster = Poster(
-        state=state,
-        deliveries={"slack": platform},
-        claimant="a",
-        now=clock.now,
-        policy=POLICY,
-        kill=stall,
-        sleep=clock.sleep,
-    )
-    result = await poster.post(request())
+    result = await poster(state, platform, clock, "a", kill=stall).post(request())
     assert stalled == ["before_call"]
     assert result.outcome is PostOutcome.SENT
     assert platform.calls == [(KEY, True)]  # one post, made under a live lease
@@ -99,18 +108,8 @@ async def test_a_replica_that_took_the_claim_over_during_the_stall_posts_it_once
             clock.advance(seconds=POLICY.lease.total_seconds() + 10)
             stalled.set()
 
-    frozen = Poster(
-        state=state,
-        deliveries={"slack": platform},
-        claimant="a",
-        now=clock.now,
-        policy=POLICY,
-        kill=stall,
-        sleep=clock.sleep,
-    )
-    other = Poster(
-        state=state, deliveries={"slack": platform}, claimant="b", now=clock.now, policy=POLICY, sleep=clock.sleep
-    )
+    frozen = poster(state, platform, clock, "a", kill=stall)
+    other = poster(state, platform, clock, "b")
     first = asyncio.ensure_future(frozen.post(request()))
     await stalled.wait()
     second = await other.post(request())  # b finds a's lease lapsed while a is frozen before its call
