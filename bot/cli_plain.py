@@ -26,18 +26,13 @@ _ANSI = re.compile(r"\033\[[;?0-9]*[a-zA-Z]")  # what click.echo strips from tex
 def echo(text: str, *, nl: bool = True, err: bool = False) -> None:
     """Write as ``typer.echo`` does: flushed at once, and without terminal escapes when not on a terminal."""
     stream = sys.stderr if err else sys.stdout
-    if "\033" in text and not _isatty(stream):
-        text = _ANSI.sub("", text)
+    if "\033" in text:
+        from bot.terminal.output import isatty  # only for text with escapes: the plain path imports nothing more
+
+        if not isatty(stream):
+            text = _ANSI.sub("", text)
     stream.write(f"{text}\n" if nl else text)
     stream.flush()
-
-
-def _isatty(stream: object) -> bool:
-    check = getattr(stream, "isatty", None)
-    try:
-        return bool(check and check())
-    except ValueError:  # a closed stream
-        return False
 
 
 def fail(message: str, code: int = 2) -> NoReturn:
