@@ -9,6 +9,7 @@ entities and rows. Both give the same store (``tests/store/test_incremental.py``
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Collection, Iterable
@@ -25,7 +26,7 @@ from bot.store.person_events import moved_on
 from bot.store.problems import Problem
 from bot.store.recheck import known_after, to_recheck
 from bot.store.reindex import updated_indexes
-from bot.store.store import Store, build
+from bot.store.store import Store, build, text_indexed_beside
 from bot.store.translations import Translations, load_translations
 
 
@@ -42,14 +43,17 @@ class Built:
 
 
 def full(root: Path, docs: Iterable[Document], refused: Iterable[Problem], *, warm: bool = True) -> Built:
-    """Check and index everything (start-up, a full reload)."""
+    """Check and index everything (start-up, a full reload). The documents are linked first, so that a large
+    store's text is being tokenised elsewhere while this thread cross-checks them and builds the other indexes."""
     ordered = sorted(docs, key=lambda d: d.path)
     refused = list(refused)
     sources = _sources(ordered)
     known = Known.of(ordered, sources, _broken(refused))
-    cross = crosscheck(ordered, sources, known=known)
-    store = build(root, ordered, refused, checked=cross)
-    store = store.warm() if warm else store
+    linked = build(root, ordered, refused, checked=())
+    with text_indexed_beside(linked) if warm else contextlib.nullcontext() as search:
+        cross = crosscheck(ordered, sources, known=known)
+        store = linked.with_problems(cross)
+        store = store.warm(search_index=search) if warm else store
     return Built(store, _by_path(cross), tuple(refused), known)
 
 

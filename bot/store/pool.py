@@ -15,7 +15,9 @@ multiprocessing's 'spawn' re-runs the caller's main script in each worker, which
 
 from __future__ import annotations
 
+import collections
 import contextlib
+import itertools
 import logging
 import os
 import pickle
@@ -23,7 +25,7 @@ import subprocess
 import sys
 from collections.abc import Generator, Iterator, Sequence
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 try:
     import fcntl
@@ -31,8 +33,10 @@ except ImportError:  # pragma: no cover - not on Windows
     fcntl = None  # type: ignore[assignment]
 
 from bot.store.documents import Document, place
-from bot.store.load import RealFolders, discover, read_file, read_raw, validate
+from bot.store.load import RealFolders, discover, read_file, validate
+from bot.store.postings import Chunk, Tokenised
 from bot.store.problems import Problem
+from bot.store.worker import Parsed, Task, run
 from bot.store.yamlsafe import RawDocument
 
 log = logging.getLogger(__name__)
@@ -43,16 +47,13 @@ POOL_FROM = 20_000
 CHUNK = 250  # files per task: small enough to stream, large enough that a task's overhead is noise
 AHEAD = 3  # tasks queued per worker: parsed but unvalidated data waits in memory, so keep it bounded
 
-# What a worker sends back for one file: its problems, or its parsed data, markdown body, YAML text, the YAML's
-# line offset and mtime (plain values: a tuple pickles faster than the dataclasses the caller rebuilds).
-Parsed = list[Problem] | tuple[Any, str, str, int, int]
-_SERVE = "from bot.store.pool import serve; serve()"
+_SERVE = "from bot.store.worker import serve; serve()"
 
 
-def workers_for(files: int) -> int:
-    """How many worker processes a load of ``files`` files uses: 0 (read in-process) below ``POOL_FROM`` or on
-    one core, else one per core this process may run on."""
-    if files < POOL_FROM or not sys.executable:  # no interpreter to start (an embedded Python)
+def workers_for(files: int, *, at_least: int | None = None) -> int:
+    """How many worker processes a load of ``files`` files uses: 0 (read in-process) below ``at_least`` (else
+    ``POOL_FROM``) or on one core, else one per core this process may run on."""
+    if files < (POOL_FROM if at_least is None else at_least) or not sys.executable:  # no interpreter to start
         return 0
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
     return cores if cores > 1 else 0
@@ -81,36 +82,50 @@ def read_files(
 
 
 def _pooled(root: Path, paths: Sequence[str], max_bytes: int, workers: int) -> Iterator[tuple[str, Parsed]]:
-    """Chunk i goes to worker i % workers; each answers its tasks in order, so results are read in path order."""
-    chunks = [list(paths[i : i + CHUNK]) for i in range(0, len(paths), CHUNK)]
+    root_name = os.fspath(root)
+    tasks = (("read", root_name, list(paths[i : i + CHUNK]), max_bytes) for i in range(0, len(paths), CHUNK))
+    for task, results in _in_order(tasks, workers, "reading the rest of the store in this process"):
+        yield from zip(task[2], results, strict=True)
+
+
+def tokenised(chunks: Iterator[Chunk], title_weight: int, *, workers: int) -> Iterator[tuple[Chunk, Tokenised]]:
+    """Each chunk of search rows with its :func:`bot.store.postings.tokenise`, in order, done by ``workers``
+    processes (a large store's full-text index: tokenising is most of its cost, and all of it in Python)."""
+    tasks = (("tokenise", chunk, title_weight) for chunk in chunks)
+    for task, result in _in_order(tasks, workers, "tokenising the rest of the store's text in this process"):
+        yield task[1], result
+
+
+def _in_order(tasks: Iterator[Task], workers: int, fallback: str) -> Iterator[tuple[Task, Any]]:
+    """Each task with its result, in the order given. Task i goes to worker i % workers, and each worker answers
+    in order, so answers are read in task order; at most ``AHEAD`` tasks per worker wait, so what is sent but not
+    answered stays bounded. A worker that dies leaves its tasks, and all the rest, to this process."""
     procs = [_start() for _ in range(workers)]
+    waiting: collections.deque[tuple[Task, subprocess.Popen[bytes]]] = collections.deque()
     try:
-        sent = 0
-
-        def send() -> None:
-            nonlocal sent
-            if sent < len(chunks):
-                stdin = procs[sent % workers].stdin
-                assert stdin is not None
-                with contextlib.suppress(OSError):  # a worker gone: reading its answer finds out, below
-                    pickle.dump((os.fspath(root), chunks[sent], max_bytes), stdin, pickle.HIGHEST_PROTOCOL)
-                    stdin.flush()
-                sent += 1
-
-        for _ in range(workers * AHEAD):
-            send()
-        for number, chunk in enumerate(chunks):
-            stdout = procs[number % workers].stdout
-            assert stdout is not None
+        for task in itertools.islice(tasks, workers * AHEAD):
+            proc = procs[len(waiting) % workers]
+            _send(proc, task)
+            waiting.append((task, proc))
+        sent = len(waiting)
+        while waiting:
+            task, proc = waiting.popleft()
+            assert proc.stdout is not None
             try:
-                results: list[Parsed] = pickle.load(stdout)
+                result = pickle.load(proc.stdout)
             except (EOFError, OSError, pickle.UnpicklingError):
-                log.warning("a store-reading worker stopped; reading the rest of the store in this process")
-                for rest in chunks[number:]:
-                    yield from zip(rest, _read_chunk(os.fspath(root), rest, max_bytes), strict=True)
+                log.warning("a store worker stopped; %s", fallback)
+                for rest, _ in [(task, proc), *waiting]:
+                    yield rest, run(rest)
+                for rest in tasks:
+                    yield rest, run(rest)
                 return
-            send()
-            yield from zip(chunk, results, strict=True)
+            following = next(tasks, None)
+            if following is not None:
+                _send(procs[sent % workers], following)
+                waiting.append((following, procs[sent % workers]))
+                sent += 1
+            yield task, result
     finally:  # also when the caller stops early: an idle worker exits at the end of its input, a busy one on
         for proc in procs:  # its next write to the closed pipe
             for pipe in (proc.stdin, proc.stdout):
@@ -124,8 +139,16 @@ def _pooled(root: Path, paths: Sequence[str], max_bytes: int, workers: int) -> I
                 proc.wait()
 
 
+def _send(proc: subprocess.Popen[bytes], task: Task) -> None:
+    stdin = proc.stdin
+    assert stdin is not None
+    with contextlib.suppress(OSError):  # a worker gone: reading its answer finds out
+        pickle.dump(task, stdin, pickle.HIGHEST_PROTOCOL)
+        stdin.flush()
+
+
 def _start() -> subprocess.Popen[bytes]:
-    """A worker running this module's :func:`serve`, importing this very copy of ``bot``."""
+    """A worker running :func:`bot.store.worker.serve`, importing this very copy of ``bot``."""
     here = os.fspath(Path(__file__).resolve().parents[2])
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([here, *filter(None, [os.environ.get("PYTHONPATH")])]))
     proc = subprocess.Popen([sys.executable, "-c", _SERVE], stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
@@ -144,42 +167,6 @@ def _widen(fd: int) -> None:
     if setsize is not None:
         with contextlib.suppress(OSError):  # over this system's ceiling: the default size works, more slowly
             fcntl.fcntl(fd, setsize, PIPE_BYTES)
-
-
-def serve(stdin: IO[bytes] | None = None, stdout: IO[bytes] | None = None) -> None:
-    """A worker's loop: read a task (root, paths, max_bytes), answer its parsed files, until the input ends."""
-    import gc
-    import signal
-
-    gc.disable()  # one chunk's objects at a time, freed by reference counting: the cyclic collector only slows it
-    # Ctrl-C reaches the whole process group: the caller stops, and its closed pipes end the worker quietly
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    stdin = stdin or sys.stdin.buffer
-    stdout = stdout or sys.stdout.buffer
-    while True:
-        try:
-            root, paths, max_bytes = pickle.load(stdin)
-        except EOFError:
-            return
-        try:
-            pickle.dump(_read_chunk(root, paths, max_bytes), stdout, pickle.HIGHEST_PROTOCOL)
-            stdout.flush()
-        except BrokenPipeError:  # the caller stopped reading
-            return
-
-
-def _read_chunk(root: str, paths: list[str], max_bytes: int) -> list[Parsed]:
-    """In a worker: read and parse each file (:func:`bot.store.load.read_raw`), nothing that needs a model."""
-    base, folders = Path(root), RealFolders(Path(root))
-    out: list[Parsed] = []
-    for relative in paths:
-        read = read_raw(base, relative, max_bytes=max_bytes, folders=folders)
-        if isinstance(read, list):
-            out.append(read)
-        else:
-            _, raw, mtime_ns = read
-            out.append((raw.data, raw.body, raw.yaml_text, raw.line_offset, mtime_ns))
-    return out
 
 
 def load_documents(root: Path, *, max_bytes: int) -> tuple[list[Document], list[Problem]]:

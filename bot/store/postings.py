@@ -16,9 +16,9 @@ import bisect
 import itertools
 import math
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from bot.store.text import fold_all
 
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
 K1 = 1.2
 B = 0.75
-_BATCH = 200_000  # postings gathered in Python lists before they go into arrays
+CHUNK_CHARS = 256_000  # characters of text per chunk of rows tokenised at once (see chunked)
 _LAST = "\U0010ffff"  # sorts after every character: a prefix's words are those in [prefix, prefix + _LAST)
 
 
@@ -74,46 +74,93 @@ def norms(lengths: NDArray[np.float64], average: float) -> NDArray[np.float64]:
     return K1 * (1 - B + B * lengths / average)
 
 
+class Tokenised(NamedTuple):
+    """A chunk of rows tokenised (:func:`tokenise`): plain values and arrays, so a worker process can send it back.
+
+    Row ``i`` of the chunk holds ``sizes[i]`` postings, in order; a posting is a word (``ids``: its place in the
+    chunk's own ``words``) and its weighted count."""
+
+    words: list[str]
+    ids: NDArray[np.int32]
+    counts: NDArray[np.float32]
+    sizes: NDArray[np.int32]
+    lengths: NDArray[np.int32]  # each row's length in tokens, title and body
+
+
+Chunk = list[tuple[str, str, str]]  # rows (key, title, text)
+
+
+def chunked(docs: Iterable[tuple[str, str, str]], chars: int | None = None) -> Iterator[Chunk]:
+    """``docs`` in chunks of about ``chars`` characters of text (:data:`CHUNK_CHARS`): a task for a worker, or a
+    step of an in-process build, small enough to stream and large enough that its overhead is noise."""
+    limit = CHUNK_CHARS if chars is None else chars
+    chunk: Chunk = []
+    size = 0
+    for doc in docs:
+        chunk.append(doc)
+        size += len(doc[1]) + len(doc[2])
+        if size >= limit:
+            yield chunk
+            chunk, size = [], 0
+    if chunk:
+        yield chunk
+
+
+def tokenise(chunk: Chunk, title_weight: int) -> Tokenised:
+    """Every row's distinct words and their weighted counts (what a worker process does with its tasks)."""
+    import numpy as np
+
+    vocabulary: dict[str, int] = {}
+    fresh = itertools.count()  # a new word's id (unique, not dense: setdefault draws one per call; < 2**31)
+    words: list[str] = []  # each row's distinct words, row after row
+    counts: list[int] = []
+    sizes: list[int] = []
+    lengths: list[int] = []
+    for _key, title, text in chunk:
+        doc = tokens(title, text, title_weight)
+        lengths.append(doc.length)
+        words.extend(doc.counts)
+        counts.extend(doc.counts.values())
+        sizes.append(len(doc.counts))
+    ids = np.fromiter(map(vocabulary.setdefault, words, fresh), dtype=np.int32, count=len(words))  # in C
+    # ids drawn but not kept (a word seen before) leave gaps: number the chunk's words densely
+    drawn = np.fromiter(vocabulary.values(), dtype=np.int32, count=len(vocabulary))
+    dense = np.zeros(next(fresh), dtype=np.int32)
+    dense[drawn] = np.arange(len(drawn), dtype=np.int32)
+    return Tokenised(
+        list(vocabulary),
+        dense[ids],
+        np.array(counts, dtype=np.float32),
+        np.array(sizes, dtype=np.int32),
+        np.array(lengths, dtype=np.int32),
+    )
+
+
 class Postings:
     """The documents of one full build, read-only once made (snapshots share it)."""
 
-    def __init__(self, docs: Iterable[tuple[str, str, str]], title_weight: int) -> None:
-        """``docs``: (key, title, text), read once."""
+    def __init__(self, chunks: Iterable[tuple[Chunk, Tokenised]]) -> None:
+        """``chunks``: the rows, in order, each chunk with its :func:`tokenise` (made here or in a worker)."""
         import numpy as np
 
         self.keys: list[str] = []
         self.titles: list[str] = []
         vocabulary: dict[str, int] = {}
-        fresh = itertools.count()  # a new word's id (unique, not dense: setdefault draws one per call; < 2**31)
-        words: list[Any] = []  # per batch: word ids, rows and counts, as arrays
+        fresh = itertools.count()  # a new word's id, as in tokenise
+        words: list[Any] = []  # per chunk: word ids (the build's), rows and counts, as arrays
         rows: list[Any] = []
         counts: list[Any] = []
-        lengths: list[int] = []
-        batch_words: list[str] = []  # each row's distinct words, row after row
-        batch_counts: list[int] = []
-        sizes: list[int] = []  # how many distinct words each row of the batch has
-
-        def flush() -> None:
-            ids = map(vocabulary.setdefault, batch_words, fresh)  # in C: no Python step per word
-            words.append(np.fromiter(ids, dtype=np.int32, count=len(batch_words)))
-            first = len(self.keys) - len(sizes)
-            rows.append(np.repeat(np.arange(first, len(self.keys), dtype=np.int32), sizes))
-            counts.append(np.array(batch_counts, dtype=np.float32))
-            batch_words.clear()
-            batch_counts.clear()
-            sizes.clear()
-
-        for key, title, text in docs:
-            self.keys.append(key)
-            self.titles.append(title)
-            doc = tokens(title, text, title_weight)
-            lengths.append(doc.length)
-            batch_words.extend(doc.counts)
-            batch_counts.extend(doc.counts.values())
-            sizes.append(len(doc.counts))
-            if len(batch_words) >= _BATCH:
-                flush()
-        flush()
+        lengths: list[Any] = []
+        for chunk, tokenised in chunks:
+            first = len(self.keys)
+            self.keys += [key for key, _title, _text in chunk]
+            self.titles += [title for _key, title, _text in chunk]
+            # the chunk's words in this build's numbering: one step per distinct word of the chunk, not per posting
+            ids = np.fromiter(map(vocabulary.setdefault, tokenised.words, fresh), dtype=np.int32)
+            words.append(ids[tokenised.ids])
+            rows.append(np.repeat(np.arange(first, len(self.keys), dtype=np.int32), tokenised.sizes))
+            counts.append(tokenised.counts)
+            lengths.append(tokenised.lengths)
         # words in sorted order, so a prefix's words are neighbours and their postings one slice
         self.words = sorted(vocabulary)
         rank = np.zeros(next(fresh), dtype=np.int32)  # word id -> place in sorted order
@@ -142,7 +189,9 @@ class Postings:
         words.clear()
         rows.clear()
         counts.clear()
-        self.lengths: NDArray[np.float64] = np.array(lengths, dtype=np.float64)
+        self.lengths: NDArray[np.float64] = (
+            np.concatenate(lengths).astype(np.float64) if lengths else np.zeros(0, dtype=np.float64)
+        )
         self.where = {key: row for row, key in enumerate(self.keys)}
         # each row's place in key order: rows tied in score are shown in key order
         self.key_order: NDArray[np.int32] = np.empty(len(self.keys), dtype=np.int32)

@@ -14,7 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from bot.store.postings import Added, Postings, Row, bm25, idf, norms, tokens
+from bot.store.postings import Added, Postings, Row, bm25, chunked, idf, norms, tokenise, tokens
 from bot.store.text import fold, words
 
 if TYPE_CHECKING:
@@ -25,6 +25,9 @@ TITLE_WEIGHT = 6  # a title word counts as six in the body (FTS5's column weight
 SNIPPET_WORDS = 14
 MAX_WORDS = 12  # of a query; the rest are left out
 SEARCH_THREADS = 2  # the machine's cores: a search scores in numpy, which lets go of the GIL
+# Rows from which a full build's text is tokenised by worker processes, beside the rest of the load: below it the
+# workers' start (a few hundred ms of an interpreter and numpy) costs more than they save.
+TOKENISE_FROM = 5_000
 INLINE_WORK = 40_000  # rows times query words below which a search runs where it is asked: about a millisecond
 
 
@@ -51,7 +54,8 @@ class SearchIndex:
     made: an older one still held by a slow reader keeps finding what it found, and never a newer one's rows.
     """
 
-    def __init__(self, docs: Iterable[SearchDoc] = ()) -> None:
+    def __init__(self, docs: Iterable[SearchDoc] = (), *, workers: int = 0) -> None:
+        """``workers``: processes that tokenise the text (:func:`tokenise_workers`), 0 to do it here."""
         import numpy as np
 
         self._restricted: dict[str, frozenset[str]] = {}
@@ -62,7 +66,13 @@ class SearchIndex:
                     self._restricted[doc.key] = doc.restricted_to
                 yield doc.key, doc.title, doc.text
 
-        self._built = Postings(noted(docs), TITLE_WEIGHT)
+        chunks = chunked(noted(docs))
+        if workers:
+            from bot.store.pool import tokenised  # the worker processes' module reads files too: only a large build
+
+            self._built = Postings(tokenised(chunks, TITLE_WEIGHT, workers=workers))
+        else:
+            self._built = Postings((chunk, tokenise(chunk, TITLE_WEIGHT)) for chunk in chunks)
         self._live: NDArray[np.bool_] = np.ones(len(self._built), dtype=np.bool_)
         self._added = Added()
         self._documents = len(self._built)
@@ -196,6 +206,15 @@ class SearchIndex:
         return await loop.run_in_executor(
             _searcher(), functools.partial(self.search, query, viewer=viewer, limit=limit)
         )
+
+
+def tokenise_workers(rows: int) -> int:
+    """Worker processes for a full build of about ``rows`` rows: one per core from :data:`TOKENISE_FROM`."""
+    if rows < TOKENISE_FROM:
+        return 0
+    from bot.store.pool import workers_for
+
+    return workers_for(rows, at_least=TOKENISE_FROM)
 
 
 def _best(

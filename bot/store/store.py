@@ -6,10 +6,12 @@ A reload builds a new :class:`Store` beside the old one and swaps it in with one
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import cast
@@ -21,7 +23,7 @@ from bot.store.model import Deal, Event, EventLog, Person, Source, SourceRegistr
 from bot.store.person_events import PersonEventDeals, person_event_deals
 from bot.store.problems import Problem
 from bot.store.rows import deal_entities, deal_search_docs, person_entity, person_search_doc
-from bot.store.search import SearchDoc, SearchIndex
+from bot.store.search import SearchDoc, SearchIndex, tokenise_workers
 from bot.store.translations import Translations, load_translations
 
 
@@ -121,28 +123,49 @@ class Store:
 
     @cached_property
     def search_index(self) -> SearchIndex:
-        return SearchIndex(_search_docs(self))
+        return SearchIndex(_search_docs(self), workers=tokenise_workers(len(self.documents)))
 
     def warm(
         self,
         *,
         index: Index | None = None,
-        search_index: SearchIndex | None = None,
+        search_index: SearchIndex | Future[SearchIndex] | None = None,
         deal_people: dict[str, tuple[str, ...]] | None = None,
         person_event_deals: PersonEventDeals | None = None,
     ) -> Store:
         """Build (or set) what is otherwise built on first use, so a reload pays for it in its worker thread and
-        the first command after the swap does not (the cached properties are plain instance attributes)."""
+        the first command after the swap does not (the cached properties are plain instance attributes).
+        ``search_index`` may still be in the making (:func:`text_indexed_beside`): it is waited for last."""
         if index is not None:
             vars(self)["index"] = index
-        if search_index is not None:
+        if isinstance(search_index, SearchIndex):
             vars(self)["search_index"] = search_index
         if deal_people is not None:
             vars(self)["_deal_people"] = deal_people
         if person_event_deals is not None:
             vars(self)["_person_event_deals"] = person_event_deals
-        _ = self.index, self.search_index, self._deal_people, self._person_event_deals
+        _ = self.index, self._deal_people, self._person_event_deals
+        if isinstance(search_index, Future):
+            vars(self)["search_index"] = search_index.result()
+        _ = self.search_index
         return self
+
+    def with_problems(self, found: Iterable[Problem]) -> Store:
+        """This store with ``found`` (cross-file problems) added to its problems."""
+        return replace(self, problems=tuple(sorted({*self.problems, *found})))
+
+
+@contextlib.contextmanager
+def text_indexed_beside(store: Store) -> Iterator[Future[SearchIndex] | None]:
+    """A large store's full-text index, in the making while the caller goes on: a thread of ours feeds the text to
+    worker processes that tokenise it and gathers their answers (waiting on pipes, or in numpy: mostly without the
+    GIL), so a load cross-checks and builds the lookup index meanwhile. None for a store too small for workers."""
+    workers = tokenise_workers(len(store.documents))
+    if not workers:
+        yield None
+        return
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="search-build") as executor:
+        yield executor.submit(SearchIndex, _search_docs(store), workers=workers)
 
 
 def build(
