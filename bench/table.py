@@ -245,14 +245,14 @@ def main() -> None:
     parser.add_argument("--postgres", action="store_true", help="fan-out state on PostgreSQL, not SQLite")
     parser.add_argument("--startup", action="store_true", help="add one-shot `briefbot ask`/`check` wall time")
     parser.add_argument("--chaos", type=int, default=0, metavar="TRIALS", help="add the chaos run, this many trials")
-    parser.add_argument("--no-pool", action="store_true", help="read every store in-process, as small ones are")
+    parser.add_argument("--no-pool", action="store_true", help="read and index every store in-process")
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)  # a child process: one size, JSON out
     args = parser.parse_args()
     if args.one:
         if args.no_pool:
-            from bot.store import pool
+            from bot.store import pool, search
 
-            pool.POOL_FROM = sys.maxsize
+            pool.POOL_FROM = search.TOKENISE_FROM = sys.maxsize
         print(json.dumps(measure(args.one, args.repeat, args.watch, args.loads)))
         return
     figures = []

@@ -23,9 +23,10 @@ from pathlib import Path
 from bot.store import incremental
 from bot.store.collector import collector_paused
 from bot.store.documents import Document
-from bot.store.load import discover, shadowed, twin
+from bot.store.load import discover
 from bot.store.pool import read_files
 from bot.store.problems import Problem
+from bot.store.read import shadowed, twin
 from bot.store.store import Store
 from bot.store.translation_names import is_translation
 from bot.store.yamlsafe import MAX_FILE_BYTES

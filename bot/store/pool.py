@@ -1,10 +1,12 @@
-"""A large store's files read and parsed in a pool of processes, validated in the caller as they arrive.
+"""A large store's files read and parsed in a pool of processes, validated in the caller as they arrive; and its
+full-text index's text tokenised the same way.
 
 At 100,000 documents reading and parsing the YAML alone takes longer on one core than the whole start-up may,
-so a load of at least ``POOL_FROM`` files hands the reading and parsing (:func:`bot.store.load.read_raw`) to one
+so a load of at least ``POOL_FROM`` files hands the reading and parsing (:func:`bot.store.read.read_raw`) to one
 worker process per core, in chunks, and validates each chunk's plain parsed data in the calling process while
-the workers parse the next ones. A smaller store is read in-process, as before: a pool costs a few hundred
-milliseconds to start. Either way each file gives the same document or the same ``path:line: message``.
+the workers parse the next ones. A smaller store is read in-process: a pool costs a tenth of a second to start.
+Either way each file gives the same document or the same ``path:line: message``. :func:`tokenised` hands chunks of
+the full-text index's rows to workers the same way (:mod:`bot.store.search` decides when).
 
 The workers are fresh interpreters (``python -c``, talking pickles over their stdin and stdout), not
 ``multiprocessing``: a fork would copy the running bot's threads' locks in whatever state they are in, and
@@ -33,17 +35,18 @@ except ImportError:  # pragma: no cover - not on Windows
     fcntl = None  # type: ignore[assignment]
 
 from bot.store.documents import Document, place
-from bot.store.load import RealFolders, discover, read_file, validate
+from bot.store.load import discover, read_file, validate
 from bot.store.postings import Chunk, Tokenised
 from bot.store.problems import Problem
+from bot.store.read import RealFolders
 from bot.store.worker import Parsed, Task, run
 from bot.store.yamlsafe import RawDocument
 
 log = logging.getLogger(__name__)
 
-# Files. Two workers take about 0.3 s to start (an interpreter each, importing the store's modules): below some
-# 10,000 files that eats what they save on two cores, and on a machine busy with other work a pool gains less.
-POOL_FROM = 20_000
+# Files. A worker starts in well under 0.1 s (an interpreter importing bot.store.worker, no models): from a few
+# thousand files that is paid back on two cores; below, and on a machine busy with other work, a pool gains less.
+POOL_FROM = 5_000
 CHUNK = 250  # files per task: small enough to stream, large enough that a task's overhead is noise
 AHEAD = 3  # tasks queued per worker: parsed but unvalidated data waits in memory, so keep it bounded
 

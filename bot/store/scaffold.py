@@ -19,8 +19,9 @@ from pydantic import BaseModel, ValidationError
 
 from bot.store.dates import ApproxDate, Precision
 from bot.store.documents import Document
-from bot.store.load import describe, twin
+from bot.store.load import describe
 from bot.store.model import Deal, Event, Person, Topic
+from bot.store.read import twin
 from bot.store.text import compact
 
 if TYPE_CHECKING:

@@ -24,8 +24,9 @@ from pydantic import BaseModel, ValidationError
 
 from bot.store.dates import ApproxDate
 from bot.store.documents import Document, Kind
-from bot.store.load import _read_regular, _without_typo_echoes, describe, twin
+from bot.store.load import _without_typo_echoes, describe
 from bot.store.problems import Problem
+from bot.store.read import read_regular, twin
 from bot.store.text import compact
 from bot.store.translation_model import (
     MODEL_OF_KIND,
@@ -147,7 +148,7 @@ def _read(
     model_type = MODEL_OF_KIND.get(original.kind)
     if model_type is None:
         return [Problem(relative, 1, f"{name} is not translated: it holds no prose")]
-    opened = _read_regular(root, relative, max_bytes)
+    opened = read_regular(root, relative, max_bytes)
     if isinstance(opened, Problem):
         return [opened]
     try:

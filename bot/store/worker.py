@@ -68,7 +68,7 @@ def run(task: Task) -> Any:
 
 def read_chunk(root: str, paths: list[str], max_bytes: int) -> list[Parsed]:
     """Read and parse each file (:func:`bot.store.load.read_raw`), nothing that needs a model."""
-    from bot.store.load import RealFolders, read_raw
+    from bot.store.read import RealFolders, read_raw
 
     base, folders = Path(root), RealFolders(Path(root))
     out: list[Parsed] = []
