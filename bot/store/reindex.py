@@ -13,8 +13,10 @@ from bot.store.search import SearchDoc, SearchIndex
 from bot.store.store import Store
 
 
-def updated_indexes(before: Store, after: Store, touched: Iterable[str]) -> tuple[Index, SearchIndex]:
-    """The old store's lookup and full-text indexes, updated with the entities and rows that differ."""
+def updated_indexes(before: Store, after: Store, touched: Iterable[str]) -> tuple[Index, SearchIndex | None]:
+    """The old store's lookup and full-text indexes, updated with the entities and rows that differ; None for the
+    full-text one when the rows kept beside its full build have outgrown their share: the new store builds it whole
+    (once per a twentieth of the store saved, at least, in the reload's thread as every reload)."""
     deals: set[str] = set()
     people: set[str] = set()
     topics: dict[str, set[str]] = defaultdict(set)
@@ -62,4 +64,4 @@ def updated_indexes(before: Store, after: Store, touched: Iterable[str]) -> tupl
     search = before.search_index.updated(
         [r.key for r in old_rows if r not in kept_rows], [r for r in new_rows if r not in kept_rows]
     )
-    return index, search
+    return index, None if search.crowded() else search

@@ -28,6 +28,9 @@ SEARCH_THREADS = 2  # the machine's cores: a search scores in numpy, which lets 
 # Rows from which a full build's text is tokenised by worker processes, beside the rest of the load: below it the
 # workers' start (a few hundred ms of an interpreter and numpy) costs more than they save.
 TOKENISE_FROM = 5_000
+# Rows written since the full build that a snapshot keeps beside it before a reload builds it whole again: at
+# least this many, or a twentieth of the store. Each search reads every word of those rows in Python.
+COMPACT_FROM = 1_000
 INLINE_WORK = 40_000  # rows times query words below which a search runs where it is asked: about a millisecond
 
 
@@ -107,6 +110,15 @@ class SearchIndex:
                 new._restricted[doc.key] = doc.restricted_to
         new._added = self._added.changed(removed, rows)
         return new
+
+    @property
+    def rows_since_build(self) -> int:
+        """Rows written by one-file reloads since the full build, kept beside it."""
+        return len(self._added.rows)
+
+    def crowded(self) -> bool:
+        """Whether the rows kept beside the full build have outgrown their share (:data:`COMPACT_FROM`)."""
+        return self.rows_since_build > max(COMPACT_FROM, len(self._built) // 20)
 
     def search(self, query: str, *, viewer: str | None = None, limit: int = 10) -> list[Hit]:
         terms = [w for w in words(query) if w][:MAX_WORDS]

@@ -182,3 +182,25 @@ def test_many_reloads_in_a_row_rank_as_one_full_build() -> None:
             for query in ("dairy", "quota dairy", "lumber", "lumb quota", "steel", "tariff"):
                 expected = whole.search(query, viewer=viewer, limit=30)
                 assert index.search(query, viewer=viewer, limit=30) == expected, (query, viewer)
+
+
+def test_saves_past_a_share_of_the_store_rebuild_the_index_whole(
+    store_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each one-file reload adds its rows beside the full build; once they outgrow their share (a twentieth of the
+    store, at least ``COMPACT_FROM`` rows) the next reload builds the index whole, so searches stop paying for them."""
+    from bot.store.live import LiveStore
+
+    monkeypatch.setattr(search_module, "COMPACT_FROM", 3)
+    live = LiveStore(store_copy)
+    topics = sorted(p for p in (store_copy / "deals/canada-us/topics").glob("*.md") if p.name.count(".") == 1)[:4]
+    seen = []
+    for n, path in enumerate(topics):
+        path.write_text(path.read_text(encoding="utf-8").replace("\n---\n", f"\n---\nMarmalade{n} talks.\n", 1))
+        live.apply([path.relative_to(store_copy).as_posix()])
+        seen.append(live.current.search_index.rows_since_build)
+    assert seen == [1, 2, 3, 0]  # the fourth save outgrew the share: built whole, nothing beside it
+    fresh = LiveStore(store_copy).current.search_index
+    for query in ("marmalade0", "marmalade3", "tariffs", "dairy quota"):
+        assert live.current.search_index.search(query) == fresh.search(query), query
+    assert [hit.key for hit in live.current.search_index.search("marmalade3")] == [f"topic:canada-us/{topics[3].stem}"]
