@@ -16,14 +16,8 @@ from bot.store.postings import chunked, tokenise
 from bot.store.search import TITLE_WEIGHT, SearchDoc, SearchIndex
 from bot.store.store import _search_docs
 from tests.conftest import SECOND_STORE
+from tests.store.test_pool_load import _children
 from tests.store.test_search_ranking import QUERIES
-
-
-def _children() -> set[int]:
-    found: set[int] = set()
-    for task in Path(f"/proc/{os.getpid()}/task").iterdir():
-        found |= {int(pid) for pid in (task / "children").read_text().split()}
-    return found
 
 
 @pytest.fixture
