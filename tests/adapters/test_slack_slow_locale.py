@@ -33,7 +33,8 @@ class HeldLocales(FakeSlack):
 
 
 async def test_a_locale_lookup_that_times_out_leaves_the_ack_and_the_answer_alone(tmp_path: Path) -> None:
-    fake = await HeldLocales().start()
+    fake = HeldLocales()
+    await fake.start()
     release = asyncio.Event()
     try:
         async with http_bot(tmp_path, fake, [*CORE_COMMANDS, slow_command(release)]) as (_app, service, client):
