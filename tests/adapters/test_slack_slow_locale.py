@@ -16,20 +16,36 @@ from handlers import CORE_COMMANDS
 from tests.adapters.conftest import slow_command
 from tests.adapters.test_slack_http import PATH, signed
 from tests.adapters.test_slack_http_answers import http_bot
-from tests.fakes.slack_api import FakeSlack
+from tests.fakes.slack_api import TIMEOUT, FakeSlack
 
 
 class HeldLocales(FakeSlack):
-    """``users.info`` answers only once :attr:`held` is set."""
+    """``users.info`` answers only once :attr:`held` is set; it counts the lookups it holds at once."""
 
     def __post_init__(self) -> None:
         super().__post_init__()
         self.held = asyncio.Event()
+        self.waiting = 0
+        self.most_waiting = 0
+        self._arrived = asyncio.Event()
 
     async def _api(self, request: web.Request) -> web.Response:
-        if request.match_info["method"] == "users.info":
-            await self.held.wait()
+        if request.match_info["method"] == "users.info" and not self.held.is_set():
+            self.waiting += 1
+            self.most_waiting = max(self.most_waiting, self.waiting)
+            self._arrived.set()
+            try:
+                await self.held.wait()
+            finally:
+                self.waiting -= 1
         return await super()._api(request)
+
+    async def holding(self, count: int) -> None:
+        """Until ``count`` lookups are held."""
+        async with asyncio.timeout(TIMEOUT):
+            while self.waiting < count:
+                self._arrived.clear()
+                await self._arrived.wait()
 
 
 async def test_a_locale_lookup_that_times_out_leaves_the_ack_and_the_answer_alone(tmp_path: Path) -> None:
