@@ -20,6 +20,7 @@ import logging
 import re
 from collections import deque
 from collections.abc import Awaitable, Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from aiohttp import ClientError, ClientSession, web
@@ -107,6 +108,9 @@ class SlackService:
         self._room = asyncio.Event()  # set when an answer is done: the pump may start the next
         self._pumping = False
         self._crowd = asyncio.Event()  # set while more commands wait in the backlog than the router runs at once
+        # follow-ups are rendered on one thread of their own: rendering is Python, so more threads render no faster
+        # and each one more competes with the main loop for the GIL (the default executor ran six in a burst)
+        self._renderer = ThreadPoolExecutor(1, thread_name_prefix="slack-render")
         if self.mode == "http":
             if parts.http is None:
                 raise ConfigError("Slack HTTP mode answers on Briefbot's HTTP server: set http.enabled to true")
@@ -174,6 +178,8 @@ class SlackService:
         if self._socket is not None:
             await self._socket.close_async()  # type: ignore[no-untyped-call]
             self._socket = None
+        self._renderer.shutdown(wait=False, cancel_futures=True)  # its thread ends; a new one starts if used again
+        self._renderer = ThreadPoolExecutor(1, thread_name_prefix="slack-render")
 
     # --- listeners ------------------------------------------------------------------------------------------
 
@@ -325,7 +331,7 @@ class SlackService:
     ) -> None:
         reply = await answer
         # rendered beside the event loop: in a burst, rendering every follow-up there held up acks and /healthz
-        payload = await asyncio.to_thread(self._payload, reply)
+        payload = await asyncio.get_running_loop().run_in_executor(self._renderer, self._payload, reply)
         await respond(**payload, replace_original=True)
         await upload_attachments(self.client, reply, channel=channel, user=user)
 
