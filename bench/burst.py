@@ -118,6 +118,23 @@ class _Count(logging.Handler):
             self.skipped += 1
 
 
+class _GcPauses:
+    """Each cyclic garbage collection of 1 ms or more: (wall-clock start, generation, seconds). Every thread stops
+    while one runs, the main loop included."""
+
+    def __init__(self) -> None:
+        self.pauses: list[tuple[float, int, float]] = []
+        self._started = (0.0, 0.0)
+
+    def __call__(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._started = (time.time(), time.perf_counter())
+        else:
+            took = time.perf_counter() - self._started[1]
+            if took >= 0.001:
+                self.pauses.append((self._started[0], info["generation"], took))
+
+
 async def serve(options: dict[str, Any]) -> None:
     """Briefbot as ``briefbot run`` starts it; on SIGTERM it stops and prints its scheduler counts as JSON."""
     from bot.app import App
@@ -127,6 +144,10 @@ async def serve(options: dict[str, Any]) -> None:
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
     counter = _Count()
     logging.getLogger().addHandler(counter)
+    import gc
+
+    pauses = _GcPauses()
+    gc.callbacks.append(pauses)
     later = (dt.datetime.now(dt.UTC) + dt.timedelta(hours=3)).strftime("%H:%M")  # no post during the run
     subs = [
         SubscriptionConfig(target=f"slack:{TEAM_ID}:C{i:08d}", deal=f"deal-{i % options['deals']}", time=later)
@@ -154,7 +175,8 @@ async def serve(options: dict[str, Any]) -> None:
         if profile is not None:
             profile.disable()
             profile.dump_stats(os.environ["BURST_PROFILE"])
-        print(json.dumps({"errors": counter.errors, "skipped": counter.skipped, "first": counter.first}))
+        counts = {"errors": counter.errors, "skipped": counter.skipped, "first": counter.first}
+        print(json.dumps({**counts, "gc": pauses.pauses}))
 
 
 # --- the outside world: fake Slack and the load ----------------------------------------------------------------
@@ -422,6 +444,13 @@ def report(
             f"p50 {percentile(finite, 0.5) * 1000:.1f} ms, failed {len(polls) - len(finite)}"
         )
     print(f"listen queue overflows (the whole machine's): {status.get('listen_overflows', '?')}")
+    during = [(gen, took) for at, gen, took in counts.get("gc", []) if start <= at <= last]
+    for gen in (0, 1, 2):
+        mine = [took for g, took in during if g == gen]
+        print(
+            f"gc pauses >= 1 ms during the burst, generation {gen}: {len(mine)}, "
+            f"total {sum(mine) * 1000:.0f} ms, longest {max(mine, default=0) * 1000:.0f} ms"
+        )
     print(
         f"scheduler: {counts.get('errors', '?')} errors {counts.get('first', [])}, "
         f"{counts.get('skipped', '?')} re-reads skipped or late (apscheduler); "
