@@ -434,6 +434,9 @@ def report(
             f"max {max(mine, default=0):6.2f} s"
         )
     last = max((s.answered for s in sent if s.answered is not None), default=start)
+    slowest = max(((took, at) for at, took in health if took != float("inf")), default=None)
+    if slowest is not None:
+        print(f"slowest /healthz: {slowest[0] * 1000:.0f} ms, asked {slowest[1] - start:+.1f} s after the burst began")
     for label, polls in (
         ("during the burst", [h for at, h in health if at <= last]),
         ("whole run", [h for _, h in health]),
