@@ -14,7 +14,10 @@ answer arrives (in the ack, or at the ``response_url``; goal 10 s). The mix (``M
 (``/status``, ``/who``), some misspelt names, some ``/search``, a few ``/brief``. Scheduler errors are log records
 at WARNING or above from ``bot.scheduler`` (a failed re-read of subscriptions); ``apscheduler``'s warnings (a
 re-read skipped because the last one was still running, or run late) are counted apart. Set ``BURST_PROFILE`` to
-a file name for a cProfile of the bot's process. Both processes share the machine's cores; the load average is printed.
+a file name for a cProfile of the bot's process (its main thread, start-up included), or ``BURST_PY_SPY`` for
+py-spy's samples of every thread of it during the burst alone (raw, or speedscope's JSON for a name ending in
+.json). Both processes share the machine's cores; the load average is printed. An ack counts only when it is an
+HTTP answer: a connection closed without one shows as status 0.
 """
 
 from __future__ import annotations
@@ -115,6 +118,23 @@ class _Count(logging.Handler):
             self.skipped += 1
 
 
+class _GcPauses:
+    """Each cyclic garbage collection of 1 ms or more: (wall-clock start, generation, seconds). Every thread stops
+    while one runs, the main loop included."""
+
+    def __init__(self) -> None:
+        self.pauses: list[tuple[float, int, float]] = []
+        self._started = (0.0, 0.0)
+
+    def __call__(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._started = (time.time(), time.perf_counter())
+        else:
+            took = time.perf_counter() - self._started[1]
+            if took >= 0.001:
+                self.pauses.append((self._started[0], info["generation"], took))
+
+
 async def serve(options: dict[str, Any]) -> None:
     """Briefbot as ``briefbot run`` starts it; on SIGTERM it stops and prints its scheduler counts as JSON."""
     from bot.app import App
@@ -124,6 +144,10 @@ async def serve(options: dict[str, Any]) -> None:
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
     counter = _Count()
     logging.getLogger().addHandler(counter)
+    import gc
+
+    pauses = _GcPauses()
+    gc.callbacks.append(pauses)
     later = (dt.datetime.now(dt.UTC) + dt.timedelta(hours=3)).strftime("%H:%M")  # no post during the run
     subs = [
         SubscriptionConfig(target=f"slack:{TEAM_ID}:C{i:08d}", deal=f"deal-{i % options['deals']}", time=later)
@@ -151,7 +175,8 @@ async def serve(options: dict[str, Any]) -> None:
         if profile is not None:
             profile.disable()
             profile.dump_stats(os.environ["BURST_PROFILE"])
-        print(json.dumps({"errors": counter.errors, "skipped": counter.skipped, "first": counter.first}))
+        counts = {"errors": counter.errors, "skipped": counter.skipped, "first": counter.first}
+        print(json.dumps({**counts, "gc": pauses.pauses}))
 
 
 # --- the outside world: fake Slack and the load ----------------------------------------------------------------
@@ -233,7 +258,7 @@ async def wait_ready(client: httpx.AsyncClient, server: asyncio.subprocess.Proce
 
 
 async def poll_health(
-    client: httpx.AsyncClient, stop: asyncio.Event, latencies: list[float], failures: list[str]
+    client: httpx.AsyncClient, stop: asyncio.Event, latencies: list[tuple[float, float]], failures: list[str]
 ) -> None:
     """One ``/healthz`` every 100 ms (after the previous answer): a stalled one shows as its latency, a failed one
     as infinity, with what it said in ``failures``."""
@@ -248,7 +273,7 @@ async def poll_health(
         except (httpx.HTTPError, ValueError) as exc:
             ok = False
             failures.append(f"{type(exc).__name__}: {exc}")
-        latencies.append(time.time() - start if ok else float("inf"))
+        latencies.append((start, time.time() - start if ok else float("inf")))
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), 0.1)
 
@@ -317,6 +342,9 @@ async def burst(args: argparse.Namespace) -> None:
                 except (OSError, TimeoutError):
                     return
                 item.acked = time.time()
+                if not response:  # closed without an answer: not an ack
+                    item.status = 0
+                    return
                 status_line, _, rest = response.partition(b"\r\n")
                 item.status = int(status_line.split()[1]) if status_line else 0
                 item.in_ack = item.status == 200 and b"Working on it" not in rest
@@ -324,13 +352,15 @@ async def burst(args: argparse.Namespace) -> None:
                     item.answered = item.acked
 
             stop = asyncio.Event()
-            health: list[float] = []
+            health: list[tuple[float, float]] = []  # (when asked, how long the answer took)
             health_failures: list[str] = []
             poller = asyncio.create_task(poll_health(health_client, stop, health, health_failures))
+            overflows = _listen_overflows()
             edited = root / "deals" / "deal-0" / "topics" / "topic-0-0.md"
             original = edited.read_text()
             edited.write_text(original.replace("\n---\n", f"\nreview_every: 30d\n---\nEdited {time.time()}.\n", 1))
             burst_start = time.time()
+            spy = await _py_spy(server.pid)
             try:
                 await asyncio.gather(*(post(item, body) for item, body in zip(sent, payloads, strict=True)))
                 # then every answer sent through a response_url, or GIVE_UP
@@ -343,7 +373,11 @@ async def burst(args: argparse.Namespace) -> None:
                 stop.set()
                 await poller
                 edited.write_text(original)
+                if spy is not None:
+                    spy.send_signal(signal.SIGINT)  # py-spy writes its samples when interrupted
+                    await spy.wait()
             status = (await health_client.get("/status")).json()
+            status["listen_overflows"] = _listen_overflows() - overflows
     finally:
         if server.returncode is None:
             server.send_signal(signal.SIGTERM)
@@ -367,12 +401,12 @@ def report(
     sizes: dict[str, int],
     sent: list[Sent],
     start: float,
-    health: list[float],
+    health: list[tuple[float, float]],
     counts: dict[str, Any],
     ready: float,
     status: dict[str, Any],
 ) -> None:
-    acks = [s.acked - s.sent for s in sent if s.acked is not None]
+    acks = [s.acked - s.sent for s in sent if s.acked is not None and s.status]
     answered = [s.answered - start for s in sent if s.answered is not None]
     print(
         f"Burst: {len(sent):,} concurrent signed slash commands, Slack HTTP mode, right after a one-file edit; "
@@ -399,16 +433,54 @@ def report(
             f"  answered {kind:<16}{len(mine):>6}  p50 {percentile(mine, 0.5):6.2f} s  "
             f"max {max(mine, default=0):6.2f} s"
         )
-    finite = [h for h in health if h != float("inf")]
-    print(
-        f"health: {len(health)} polls, worst {max(finite, default=float('nan')) * 1000:.0f} ms, "
-        f"p50 {percentile(finite, 0.5) * 1000:.1f} ms, failed {len(health) - len(finite)}"
-    )
+    last = max((s.answered for s in sent if s.answered is not None), default=start)
+    slowest = max(((took, at) for at, took in health if took != float("inf")), default=None)
+    if slowest is not None:
+        print(f"slowest /healthz: {slowest[0] * 1000:.0f} ms, asked {slowest[1] - start:+.1f} s after the burst began")
+    for label, polls in (
+        ("during the burst", [h for at, h in health if at <= last]),
+        ("whole run", [h for _, h in health]),
+    ):
+        finite = [h for h in polls if h != float("inf")]
+        print(
+            f"health {label}: {len(polls)} polls, worst {max(finite, default=float('nan')) * 1000:.0f} ms, "
+            f"p50 {percentile(finite, 0.5) * 1000:.1f} ms, failed {len(polls) - len(finite)}"
+        )
+    print(f"listen queue overflows (the whole machine's): {status.get('listen_overflows', '?')}")
+    during = [(gen, took) for at, gen, took in counts.get("gc", []) if start <= at <= last]
+    for gen in (0, 1, 2):
+        mine = [took for g, took in during if g == gen]
+        print(
+            f"gc pauses >= 1 ms during the burst, generation {gen}: {len(mine)}, "
+            f"total {sum(mine) * 1000:.0f} ms, longest {max(mine, default=0) * 1000:.0f} ms"
+        )
     print(
         f"scheduler: {counts.get('errors', '?')} errors {counts.get('first', [])}, "
         f"{counts.get('skipped', '?')} re-reads skipped or late (apscheduler); "
         f"store reloads {status.get('reloads', '?')} (loaded at {status.get('loaded_at', '?')})"
     )
+
+
+def _listen_overflows() -> int:
+    """Connections the kernel dropped because a listen queue was full (Linux; -1 elsewhere), machine-wide."""
+    try:
+        head, values = [line.split() for line in Path("/proc/net/netstat").read_text().splitlines()[:2]]
+        return int(dict(zip(head, values, strict=True))["ListenOverflows"])
+    except (OSError, ValueError, KeyError):
+        return -1
+
+
+async def _py_spy(pid: int) -> asyncio.subprocess.Process | None:
+    """With ``BURST_PY_SPY`` set, py-spy (next to this Python) sampling every thread of the bot from now on."""
+    out = os.environ.get("BURST_PY_SPY")
+    if not out:
+        return None
+    spy = str(Path(sys.executable).with_name("py-spy"))
+    # not pausing the bot for each sample (py-spy's default pauses every thread: a burst ran four times slower);
+    # idle samples kept, so that each thread's samples are in time order at the rate, for a timeline
+    args = ["record", "--pid", str(pid), "--threads", "--idle", "--nonblocking", "--rate", "100"]
+    args += ["--format", "speedscope" if out.endswith(".json") else "raw", "-o", out]
+    return await asyncio.create_subprocess_exec(spy, *args, stdout=asyncio.subprocess.DEVNULL)
 
 
 async def _arrivals(stream: asyncio.StreamReader, arrived: dict[str, float]) -> None:

@@ -16,7 +16,7 @@ from typing import Any
 
 from aiohttp import web
 
-from bot import ops
+from bot import collector_pace, ops
 from bot.adapters.console import ConsoleAdapter
 from bot.adapters.outbound import outbound_deliveries
 from bot.alerts import MaintainerAlerts
@@ -178,6 +178,7 @@ class App(BackgroundBuilders):
         try:
             state = await self.open_state()
             self.start_evaluator()
+            collector_pace.set_pace()  # a burst's garbage collections paused every thread for seconds
             self.health.probe("state", lambda: probe_state(state))
             platforms = self._platform_services()  # before the HTTP server starts: Slack HTTP mode mounts a route
             runner = await self.start_http()

@@ -4,6 +4,10 @@ Most slash commands are answered from caches without ever waiting (``/status tar
 as a task, each cost a task, a turn of the event loop to start it and another to wake its waiter. Started eagerly,
 such an answer is done before :func:`start` returns; one that does wait goes on as an ordinary task from where it
 stopped, in the same copy of the context vars.
+
+Until its first wait the coroutine runs in the caller's task: ``asyncio.current_task()`` there is the caller's, so an
+``asyncio.timeout`` entered before that wait would cancel the caller (an HTTP request, whose ack is then never sent)
+rather than the coroutine. Code that may run eagerly bounds its waits with ``asyncio.wait_for`` instead.
 """
 
 from __future__ import annotations

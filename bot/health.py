@@ -16,6 +16,7 @@ import asyncio
 import contextlib
 import datetime as dt
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -27,6 +28,9 @@ log = logging.getLogger(__name__)
 
 PROBE_WAIT = 0.25  # seconds a health check waits for a probe's fresh answer (a database at ease answers in a few ms)
 PROBE_TIMEOUT = 10.0  # seconds a probe may go unanswered before its part counts as down
+# seconds a probe's answer stands for the checks after it: frequent polls (a load balancer's, a benchmark's) cost one
+# question a second, and a check during a burst answers at once instead of queueing a query behind the burst's
+PROBE_FRESH = 1.0
 
 
 class PartState(StrEnum):
@@ -53,6 +57,7 @@ Probe = Callable[[], Awaitable[tuple[PartState, str]]]
 class _Probed:
     check: Probe
     last: Part | None = None  # its latest answer
+    landed: float = 0.0  # when that answer came (time.monotonic())
     asking: asyncio.Task[Part] | None = None  # the question in flight, if any
 
 
@@ -132,7 +137,10 @@ class Health:
 
     async def _ask(self, name: str, probed: _Probed) -> Part:
         """The part's fresh answer if it comes within :data:`PROBE_WAIT`, else its last one (``connecting`` before
-        the first). A question already in flight is waited on, not asked again."""
+        the first). A question already in flight is waited on, not asked again; an answer younger than
+        :data:`PROBE_FRESH` is given without asking."""
+        if probed.last is not None and time.monotonic() - probed.landed < PROBE_FRESH:
+            return probed.last
         task = probed.asking
         if task is None:
             task = probed.asking = asyncio.create_task(self._run_probe(name, probed.check))
@@ -141,6 +149,7 @@ class Health:
                 probed.asking = None
                 if not done.cancelled():
                     probed.last = done.result()
+                    probed.landed = time.monotonic()
 
             task.add_done_callback(landed)
         with contextlib.suppress(TimeoutError):

@@ -36,6 +36,7 @@ class GatedProbe:
 def short_waits(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(health_module, "PROBE_WAIT", 0.05)
     monkeypatch.setattr(health_module, "PROBE_TIMEOUT", 0.5)
+    monkeypatch.setattr(health_module, "PROBE_FRESH", 0.0)  # each check asks (the tests below follow each question)
 
 
 async def _state_of(health: Health) -> tuple[bool, str, str]:
@@ -102,5 +103,21 @@ async def test_a_probe_that_fails_is_down_with_its_error() -> None:
         healthy, state, reason = await _state_of(health)
         assert (healthy, state) == (False, "down")
         assert "connection refused" in reason
+    finally:
+        await health.close()
+
+
+async def test_checks_in_quick_succession_reuse_a_fresh_answer(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An orchestrator (or a load balancer) polling often costs the database one question per PROBE_FRESH, and a
+    check during a burst answers at once instead of queueing a question behind the burst's own queries."""
+    monkeypatch.setattr(health_module, "PROBE_FRESH", 3600.0)
+    probe = GatedProbe()
+    probe.gate.set()
+    health = Health()
+    health.probe("state", probe)
+    try:
+        answers = [await _state_of(health) for _ in range(5)]
+        assert probe.asked == 1
+        assert set(answers) == {(True, "ok", "sqlite")}
     finally:
         await health.close()

@@ -18,7 +18,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+from collections import deque
 from collections.abc import Awaitable, Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from aiohttp import ClientError, ClientSession, web
@@ -52,6 +54,7 @@ HEALTH_PART = "slack"
 CONNECT_TIMEOUT = 30.0  # seconds the first Socket Mode connection may take before the start fails
 PING_INTERVAL = 10.0  # Socket Mode ping, and the SDK's pause between reconnect attempts (its default)
 ACK_BUDGET = 2.0  # seconds an answer may take before we ack without it (Slack allows 3)
+IN_FLIGHT = 64  # HTTP mode: commands acked with "Working on it" whose answers are under way at once; the rest wait
 WORKING = ":hourglass_flowing_sand: Working on it…"
 OUT_OF_DATE_BUTTON = "This button is out of date. Type the command again, or use /help."
 RENDER_FAILED = "Sorry, that answer could not be shown in Slack. The error has been logged for the maintainers."
@@ -98,6 +101,16 @@ class SlackService:
         self._tasks: set[asyncio.Task[None]] = set()
         self._session: ClientSession | None = None  # for response_url answers, opened on first use
         self._answering = 0  # commands received and not yet answered: past the router's limit, acks go at once
+        # HTTP mode in a burst: commands acked with "Working on it" and not yet started, oldest first, started by one
+        # task (_pump) while fewer than ``in_flight`` answers are under way; the acks cost only the ack
+        self.in_flight = IN_FLIGHT
+        self._backlog: deque[Mapping[str, Any]] = deque()
+        self._room = asyncio.Event()  # set when an answer is done: the pump may start the next
+        self._pumping = False
+        self._crowd = asyncio.Event()  # set while more commands wait in the backlog than the router runs at once
+        # follow-ups are rendered on one thread of their own: rendering is Python, so more threads render no faster
+        # and each one more competes with the main loop for the GIL (the default executor ran six in a burst)
+        self._renderer = ThreadPoolExecutor(1, thread_name_prefix="slack-render")
         if self.mode == "http":
             if parts.http is None:
                 raise ConfigError("Slack HTTP mode answers on Briefbot's HTTP server: set http.enabled to true")
@@ -165,6 +178,8 @@ class SlackService:
         if self._socket is not None:
             await self._socket.close_async()  # type: ignore[no-untyped-call]
             self._socket = None
+        self._renderer.shutdown(wait=False, cancel_futures=True)  # its thread ends; a new one starts if used again
+        self._renderer = ThreadPoolExecutor(1, thread_name_prefix="slack-render")
 
     # --- listeners ------------------------------------------------------------------------------------------
 
@@ -189,7 +204,7 @@ class SlackService:
         url = form.get("response_url")
         if isinstance(url, str) and url and form.get("command") in self._commands:  # as bolt matches: exactly
             if self._busy():
-                self._queue(form)
+                self._wait_turn(form)
                 return web.json_response({"text": WORKING, "response_type": "ephemeral"})
             return await self._answer_http(form, url)
         response = await self.bolt.async_dispatch(await to_bolt_request(request))
@@ -200,7 +215,14 @@ class SlackService:
         at once and never waits on a task), or "Working on it" and the answer through ``url`` when it is slow."""
         answer = self._start_answer(form)
         if not answer.done():
-            await asyncio.wait({answer}, timeout=self.ack_budget)
+            # a burst behind it: every ack after this one goes at once, so this one need not spend its budget
+            # waiting either (the budget, plus the loop's lag before the handler ran, could pass Slack's 3 s)
+            crowd: asyncio.Future[Any] = asyncio.ensure_future(self._crowd.wait())
+            waits: set[asyncio.Future[Any]] = {answer, crowd}
+            try:
+                await asyncio.wait(waits, timeout=self.ack_budget, return_when=asyncio.FIRST_COMPLETED)
+            finally:
+                crowd.cancel()
         channel, user = form.get("channel_id"), form.get("user_id")
         if not answer.done():
             self._spawn(self._follow_up(answer, self._respond_to(url), channel, user))
@@ -219,6 +241,31 @@ class SlackService:
         """Every evaluation slot is taken, or as many commands are on their way to one: a new command waits."""
         router = self.parts.router
         return router.saturated or (router.limit is not None and self._answering >= router.limit)
+
+    def _wait_turn(self, form: Mapping[str, Any]) -> None:
+        """An HTTP command that waits its turn: into the backlog, started by :meth:`_pump` (not here, before its
+        ack: in a burst, a thousand answers starting on the acks' turns delayed the later acks by seconds)."""
+        self._backlog.append(form)
+        limit = self.parts.router.limit
+        if limit is not None and len(self._backlog) > limit:
+            self._crowd.set()
+        if not self._pumping:
+            self._pumping = True
+            self._spawn(self._pump())
+
+    async def _pump(self) -> None:
+        """Start the backlog's commands, oldest first, while fewer than ``in_flight`` answers are under way,
+        giving the loop a turn after each start so that requests already read get their acks first."""
+        try:
+            while self._backlog:
+                while self._answering >= self.in_flight:
+                    self._room.clear()
+                    await self._room.wait()
+                self._queue(self._backlog.popleft())
+                await asyncio.sleep(0)
+        finally:
+            self._pumping = False
+            self._crowd.clear()
 
     def _queue(self, body: Mapping[str, Any]) -> None:
         """Evaluate a command acked with :data:`WORKING`; its answer goes through the ``response_url``."""
@@ -268,6 +315,7 @@ class SlackService:
 
     def _answered(self, _answer: asyncio.Future[Reply]) -> None:
         self._answering -= 1
+        self._room.set()
 
     async def _answer_in_their_language(self, name: str, text: str, ctx: Context) -> Reply:
         """The user's locale is looked up inside the ack budget, so a slow lookup leads to a follow-up, not a miss."""
@@ -283,7 +331,7 @@ class SlackService:
     ) -> None:
         reply = await answer
         # rendered beside the event loop: in a burst, rendering every follow-up there held up acks and /healthz
-        payload = await asyncio.to_thread(self._payload, reply)
+        payload = await asyncio.get_running_loop().run_in_executor(self._renderer, self._payload, reply)
         await respond(**payload, replace_original=True)
         await upload_attachments(self.client, reply, channel=channel, user=user)
 

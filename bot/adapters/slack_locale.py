@@ -44,8 +44,10 @@ class SlackLocales:
 
     async def _ask(self, user: str) -> str | None:
         try:
-            async with asyncio.timeout(self.timeout):
-                response = await self.client.users_info(user=user, include_locale=True)
+            # wait_for, not asyncio.timeout: the lookup starts eagerly on the HTTP request's turn of the loop
+            # (bot.eager), where the "current task" a timeout cancels is the request's, which then drops its ack
+            lookup = self.client.users_info(user=user, include_locale=True)
+            response = await asyncio.wait_for(lookup, self.timeout)
         except SlackApiError as exc:
             error = str(exc.response.get("error", "")) if exc.response is not None else ""
             if error in _FOR_GOOD:
