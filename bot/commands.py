@@ -55,8 +55,15 @@ class CommandSpec:
     # It reads only the store and the state database (nothing bound to the main loop: no platform client, scheduler
     # or git), so a running bot evaluates it on the evaluation thread (bot.evaluation), off the main event loop.
     off_loop: bool = False
+    # Arguments (as typed, case aside) that make an ``off_loop`` command need the main loop after all (a subcommand
+    # that acts through the platform's client, as ``/brief reissue`` does).
+    on_loop_args: tuple[str, ...] = ()
     # Its ``date:`` is answered from the store as it was that day when git history has it (Context.dated).
     dated_store: bool = False
+
+    def runs_off_loop(self, arg: str) -> bool:
+        """Whether a running bot evaluates this command with ``arg`` on the evaluation thread."""
+        return self.off_loop and arg.strip().lower() not in self.on_loop_args
 
     @property
     def positional(self) -> Param | None:

@@ -140,7 +140,7 @@ class Router:
                 raise UserError(f"/{command.name} is for Briefbot admins; ask one of them, or your workspace admin.")
             if definition.spec.dated_store:
                 ctx = await ctx.dated(command)
-            if self._slots is None or (self.evaluator is not None and definition.spec.off_loop):
+            if self._slots is None or (self.evaluator is not None and definition.spec.runs_off_loop(command.arg)):
                 # off the main loop, a command takes no slot: it costs the main loop nothing and its database
                 # connections are the evaluation thread's, and a slow one (a search at 100,000 documents, waiting
                 # its turn at the full-text index) must not hold up the quick lookups queued behind it
@@ -157,7 +157,7 @@ class Router:
         return self._answered(command.name, reply if reply.command else _with_command(reply, command), started)
 
     async def _evaluate(self, definition: CommandDef, command: Command, ctx: Context) -> Reply:
-        if self.evaluator is not None and definition.spec.off_loop:
+        if self.evaluator is not None and definition.spec.runs_off_loop(command.arg):
             return await self.evaluator.run(lambda: definition.handle(command, ctx))
         return await definition.handle(command, ctx)
 

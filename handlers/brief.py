@@ -43,6 +43,8 @@ SPEC = CommandSpec(
         LANG_PARAM,
     ),
     examples=("/brief", "/brief since:2025-04-25", "/brief canada-us date:2025-05-02", "/brief lang:fr"),
+    off_loop=True,  # composing reads the store and the state database; a burst's briefings cost the main loop nothing
+    on_loop_args=("reissue",),  # edits the posted message through the platform's client
 )
 
 

@@ -166,3 +166,29 @@ async def test_every_command_queued_in_a_burst_is_run_once() -> None:
             await asyncio.sleep(0.05)
     finally:
         await evaluator.close()
+
+
+async def test_brief_is_composed_off_the_loop_but_its_reissue_stays_on_it(tmp_path: Path) -> None:
+    """/brief reads only the store and the state database, so a burst's briefings are composed on the evaluation
+    thread; /brief reissue edits a posted message through the platform's client, which lives on the main loop."""
+    from handlers import brief
+
+    threads: list[str] = []
+
+    async def recorded(command: Command, ctx: Context) -> Reply:
+        threads.append(threading.current_thread().name)
+        return await brief.handle(command, ctx)
+
+    commands = [c for c in CORE_COMMANDS if c.spec.name != "brief"]
+    app = App(settings(tmp_path), commands=[*commands, CommandDef(brief.SPEC, recorded)])
+    await app.open_state()
+    app.start_evaluator()
+    try:
+        assert "Northwind" in text_of(await app.ask("/brief northwind-fisheries"))
+        await app.ask("/brief reissue")  # refused (no admin, console), but where it runs is what counts
+        assert threads == ["evaluation", threading.current_thread().name]
+    finally:
+        assert app.evaluator is not None
+        await app.evaluator.close()
+        assert app.state is not None
+        await app.state.close()
