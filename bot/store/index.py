@@ -13,14 +13,22 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from itertools import chain, compress, pairwise, repeat
 from operator import attrgetter, itemgetter
+from typing import TYPE_CHECKING
 
 from bot.store.text import compact, fold, fold_each
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+    from bot.store.typo_bound import TypoBound
 
 FUZZY_CUTOFF = 78.0  # below this a match is noise ("dairy" vs "defence")
 CLEAR_LEAD = 8.0  # a fuzzy winner must lead the runner-up by this much to be taken without asking
 MAX_CANDIDATES = 8
 PROBE = 32  # names a typo lookup scores in full first, to guess how high its cutoff can go (see _fuzzy_ranked)
 PRUNE_FROM = 200  # below this many names a scope is scored at once: guessing would cost more than it saves
+BOUND_UP_TO = 50_000  # above this many names a scope is not bounded (building the bound would stall a lookup)
 _MARGIN = 1e-3  # below a guessed cutoff, so a score equal to it is never lost to rounding
 
 
@@ -93,6 +101,8 @@ class _Scope:
     prefixes: list[tuple[str, str]] = field(default_factory=list)  # (a name or one of its words, ref), sorted
     # each folded name once, sorted: what fuzzy matching scores (many people share a surname, many deals a topic)
     distinct: list[str] = field(default_factory=list)
+    # which names a typo may match (bot.store.typo_bound): made on the scope's first typo lookup, dropped by edits
+    bound: TypoBound | None = field(default=None, compare=False, repr=False)
 
     def copy(self) -> _Scope:
         return _Scope(
@@ -198,6 +208,7 @@ class _Scope:
         return scope
 
     def add(self, entity: Entity) -> None:
+        self.bound = None
         ref = entity.ref
         self.members[ref] = entity
         insort(self.order, (entity.order, ref))
@@ -215,6 +226,7 @@ class _Scope:
             insort(self.prefixes, (word, ref))
 
     def remove(self, entity: Entity) -> None:
+        self.bound = None
         ref = entity.ref
         del self.members[ref]
         _discard(self.order, (entity.order, ref))
@@ -436,14 +448,29 @@ def _ranked_above(folded: str, scope: _Scope, viewer: str | None, cutoff: float)
     from rapidfuzz import fuzz, process
 
     names = scope.distinct
-    row = process.cdist([folded], names, scorer=fuzz.WRatio, score_cutoff=cutoff, dtype=np.float64)[0]
+    positions = _candidates(folded, scope, cutoff) if len(names) >= PRUNE_FROM else None
+    scoring = names if positions is None else [names[position] for position in positions.tolist()]
+    row = process.cdist([folded], scoring, scorer=fuzz.WRatio, score_cutoff=cutoff, dtype=np.float64)[0]
     hits = np.flatnonzero(row)
+    at = hits if positions is None else positions[hits]
     scored: dict[Entity, float] = {}
-    for position, score in zip(hits.tolist(), row[hits].tolist(), strict=True):
+    for position, score in zip(at.tolist(), row[hits].tolist(), strict=True):
         for owner in scope.owners_of(names[position]):
             if score > scored.get(owner, 0.0) and owner.visible_to(viewer):
                 scored[owner] = score
     return sorted(scored.items(), key=lambda item: (-item[1], item[0].label, item[0].ref))
+
+
+def _candidates(folded: str, scope: _Scope, cutoff: float) -> npt.NDArray[np.intp] | None:
+    """Positions in ``scope.distinct`` of every name that may score ``cutoff`` against ``folded``; None: all."""
+    bound = scope.bound
+    if bound is None:
+        if len(scope.distinct) > BOUND_UP_TO:
+            return None
+        from bot.store.typo_bound import TypoBound
+
+        bound = scope.bound = TypoBound(scope.distinct)
+    return bound.candidates(folded, cutoff)
 
 
 def _scope_keys(entity: Entity) -> list[tuple[EntityKind, str | None]]:
