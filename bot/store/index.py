@@ -394,17 +394,32 @@ def _fuzzy_ranked(folded: str, scope: _Scope, viewer: str | None) -> list[tuple[
     :data:`PROBE` names nearest by plain ``ratio`` (cheap), and its WRatio scores give a cutoff that this query's
     answer cannot fall below; the whole scope is then scored at that cutoff. When the owners found above it do not
     settle the answer (the probe guessed too high), the scope is scored again at :data:`FUZZY_CUTOFF`: the answer
-    is always the full scan's, only its cost depends on the guess.
+    is always the full scan's, only its cost depends on the guess. Each pass scores only the names whose bound
+    (:mod:`bot.store.typo_bound`: the characters and words they share with the query) reaches its cutoff; when
+    that leaves few names, they are scored at once, without the probe.
 
     ``cdist`` rather than ``extract``: it lets go of the GIL while it scores, and at 100,000 documents that is work
     that would otherwise hold every other thread (the event loop's too). rapidfuzz only now: a name found exactly
     or by prefix (the usual case) never needs it, and a one-shot ``briefbot ask`` would otherwise pay for importing
     it."""
-    cutoff = _guessed_cutoff(folded, scope, viewer) if len(scope.distinct) >= PRUNE_FROM else FUZZY_CUTOFF
-    ranked = _ranked_above(folded, scope, viewer, cutoff)
-    if cutoff > FUZZY_CUTOFF and not _settled(ranked, cutoff):
-        ranked = _ranked_above(folded, scope, viewer, FUZZY_CUTOFF)
-    return ranked
+    if len(scope.distinct) < PRUNE_FROM:
+        return _ranked_above(folded, scope, viewer, FUZZY_CUTOFF, None)
+    highest = _highest(folded, scope)
+    if highest is None:
+        possible = None
+    else:
+        from bot.store.typo_bound import reaching
+
+        possible = reaching(highest, FUZZY_CUTOFF)
+        if len(possible) < PRUNE_FROM:  # the bound leaves few names: the probe would cost more than it saves
+            return _ranked_above(folded, scope, viewer, FUZZY_CUTOFF, possible)
+    cutoff = _guessed_cutoff(folded, scope, viewer)
+    if cutoff > FUZZY_CUTOFF:
+        above = None if highest is None else reaching(highest, cutoff)
+        ranked = _ranked_above(folded, scope, viewer, cutoff, above)
+        if _settled(ranked, cutoff):
+            return ranked
+    return _ranked_above(folded, scope, viewer, FUZZY_CUTOFF, possible)
 
 
 def _guessed_cutoff(folded: str, scope: _Scope, viewer: str | None) -> float:
@@ -442,13 +457,15 @@ def _settled(ranked: list[tuple[Entity, float]], cutoff: float) -> bool:
     return ranked[0][1] - runner_up >= CLEAR_LEAD
 
 
-def _ranked_above(folded: str, scope: _Scope, viewer: str | None, cutoff: float) -> list[tuple[Entity, float]]:
-    """Every owner ``viewer`` may see with a name scoring at least ``cutoff``, with its best score, ranked."""
+def _ranked_above(
+    folded: str, scope: _Scope, viewer: str | None, cutoff: float, positions: npt.NDArray[np.intp] | None
+) -> list[tuple[Entity, float]]:
+    """Every owner ``viewer`` may see with a name scoring at least ``cutoff``, with its best score, ranked.
+    ``positions``: the only names that may score that much (:mod:`bot.store.typo_bound`); None: all of them."""
     import numpy as np
     from rapidfuzz import fuzz, process
 
     names = scope.distinct
-    positions = _candidates(folded, scope, cutoff) if len(names) >= PRUNE_FROM else None
     scoring = names if positions is None else [names[position] for position in positions.tolist()]
     row = process.cdist([folded], scoring, scorer=fuzz.WRatio, score_cutoff=cutoff, dtype=np.float64)[0]
     hits = np.flatnonzero(row)
@@ -461,8 +478,8 @@ def _ranked_above(folded: str, scope: _Scope, viewer: str | None, cutoff: float)
     return sorted(scored.items(), key=lambda item: (-item[1], item[0].label, item[0].ref))
 
 
-def _candidates(folded: str, scope: _Scope, cutoff: float) -> npt.NDArray[np.intp] | None:
-    """Positions in ``scope.distinct`` of every name that may score ``cutoff`` against ``folded``; None: all."""
+def _highest(folded: str, scope: _Scope) -> npt.NDArray[np.float64] | None:
+    """The highest WRatio each name of ``scope.distinct`` may score against ``folded``; None: not bounded."""
     bound = scope.bound
     if bound is None:
         if len(scope.distinct) > BOUND_UP_TO:
@@ -470,7 +487,7 @@ def _candidates(folded: str, scope: _Scope, cutoff: float) -> npt.NDArray[np.int
         from bot.store.typo_bound import TypoBound
 
         bound = scope.bound = TypoBound(scope.distinct)
-    return bound.candidates(folded, cutoff)
+    return bound.highest(folded)
 
 
 def _scope_keys(entity: Entity) -> list[tuple[EntityKind, str | None]]:

@@ -52,8 +52,9 @@ class TypoBound:
             for word in set(words):
                 self._with_word.setdefault(word, []).append(position)
 
-    def candidates(self, query: str, cutoff: float) -> npt.NDArray[np.intp] | None:
-        """Positions of the names that may score ``cutoff`` or more against ``query``, ascending; None: every name."""
+    def highest(self, query: str) -> npt.NDArray[np.float64] | None:
+        """Each name's highest possible WRatio against ``query`` (infinite for names always scored); None when
+        the query repeats a word (every name is scored)."""
         words = query.split()
         if not words or len(set(words)) < len(words):
             return None
@@ -64,7 +65,18 @@ class TypoBound:
         length = len(query)
         ratio = 200.0 * shared / (length + self._lengths)
         partial = 200.0 * shared / (np.minimum(length, self._lengths) + shared)
-        keep = (np.maximum(ratio, 0.9 * partial) >= cutoff - _MARGIN) | self._always
+        highest: npt.NDArray[np.float64] = np.maximum(ratio, 0.9 * partial)
+        highest[self._always] = np.inf
         for word in set(words):
-            keep[self._with_word.get(word, [])] = True
-        return np.flatnonzero(keep)
+            highest[self._with_word.get(word, [])] = np.inf
+        return highest
+
+    def candidates(self, query: str, cutoff: float) -> npt.NDArray[np.intp] | None:
+        """Positions of the names that may score ``cutoff`` or more against ``query``, ascending; None: every name."""
+        highest = self.highest(query)
+        return None if highest is None else reaching(highest, cutoff)
+
+
+def reaching(highest: npt.NDArray[np.float64], cutoff: float) -> npt.NDArray[np.intp]:
+    """Positions of the names whose highest possible score (:meth:`TypoBound.highest`) reaches ``cutoff``."""
+    return np.flatnonzero(highest >= cutoff - _MARGIN)
