@@ -430,15 +430,8 @@ def _guessed_cutoff(folded: str, scope: _Scope, viewer: str | None) -> float:
 
     names = scope.distinct
     near = process.cdist([folded], names, scorer=fuzz.ratio, dtype=np.float32)[0]
-    probe = np.argpartition(near, -PROBE)[-PROBE:].tolist() if len(names) > PROBE else range(len(names))
-    best: dict[Entity, float] = {}
-    for position in probe:
-        score = fuzz.WRatio(folded, names[position], score_cutoff=FUZZY_CUTOFF)
-        if score:
-            for owner in scope.owners_of(names[position]):
-                if score > best.get(owner, 0.0) and owner.visible_to(viewer):
-                    best[owner] = score
-    scores = sorted(best.values(), reverse=True)
+    probe = np.argpartition(near, -PROBE)[-PROBE:] if len(names) > PROBE else np.arange(len(names))
+    scores = [score for _, score in _ranked_above(folded, scope, viewer, FUZZY_CUTOFF, probe)]  # best first
     if len(scores) >= MAX_CANDIDATES:
         return max(FUZZY_CUTOFF, scores[MAX_CANDIDATES - 1] - _MARGIN)
     if len(scores) == 1 or (len(scores) > 1 and scores[0] - scores[1] >= CLEAR_LEAD):
