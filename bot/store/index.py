@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from itertools import chain, compress, pairwise, repeat
-from operator import attrgetter, itemgetter
+from operator import attrgetter, contains, itemgetter
 from typing import TYPE_CHECKING
 
 from bot.store.text import compact, fold, fold_each
@@ -142,7 +142,9 @@ class _Scope:
         exact = dict(zip(compacts, map(alone.__getitem__, key_refs), strict=True))
         if len(exact) < len(compacts):  # some names are shared (or one entity's names compact alike)
             _share(exact, compacts, owners)
-        words = map(zip, map(map, repeat(_intern), map(str.split, names)), map(repeat, key_refs))
+        several = list(map(contains, names, repeat(" ")))  # a one-word name's word is its key row
+        split = map(map, repeat(_intern), map(str.split, compress(names, several)))
+        words = map(zip, split, map(repeat, compress(key_refs, several)))
         prefixes = _sorted_rows({*keys, *chain.from_iterable(words)})  # keys first: their tuples are the ones kept
         order = _sorted_rows(zip(map(_ORDER, entities), refs, strict=True))
         return cls(members, order, exact, keys, names, owners, prefixes, list(dict.fromkeys(names)))
