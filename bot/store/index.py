@@ -7,20 +7,34 @@ from __future__ import annotations
 
 import sys
 from bisect import bisect_left, insort
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
-from operator import itemgetter
-from typing import NamedTuple
+from itertools import chain, compress, pairwise, repeat
+from operator import attrgetter, contains, itemgetter
+from typing import TYPE_CHECKING
 
-from bot.store.text import compact, fold
+from bot.store.text import compact, fold, fold_each
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+    from bot.store.typo_bound import TypoBound
 
 FUZZY_CUTOFF = 78.0  # below this a match is noise ("dairy" vs "defence")
 CLEAR_LEAD = 8.0  # a fuzzy winner must lead the runner-up by this much to be taken without asking
 MAX_CANDIDATES = 8
 PROBE = 32  # names a typo lookup scores in full first, to guess how high its cutoff can go (see _fuzzy_ranked)
 PRUNE_FROM = 200  # below this many names a scope is scored at once: guessing would cost more than it saves
+BOUND_UP_TO = 50_000  # above this many names a scope is not bounded (building the bound would stall a lookup)
 _MARGIN = 1e-3  # below a guessed cutoff, so a score equal to it is never lost to rounding
+
+
+_intern = sys.intern
+_FIRST = itemgetter(0)
+_SECOND = itemgetter(1)
 
 
 class EntityKind(StrEnum):
@@ -64,26 +78,10 @@ class Lookup:
     known: tuple[Entity, ...] = field(default=())  # what exists, for "not found" answers
 
 
-class _Named(NamedTuple):
-    """An entity's rows of the scope tables, made once and shared by every scope it is in: a topic is in its
-    deal's scope and the cross-deal one, and at 100,000 documents a second copy of each row is a hundred MB."""
-
-    entity: Entity
-    ref: str
-    order: tuple[str, str]
-    keys: list[tuple[str, str]]  # (folded name, ref)
-    compacts: list[str]  # the exact-match key of each name, parallel to keys
-    prefixes: list[tuple[str, str]]  # (a name or one of its words, ref)
-    alone: tuple[Entity]  # the owners of a name only this entity has
-
-    @classmethod
-    def of(cls, entity: Entity) -> _Named:
-        ref = entity.ref
-        folded_names = [sys.intern(folded) for folded in _folded(entity)]
-        words = [sys.intern(word) for word in _prefix_words(folded_names)]  # the same words recur across a store
-        keys = [(f, ref) for f in folded_names]
-        compacts = [sys.intern(f.replace(" ", "")) for f in folded_names]
-        return cls(entity, ref, (entity.order, ref), keys, compacts, [(w, ref) for w in words], (entity,))
+_REF = attrgetter("ref")
+_ORDER = attrgetter("order")
+_ID = attrgetter("kind", "deal_id", "id")
+_SCOPE = attrgetter("kind", "deal_id")
 
 
 @dataclass(slots=True)
@@ -103,6 +101,8 @@ class _Scope:
     prefixes: list[tuple[str, str]] = field(default_factory=list)  # (a name or one of its words, ref), sorted
     # each folded name once, sorted: what fuzzy matching scores (many people share a surname, many deals a topic)
     distinct: list[str] = field(default_factory=list)
+    # which names a typo may match (bot.store.typo_bound): made on the scope's first typo lookup, dropped by edits
+    bound: TypoBound | None = field(default=None, compare=False, repr=False)
 
     def copy(self) -> _Scope:
         return _Scope(
@@ -117,33 +117,100 @@ class _Scope:
         )
 
     @classmethod
-    def of(cls, entities: Iterable[_Named]) -> _Scope:
-        """A scope built at once: the same tables as adding the entities one by one, each sorted once at the end."""
+    def of(cls, entities: list[Entity]) -> _Scope:
+        """A scope built at once: the same tables as adding the entities one by one.
+
+        Table by table, in C loops (map, zip, set, sort) rather than Python code per entity or per name: at 100,000
+        documents that is most of the build. A row equal to a key row (a one-word name is its own prefix) is that
+        same tuple, and every word is interned: the same words recur across a store."""
+        refs = list(map(_REF, entities))
+        members = dict(zip(refs, entities, strict=True))
+        if len(members) < len(entities):
+            return cls._of_shared_refs(entities)
+        called = list(map(_keys, entities))
+        row_refs = list(chain.from_iterable(map(repeat, refs, map(len, called))))
+        folded = list(map(_intern, fold_each(list(chain.from_iterable(called)))))
+        rows = set(zip(folded, row_refs, strict=True))  # one entity's names that fold alike are one row
+        rows.difference_update(zip(repeat(""), refs))  # a name of punctuation only names nothing
+        keys = _sorted_rows(rows)
+        names = list(map(_FIRST, keys))
+        key_refs = list(map(_SECOND, keys))
+        owners = list(map(members.__getitem__, key_refs))
+        compacts = list(map(_intern, map(str.replace, names, repeat(" "), repeat(""))))
+        # (entity,): the owners of a name only it has, one tuple each, shared by its names and scopes
+        alone = dict(zip(refs, zip(entities), strict=True))
+        exact = dict(zip(compacts, map(alone.__getitem__, key_refs), strict=True))
+        if len(exact) < len(compacts):  # some names are shared (or one entity's names compact alike)
+            _share(exact, compacts, owners)
+        several = list(map(contains, names, repeat(" ")))  # a one-word name's word is its key row
+        split = map(map, repeat(_intern), map(str.split, compress(names, several)))
+        words = map(zip, split, map(repeat, compress(key_refs, several)))
+        prefixes = _sorted_rows({*keys, *chain.from_iterable(words)})  # keys first: their tuples are the ones kept
+        order = _sorted_rows(zip(map(_ORDER, entities), refs, strict=True))
+        return cls(members, order, exact, keys, names, owners, prefixes, list(dict.fromkeys(names)))
+
+    @classmethod
+    def merged(cls, parts: list[_Scope]) -> _Scope | None:
+        """The scope of every entity of ``parts`` (the cross-deal topics, from each deal's): the tables :meth:`of`
+        builds, from the parts' sorted ones (their rows shared, not copied). None if two parts share a ref."""
+        members: dict[str, Entity] = {}
+        exact: dict[str, tuple[Entity, ...]] = {}
+        shared: dict[str, list[Entity]] = {}
+        for part in parts:
+            members.update(part.members)
+            for compacted in part.exact.keys() & exact.keys():  # names in several deals (a C loop finds them)
+                shared.setdefault(compacted, list(exact[compacted])).extend(part.exact[compacted])
+            exact.update(part.exact)
+        if len(members) < sum(len(part.members) for part in parts):
+            return None
+        for compacted, owners in shared.items():
+            exact[compacted] = tuple(sorted(owners, key=_ref))
+        # each part's refs all before the next part's (deal ids are not prefixes of each other): rows with the same
+        # key are then in ref order already, and one sort by key (stable) is enough
+        bounds = sorted(((min(part.members), max(part.members), part) for part in parts if part.members), key=_FIRST)
+        in_turn = all(before[1] < after[0] for before, after in pairwise(bounds))
+        merge = _sorted_by_key if in_turn else _sorted_rows
+        parts = [part for _, _, part in bounds]
+        keys = merge(chain.from_iterable(part.keys for part in parts))
+        names = list(map(_FIRST, keys))
+        return cls(
+            members,
+            _sorted_rows(chain.from_iterable(part.order for part in parts)),
+            exact,
+            keys,
+            names,
+            list(map(members.__getitem__, map(_SECOND, keys))),
+            merge(chain.from_iterable(part.prefixes for part in parts)),
+            list(dict.fromkeys(names)),  # names is sorted: the same name's rows are together
+        )
+
+    @classmethod
+    def _of_shared_refs(cls, entities: list[Entity]) -> _Scope:
+        """:meth:`of` for entities sharing a ref (a store's never do), row by row as it always was."""
         scope = cls()
-        exact: dict[str, list[_Named]] = {}
+        exact: dict[str, list[Entity]] = {}
         keys: list[tuple[tuple[str, str], Entity]] = []
-        for named in entities:
-            entity = named.entity
-            scope.members[named.ref] = entity
-            scope.order.append(named.order)
-            for key, compacted in zip(named.keys, named.compacts, strict=True):
-                exact.setdefault(compacted, []).append(named)
-                keys.append((key, entity))
-            scope.prefixes += named.prefixes
+        for entity in entities:
+            ref = entity.ref
+            scope.members[ref] = entity
+            scope.order.append((entity.order, ref))
+            folded_names = _folded(entity)
+            for folded in folded_names:
+                exact.setdefault(folded.replace(" ", ""), []).append(entity)
+                keys.append(((folded, ref), entity))
+            scope.prefixes += [(word, ref) for word in _prefix_words(folded_names)]
         scope.order.sort()
         scope.prefixes.sort()
         keys.sort(key=itemgetter(0))
-        scope.exact = {
-            key: owners[0].alone if len(owners) == 1 else tuple(sorted((n.entity for n in owners), key=_ref))
-            for key, owners in exact.items()
-        }
+        scope.exact = {key: tuple(sorted(owners, key=_ref)) for key, owners in exact.items()}
         scope.keys = [key for key, _ in keys]
         scope.names = [key[0] for key, _ in keys]
         scope.owners = [entity for _, entity in keys]
-        scope.distinct = list(dict.fromkeys(scope.names))  # names is sorted: the same name's rows are together
+        scope.distinct = list(dict.fromkeys(scope.names))
         return scope
 
     def add(self, entity: Entity) -> None:
+        self.bound = None
         ref = entity.ref
         self.members[ref] = entity
         insort(self.order, (entity.order, ref))
@@ -161,6 +228,7 @@ class _Scope:
             insort(self.prefixes, (word, ref))
 
     def remove(self, entity: Entity) -> None:
+        self.bound = None
         ref = entity.ref
         del self.members[ref]
         _discard(self.order, (entity.order, ref))
@@ -211,16 +279,22 @@ class Index:
     """Immutable once built; a reload builds a new one, or derives one with :meth:`updated`."""
 
     def __init__(self, entities: Iterable[Entity] = ()) -> None:
-        self._by_id: dict[tuple[EntityKind, str | None, str], Entity] = {}
-        grouped: dict[tuple[EntityKind, str | None], list[_Named]] = {}
-        for entity in entities:
-            self._by_id[(entity.kind, entity.deal_id, entity.id)] = entity
-            named = _Named.of(entity)  # once, for every scope the entity is in (a topic is in two)
-            for scope_key in _scope_keys(entity):
-                grouped.setdefault(scope_key, []).append(named)
+        entities = list(entities)
+        by_id = dict(zip(map(_ID, entities), entities, strict=True))
+        self._by_id: dict[tuple[EntityKind, str | None, str], Entity] = by_id
+        grouped: dict[tuple[EntityKind, str | None], list[Entity]] = {}
+        for entity, scope_key in zip(entities, map(_SCOPE, entities), strict=True):
+            grouped.setdefault(scope_key, []).append(entity)
         self._scopes: dict[tuple[EntityKind, str | None], _Scope] = {
             key: _Scope.of(members) for key, members in grouped.items()
         }
+        deals = [key for key in self._scopes if key[0] is EntityKind.TOPIC and key[1] is not None]
+        if deals:  # the cross-deal view of topics: every deal's tables merged, their rows shared
+            cross = (EntityKind.TOPIC, None)
+            merged = None if cross in grouped else _Scope.merged([self._scopes[key] for key in deals])
+            if merged is None:  # topics with no deal, or refs shared across deals: built from the entities
+                merged = _Scope.of([entity for entity in entities if entity.kind is EntityKind.TOPIC])
+            self._scopes[cross] = merged
 
     def updated(self, removed: Iterable[Entity], added: Iterable[Entity]) -> Index:
         """A new index with ``removed`` taken out and ``added`` put in; this one is left as it is (readers may
@@ -322,17 +396,32 @@ def _fuzzy_ranked(folded: str, scope: _Scope, viewer: str | None) -> list[tuple[
     :data:`PROBE` names nearest by plain ``ratio`` (cheap), and its WRatio scores give a cutoff that this query's
     answer cannot fall below; the whole scope is then scored at that cutoff. When the owners found above it do not
     settle the answer (the probe guessed too high), the scope is scored again at :data:`FUZZY_CUTOFF`: the answer
-    is always the full scan's, only its cost depends on the guess.
+    is always the full scan's, only its cost depends on the guess. Each pass scores only the names whose bound
+    (:mod:`bot.store.typo_bound`: the characters and words they share with the query) reaches its cutoff; when
+    that leaves few names, they are scored at once, without the probe.
 
     ``cdist`` rather than ``extract``: it lets go of the GIL while it scores, and at 100,000 documents that is work
     that would otherwise hold every other thread (the event loop's too). rapidfuzz only now: a name found exactly
     or by prefix (the usual case) never needs it, and a one-shot ``briefbot ask`` would otherwise pay for importing
     it."""
-    cutoff = _guessed_cutoff(folded, scope, viewer) if len(scope.distinct) >= PRUNE_FROM else FUZZY_CUTOFF
-    ranked = _ranked_above(folded, scope, viewer, cutoff)
-    if cutoff > FUZZY_CUTOFF and not _settled(ranked, cutoff):
-        ranked = _ranked_above(folded, scope, viewer, FUZZY_CUTOFF)
-    return ranked
+    if len(scope.distinct) < PRUNE_FROM:
+        return _ranked_above(folded, scope, viewer, FUZZY_CUTOFF, None)
+    highest = _highest(folded, scope)
+    if highest is None:
+        possible = None
+    else:
+        from bot.store.typo_bound import reaching
+
+        possible = reaching(highest, FUZZY_CUTOFF)
+        if len(possible) < PRUNE_FROM:  # the bound leaves few names: the probe would cost more than it saves
+            return _ranked_above(folded, scope, viewer, FUZZY_CUTOFF, possible)
+    cutoff = _guessed_cutoff(folded, scope, viewer)
+    if cutoff > FUZZY_CUTOFF:
+        above = None if highest is None else reaching(highest, cutoff)
+        ranked = _ranked_above(folded, scope, viewer, cutoff, above)
+        if _settled(ranked, cutoff):
+            return ranked
+    return _ranked_above(folded, scope, viewer, FUZZY_CUTOFF, possible)
 
 
 def _guessed_cutoff(folded: str, scope: _Scope, viewer: str | None) -> float:
@@ -343,15 +432,8 @@ def _guessed_cutoff(folded: str, scope: _Scope, viewer: str | None) -> float:
 
     names = scope.distinct
     near = process.cdist([folded], names, scorer=fuzz.ratio, dtype=np.float32)[0]
-    probe = np.argpartition(near, -PROBE)[-PROBE:].tolist() if len(names) > PROBE else range(len(names))
-    best: dict[Entity, float] = {}
-    for position in probe:
-        score = fuzz.WRatio(folded, names[position], score_cutoff=FUZZY_CUTOFF)
-        if score:
-            for owner in scope.owners_of(names[position]):
-                if score > best.get(owner, 0.0) and owner.visible_to(viewer):
-                    best[owner] = score
-    scores = sorted(best.values(), reverse=True)
+    probe = np.argpartition(near, -PROBE)[-PROBE:] if len(names) > PROBE else np.arange(len(names))
+    scores = [score for _, score in _ranked_above(folded, scope, viewer, FUZZY_CUTOFF, probe)]  # best first
     if len(scores) >= MAX_CANDIDATES:
         return max(FUZZY_CUTOFF, scores[MAX_CANDIDATES - 1] - _MARGIN)
     if len(scores) == 1 or (len(scores) > 1 and scores[0] - scores[1] >= CLEAR_LEAD):
@@ -370,20 +452,37 @@ def _settled(ranked: list[tuple[Entity, float]], cutoff: float) -> bool:
     return ranked[0][1] - runner_up >= CLEAR_LEAD
 
 
-def _ranked_above(folded: str, scope: _Scope, viewer: str | None, cutoff: float) -> list[tuple[Entity, float]]:
-    """Every owner ``viewer`` may see with a name scoring at least ``cutoff``, with its best score, ranked."""
+def _ranked_above(
+    folded: str, scope: _Scope, viewer: str | None, cutoff: float, positions: npt.NDArray[np.intp] | None
+) -> list[tuple[Entity, float]]:
+    """Every owner ``viewer`` may see with a name scoring at least ``cutoff``, with its best score, ranked.
+    ``positions``: the only names that may score that much (:mod:`bot.store.typo_bound`); None: all of them."""
     import numpy as np
     from rapidfuzz import fuzz, process
 
     names = scope.distinct
-    row = process.cdist([folded], names, scorer=fuzz.WRatio, score_cutoff=cutoff, dtype=np.float64)[0]
+    scoring = names if positions is None else [names[position] for position in positions.tolist()]
+    row = process.cdist([folded], scoring, scorer=fuzz.WRatio, score_cutoff=cutoff, dtype=np.float64)[0]
     hits = np.flatnonzero(row)
+    at = hits if positions is None else positions[hits]
     scored: dict[Entity, float] = {}
-    for position, score in zip(hits.tolist(), row[hits].tolist(), strict=True):
+    for position, score in zip(at.tolist(), row[hits].tolist(), strict=True):
         for owner in scope.owners_of(names[position]):
             if score > scored.get(owner, 0.0) and owner.visible_to(viewer):
                 scored[owner] = score
     return sorted(scored.items(), key=lambda item: (-item[1], item[0].label, item[0].ref))
+
+
+def _highest(folded: str, scope: _Scope) -> npt.NDArray[np.float64] | None:
+    """The highest WRatio each name of ``scope.distinct`` may score against ``folded``; None: not bounded."""
+    bound = scope.bound
+    if bound is None:
+        if len(scope.distinct) > BOUND_UP_TO:
+            return None
+        from bot.store.typo_bound import TypoBound
+
+        bound = scope.bound = TypoBound(scope.distinct)
+    return bound.highest(folded)
 
 
 def _scope_keys(entity: Entity) -> list[tuple[EntityKind, str | None]]:
@@ -395,6 +494,28 @@ def _scope_keys(entity: Entity) -> list[tuple[EntityKind, str | None]]:
 
 def _folded(entity: Entity) -> list[str]:
     return sorted({folded for name in _keys(entity) if (folded := fold(name))})
+
+
+def _sorted_rows(rows: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Rows (key, ref) in tuple order: sorted by ref, then stably by key. Two sorts of strings beat one of tuples
+    about threefold: a tuple comparison that ties on a common word ("topic") goes on to a slow generic one."""
+    return sorted(sorted(rows, key=_SECOND), key=_FIRST)
+
+
+def _sorted_by_key(rows: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+    """:func:`_sorted_rows` of rows already in ref order among those with the same key."""
+    return sorted(rows, key=_FIRST)
+
+
+def _share(exact: dict[str, tuple[Entity, ...]], compacts: list[str], owners: list[Entity]) -> None:
+    """Give each compact name of ``exact`` with several rows (``compacts`` and ``owners`` are parallel) every
+    owner of those rows, by ref."""
+    counts = Counter(compacts)
+    shared: dict[str, list[Entity]] = {compacted: [] for compacted, count in counts.items() if count > 1}
+    for compacted, owner in compress(zip(compacts, owners, strict=True), map(shared.__contains__, compacts)):
+        shared[compacted].append(owner)
+    for compacted, several in shared.items():
+        exact[compacted] = tuple(sorted(several, key=_ref))
 
 
 def _prefix_words(folded_names: Iterable[str]) -> list[str]:
