@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import sys
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -155,6 +156,9 @@ class Store:
         return replace(self, problems=tuple(sorted({*self.problems, *found})))
 
 
+LOAD_SWITCH_INTERVAL = 0.001  # seconds; see text_indexed_beside
+
+
 @contextlib.contextmanager
 def text_indexed_beside(store: Store) -> Iterator[Future[SearchIndex] | None]:
     """A large store's full-text index, in the making while the caller goes on: a thread of ours feeds the text to
@@ -164,8 +168,15 @@ def text_indexed_beside(store: Store) -> Iterator[Future[SearchIndex] | None]:
     if not workers:
         yield None
         return
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="search-build") as executor:
-        yield executor.submit(SearchIndex, _search_docs(store), workers=workers)
+    # The thread waits for the GIL after each write to a worker and each read of an answer; at the interpreter's
+    # default switch interval (5 ms) the caller's Python work made those waits most of the build.
+    switch_interval = sys.getswitchinterval()
+    sys.setswitchinterval(min(switch_interval, LOAD_SWITCH_INTERVAL))
+    try:
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="search-build") as executor:
+            yield executor.submit(SearchIndex, _search_docs(store), workers=workers)
+    finally:
+        sys.setswitchinterval(switch_interval)
 
 
 def build(
