@@ -25,8 +25,8 @@ TITLE_WEIGHT = 6  # a title word counts as six in the body (FTS5's column weight
 SNIPPET_WORDS = 14
 MAX_WORDS = 12  # of a query; the rest are left out
 SEARCH_THREADS = 2  # the machine's cores: a search scores in numpy, which lets go of the GIL
-# Rows from which a full build's text is tokenised by worker processes, beside the rest of the load: below it the
-# workers' start (a few hundred ms of an interpreter and numpy) costs more than they save.
+# Documents from which a full build's text is tokenised by worker processes, beside the rest of the load: below it
+# the workers' start (an interpreter and numpy, about 0.1 s each) and the pickles cost more than they save.
 TOKENISE_FROM = 5_000
 # Rows written since the full build that a snapshot keeps beside it before a reload builds it whole again: at
 # least this many, or a twentieth of the store. Each search reads every word of those rows in Python.
@@ -220,13 +220,13 @@ class SearchIndex:
         )
 
 
-def tokenise_workers(rows: int) -> int:
-    """Worker processes for a full build of about ``rows`` rows: one per core from :data:`TOKENISE_FROM`."""
-    if rows < TOKENISE_FROM:
+def tokenise_workers(documents: int) -> int:
+    """Worker processes for a full build over ``documents`` documents: one per core from :data:`TOKENISE_FROM`."""
+    if documents < TOKENISE_FROM:
         return 0
     from bot.store.pool import workers_for
 
-    return workers_for(rows, at_least=TOKENISE_FROM)
+    return workers_for(documents, at_least=TOKENISE_FROM)
 
 
 def _best(
