@@ -5,6 +5,7 @@ but before the claim was marked sent."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import json
 import os
@@ -151,19 +152,29 @@ async def together(*replicas: Replica) -> list[Replica]:
 
 
 async def until_settled(replicas: list[Replica], keys: set[str]) -> None:
-    """Read the replicas' reports until every key has been posted or found by one of them."""
+    """Read the replicas' reports until every key has been posted or found by one of them. Once they are, a
+    follower still waiting for a replica with nothing more to report is cancelled: the last key may be settled by
+    another replica after this one's last report (it used to wait out its 60 s, and fail the test)."""
     settled: set[str] = set()
+    all_settled = asyncio.Event()
 
     async def follow(replica: Replica) -> None:
-        while not keys <= settled:
-            event = await replica.next_event()
-            if event is None:
-                return
+        while (event := await replica.next_event()) is not None:
             if event.get("result") in ("sent", "found"):
                 settled.add(event["key"])
+                if keys <= settled:
+                    all_settled.set()
 
-    await asyncio.wait_for(asyncio.gather(*(follow(r) for r in replicas)), 90)
-    assert keys <= settled
+    followers = [asyncio.ensure_future(follow(r)) for r in replicas]
+    try:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(all_settled.wait(), 90)
+    finally:
+        for follower in followers:
+            follower.cancel()
+        await asyncio.gather(*followers, return_exceptions=True)
+    reports = {r.name: r.events for r in replicas}
+    assert keys <= settled, f"not settled: {sorted(keys - settled)}; each replica's reports: {reports}"
 
 
 def day_keys(day: str) -> set[str]:
