@@ -105,6 +105,17 @@ def test_check_loads_none_of_the_libraries_it_does_not_use(tmp_path: Path) -> No
     assert sorted(loaded.intersection([*NEVER_FOR_A_LOOKUP, "handlers", "markdown_it", "bot.store.cache"])) == []
 
 
+def _cacheable_store(tmp_path: Path) -> Path:
+    """A copy of the bundled store whose files were saved an hour ago: files saved in the last seconds are never
+    cached, so this one's compiled copy is kept after the first answer."""
+    store = tmp_path / "store"
+    shutil.copytree(BUNDLED_STORE, store)
+    hour_ago = time.time_ns() - 3600 * 10**9
+    for path in store.rglob("*"):
+        os.utime(path, ns=(hour_ago, hour_ago))
+    return store
+
+
 def _validators(result: subprocess.CompletedProcess[str]) -> list[str]:
     found = re.search(r"^VALIDATORS ?(.*)$", result.stderr, re.MULTILINE)
     assert found, result.stderr
@@ -114,11 +125,7 @@ def _validators(result: subprocess.CompletedProcess[str]) -> list[str]:
 def test_an_answer_from_the_compiled_store_builds_no_validator(tmp_path: Path) -> None:
     """Store models build their pydantic validators on first validation (defer_build): an answer from the cached
     store validates nothing, so it builds none. The first answer, which reads the files, shows they get built."""
-    store = tmp_path / "store"
-    shutil.copytree(BUNDLED_STORE, store)
-    hour_ago = time.time_ns() - 3600 * 10**9  # files saved in the last seconds are never cached
-    for path in store.rglob("*"):
-        os.utime(path, ns=(hour_ago, hour_ago))
+    store = _cacheable_store(tmp_path)
     first, _ = _loaded(["ask", "/status tariffs", "--store", str(store)], tmp_path)
     assert "Topic" in _validators(first)
     assert list((tmp_path / "cache").glob("*.pickle"))
@@ -130,11 +137,7 @@ def test_an_answer_from_the_compiled_store_builds_no_validator(tmp_path: Path) -
 def test_an_answer_from_the_compiled_store_reads_no_yaml_and_runs_no_check(tmp_path: Path) -> None:
     """The second answer comes from the compiled store and the kept config parse (bot.config_cache): PyYAML, the
     store's checks and the live store's reload machinery are for reading files, and it reads none."""
-    store = tmp_path / "store"
-    shutil.copytree(BUNDLED_STORE, store)
-    hour_ago = time.time_ns() - 3600 * 10**9  # files saved in the last seconds are never cached
-    for path in store.rglob("*"):
-        os.utime(path, ns=(hour_ago, hour_ago))
+    store = _cacheable_store(tmp_path)
     first, loaded_first = _loaded(["ask", "/status tariffs", "--store", str(store)], tmp_path)
     assert {"yaml", "bot.store.crosscheck", "bot.store.live"} <= loaded_first
     second, loaded = _loaded(["ask", "/status tariffs", "--store", str(store)], tmp_path)
