@@ -125,8 +125,9 @@ def _in_order(tasks: Iterator[Task], workers: int, fallback: str) -> Iterator[tu
                 return
             following = next(tasks, None)
             if following is not None:
-                _send(procs[sent % workers], following)
-                waiting.append((following, procs[sent % workers]))
+                worker = procs[sent % workers]
+                _send(worker, following)
+                waiting.append((following, worker))
                 sent += 1
             yield task, result
     finally:  # also when the caller stops early: an idle worker exits at the end of its input, a busy one on
