@@ -43,16 +43,21 @@ def private(stat: os.stat_result) -> bool:
 def write_copy(path: Path, header: bytes, value: object, *, prefix: str) -> None:
     """``header``, then ``value`` pickled, into ``path`` in this user's private folder, atomically: readers see the
     old copy or the whole new one, never half of it. Raises what writing raised (a read-only home, a full disk)."""
-    import contextlib
     import pickle
+
+    write_bytes(path, header + pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), prefix=prefix)
+
+
+def write_bytes(path: Path, data: bytes, *, prefix: str) -> None:
+    """``data`` into ``path`` in this user's private folder, atomically (as :func:`write_copy`)."""
+    import contextlib
     import tempfile
 
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=prefix, suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as file:
-            file.write(header)
-            pickle.dump(value, file, protocol=pickle.HIGHEST_PROTOCOL)
+            file.write(data)
         os.replace(temporary, path)
     except BaseException:
         with contextlib.suppress(OSError):

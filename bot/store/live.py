@@ -24,7 +24,7 @@ from bot.store import incremental
 from bot.store.collector import collector_paused
 from bot.store.documents import Document
 from bot.store.load import discover
-from bot.store.pool import read_files
+from bot.store.pool import ReadStats, read_files
 from bot.store.problems import Problem
 from bot.store.read import shadowed, twin
 from bot.store.store import Store
@@ -70,6 +70,7 @@ class LiveStore:
         self.last_reload: dt.datetime | None = None
         self.commit: str | None = None  # in git mode, the commit in service
         self.on_reload: Callable[..., None] | None = None  # (seconds, full=...) after each reload (the metrics)
+        self.last_read = ReadStats()  # the last reload's files: parsed, or their parse reused from the one before
         self._built: incremental.Built | None = None  # the store in service with its cross-file problems by path
         self._current = self.reload()
 
@@ -152,7 +153,8 @@ class LiveStore:
     ) -> Store:
         docs = self._docs
         refused: dict[str, tuple[Problem, ...]] = {p.path: (p,) for p in misplaced}
-        for relative, result in read_files(self.root, paths, max_bytes=self.max_bytes):  # a pool, if many
+        self.last_read = read = ReadStats()
+        for relative, result in read_files(self.root, paths, max_bytes=self.max_bytes, stats=read):  # a pool, if many
             duplicate = shadowed(self.root, relative)
             if duplicate is not None:  # its twin serves instead; this spelling has no last good version to keep
                 put(relative, None)
@@ -201,7 +203,8 @@ class LiveStore:
             shown = "; ".join(str(p) for p in store.problems[:3])
             more = f" (and {len(store.problems) - 3} more)" if len(store.problems) > 3 else ""
             log.warning("store has %d problem(s): %s%s", len(store.problems), shown, more)
-        log.info("store loaded: %d documents from %s", len(store.documents), self.root)
+        reused = f" ({read.reused:,} of {len(paths):,} files' parses reused)" if read.reused else ""
+        log.info("store loaded: %d documents from %s%s", len(store.documents), self.root, reused)
         return store
 
     def _build(

@@ -25,7 +25,9 @@ import os
 import pickle
 import subprocess
 import sys
+import zlib
 from collections.abc import Generator, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -39,7 +41,7 @@ from bot.store.load import discover, read_file, validate
 from bot.store.postings import Chunk, Tokenised
 from bot.store.problems import Problem
 from bot.store.read import RealFolders
-from bot.store.worker import Parsed, Task, run
+from bot.store.worker import Task, run
 from bot.store.yamlsafe import RawDocument
 
 log = logging.getLogger(__name__)
@@ -47,7 +49,8 @@ log = logging.getLogger(__name__)
 # Files. A worker starts in well under 0.1 s (an interpreter importing bot.store.worker, no models): from a few
 # thousand files that is paid back on two cores; below, and on a machine busy with other work, a pool gains less.
 POOL_FROM = 5_000
-CHUNK = 250  # files per task: small enough to stream, large enough that a task's overhead is noise
+CHUNK = 250  # files per task, about: small enough to stream, large enough that a task's overhead is noise
+CHUNK_CAP = 4  # a task holds at most CHUNK_CAP * CHUNK files, whatever the paths' hashes say
 AHEAD = 3  # tasks queued per worker: parsed but unvalidated data waits in memory, so keep it bounded
 
 _SERVE = "from bot.store.worker import serve; serve()"
@@ -62,33 +65,86 @@ def workers_for(files: int, *, at_least: int | None = None) -> int:
     return cores if cores > 1 else 0
 
 
+@dataclass
+class ReadStats:
+    """How a load's files were read: parsed now, or their parse reused from the last load (bot.store.parse_cache)."""
+
+    parsed: int = 0
+    reused: int = 0
+
+
 def read_files(
-    root: Path, paths: Sequence[str], *, max_bytes: int, workers: int | None = None
+    root: Path,
+    paths: Sequence[str],
+    *,
+    max_bytes: int,
+    workers: int | None = None,
+    stats: ReadStats | None = None,
 ) -> Generator[tuple[str, Document | list[Problem]], None, None]:
     """Each of ``paths`` with its document or its problems, in the order given (``workers``: see
-    :func:`workers_for`, which decides when it is None)."""
+    :func:`workers_for`, which decides when it is None). ``stats`` counts the files parsed and reused."""
+    stats = stats if stats is not None else ReadStats()
     count = workers_for(len(paths)) if workers is None else workers
     if count < 1:
         folders = RealFolders(root)
         for relative in paths:
+            stats.parsed += 1
             yield relative, read_file(root, relative, max_bytes=max_bytes, folders=folders)
         return
-    for relative, parsed in _pooled(root, paths, max_bytes, count):
+    for relative, parsed in _pooled(root, paths, max_bytes, count, stats):
         if isinstance(parsed, list):
             yield relative, parsed
             continue
-        data, body, yaml_text, line_offset, mtime_ns = parsed
+        (data, body, yaml_text, line_offset), mtime_ns = parsed
         placement = place(relative)
         assert placement is not None  # read_raw reported a misplaced file as a problem
         raw = RawDocument(data=data, body=body, yaml_text=yaml_text, line_offset=line_offset)
         yield relative, validate(relative, placement, raw, mtime_ns)
 
 
-def _pooled(root: Path, paths: Sequence[str], max_bytes: int, workers: int) -> Iterator[tuple[str, Parsed]]:
+def chunked(paths: Sequence[str], *, size: int | None = None) -> list[list[str]]:
+    """``paths`` in tasks of about ``size`` (``CHUNK``) files. A task ends after a path whose own hash says so, not
+    at a count, so a file added or removed changes only the task it is in, and the parses of every other task
+    are found again under the same key (:mod:`bot.store.parse_cache`)."""
+    size = size or CHUNK
+    chunks: list[list[str]] = [[]]
+    for relative in paths:
+        chunks[-1].append(relative)
+        if zlib.crc32(relative.encode("utf-8", "surrogateescape")) % size == 0 or len(chunks[-1]) >= size * CHUNK_CAP:
+            chunks.append([])
+    return [chunk for chunk in chunks if chunk]
+
+
+def _pooled(
+    root: Path, paths: Sequence[str], max_bytes: int, workers: int, stats: ReadStats
+) -> Iterator[tuple[str, list[Problem] | tuple[tuple[Any, str, str, int], int]]]:
+    """Each path with its problems, or its parse and mtime, as the workers read them."""
+    from bot.store.parse_cache import folder, sweep
+
     root_name = os.fspath(root)
-    tasks = (("read", root_name, list(paths[i : i + CHUNK]), max_bytes) for i in range(0, len(paths), CHUNK))
-    for task, results in _in_order(tasks, workers, "reading the rest of the store in this process"):
-        yield from zip(task[2], results, strict=True)
+    where = folder()
+    cache = None if where is None else os.fspath(where)
+    tasks = (("read", root_name, chunk, max_bytes, cache) for chunk in chunked(paths))
+    for task, answer in _in_order(tasks, workers, "reading the rest of the store in this process"):
+        reused, blob, metadata = answer
+        try:
+            parses = iter(pickle.loads(blob))
+        except Exception:  # a kept entry this code cannot read after all: parse these files here, keep nothing
+            log.warning("a kept parse of %d files did not load; parsing them again", len(metadata))
+            reused, blob, metadata = run((*task[:-1], None))
+            parses = iter(pickle.loads(blob))
+        if reused:
+            stats.reused += len(metadata)
+        else:
+            stats.parsed += len(metadata)
+        for relative, read in zip(task[2], metadata, strict=True):
+            if isinstance(read, list):
+                yield relative, read
+            else:
+                parse = next(parses)
+                yield relative, parse if isinstance(parse, list) else (parse, read)
+    if where is not None:  # every entry this load used was just written or marked used
+        sweep(where)
 
 
 def tokenised(chunks: Iterator[Chunk], title_weight: int, *, workers: int) -> Iterator[tuple[Chunk, Tokenised]]:

@@ -25,12 +25,25 @@ def misplaced(relative: str) -> str:
 
 
 Raw = tuple[Placement, RawDocument, int]  # a file read and parsed, not yet validated: placement, text, mtime
+Opened = tuple[Placement, bytes, int]  # a file read, not yet parsed: placement, bytes, mtime
 
 
 def read_raw(
     root: Path, relative: str, *, max_bytes: int = MAX_FILE_BYTES, folders: RealFolders | None = None
 ) -> Raw | list[Problem]:
     """The half of :func:`read_file` that needs no model: read and parse (what a load's worker processes do)."""
+    opened = open_raw(root, relative, max_bytes=max_bytes, folders=folders)
+    if isinstance(opened, list):
+        return opened
+    placement, data, mtime_ns = opened
+    raw = parse_raw(relative, data, max_bytes=max_bytes)
+    return raw if isinstance(raw, list) else (placement, raw, mtime_ns)
+
+
+def open_raw(
+    root: Path, relative: str, *, max_bytes: int = MAX_FILE_BYTES, folders: RealFolders | None = None
+) -> Opened | list[Problem]:
+    """A store file's bytes, once its path, its name and the kind of file it is are found right."""
     placement = place(relative)
     if placement is None:
         return [Problem(relative, 1, misplaced(relative))]
@@ -43,11 +56,16 @@ def read_raw(
     if isinstance(opened, Problem):
         return [opened]
     data, mtime_ns = opened
+    return placement, data, mtime_ns
+
+
+def parse_raw(relative: str, data: bytes, *, max_bytes: int = MAX_FILE_BYTES) -> RawDocument | list[Problem]:
+    """A file's bytes parsed: its front matter's plain data and its body, or where and why they do not parse.
+    It depends on nothing but the path and the bytes, so a parse can be kept and reused (bot.store.parse_cache)."""
     try:
-        raw = read_document(data, markdown=relative.endswith(".md"), max_bytes=max_bytes)
+        return read_document(data, markdown=relative.endswith(".md"), max_bytes=max_bytes)
     except ReadError as exc:
         return [Problem(relative, exc.line, exc.message, exc.col)]
-    return placement, raw, mtime_ns
 
 
 def twin(relative: str) -> str | None:

@@ -14,9 +14,13 @@ from typing import IO, Any
 from bot.store.problems import Problem
 
 Task = tuple[Any, ...]  # (kind, *arguments): what :func:`run` does
-# What a worker sends back for one file read: its problems, or its parsed data, markdown body, YAML text, the
-# YAML's line offset and mtime (plain values: a tuple pickles faster than the dataclasses the caller rebuilds).
-Parsed = list[Problem] | tuple[Any, str, str, int, int]
+# What parsing one file gives: its problems, or its parsed data, markdown body, YAML text and the YAML's line
+# offset (plain values: a tuple pickles faster than the dataclasses the caller rebuilds).
+Parse = list[Problem] | tuple[Any, str, str, int]
+# What a worker sends back for a chunk: whether the parses were kept from an earlier load, the parses of the files
+# it could read (pickled once: the same bytes are kept in the cache and sent as they are), and for each path
+# either the problems that kept it from being read or its mtime.
+ReadAnswer = tuple[bool, bytes, list[list[Problem] | int]]
 
 
 def serve(stdin: IO[bytes] | None = None, stdout: IO[bytes] | None = None) -> None:
@@ -66,17 +70,30 @@ def run(task: Task) -> Any:
     raise ValueError(f"unknown task {kind!r}")
 
 
-def read_chunk(root: str, paths: list[str], max_bytes: int) -> list[Parsed]:
-    """Read and parse each file (:func:`bot.store.load.read_raw`), nothing that needs a model."""
-    from bot.store.read import RealFolders, read_raw
+def read_chunk(root: str, paths: list[str], max_bytes: int, cache: str | None = None) -> ReadAnswer:
+    """Read and parse each file (:func:`bot.store.read.read_raw`), nothing that needs a model. The parses come
+    from ``cache`` (:mod:`bot.store.parse_cache`) when these very bytes were parsed before, and are kept there."""
+    from bot.store.read import RealFolders, open_raw, parse_raw
 
     base, folders = Path(root), RealFolders(Path(root))
-    out: list[Parsed] = []
-    for relative in paths:
-        read = read_raw(base, relative, max_bytes=max_bytes, folders=folders)
-        if isinstance(read, list):
-            out.append(read)
-        else:
-            _, raw, mtime_ns = read
-            out.append((raw.data, raw.body, raw.yaml_text, raw.line_offset, mtime_ns))
-    return out
+    opened = [open_raw(base, relative, max_bytes=max_bytes, folders=folders) for relative in paths]
+    readable = [(relative, read[1]) for relative, read in zip(paths, opened, strict=True) if not isinstance(read, list)]
+    metadata = [read if isinstance(read, list) else read[2] for read in opened]
+    entry: tuple[Path, str] | None = None
+    if cache is not None and readable:
+        from bot.store.parse_cache import entry_name, kept
+
+        entry = Path(cache), entry_name(readable, max_bytes)
+        parsed_before = kept(*entry)
+        if parsed_before is not None:
+            return True, parsed_before, metadata
+    parses: list[Parse] = []
+    for relative, data in readable:
+        raw = parse_raw(relative, data, max_bytes=max_bytes)
+        parses.append(raw if isinstance(raw, list) else (raw.data, raw.body, raw.yaml_text, raw.line_offset))
+    blob = pickle.dumps(parses, pickle.HIGHEST_PROTOCOL)
+    if entry is not None:
+        from bot.store.parse_cache import keep
+
+        keep(*entry, blob)
+    return False, blob, metadata
