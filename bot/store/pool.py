@@ -129,9 +129,9 @@ def _pooled(
         reused, blob, metadata = answer
         try:
             parses = iter(pickle.loads(blob))
-        except Exception:  # a kept entry this code cannot read after all: parse these files here, keep nothing
+        except Exception:  # a kept entry this code cannot read after all: parse these files here, and replace it
             log.warning("a kept parse of %d files did not load; parsing them again", len(metadata))
-            reused, blob, metadata = run((*task[:-1], None))
+            reused, blob, metadata = run((*task, True))
             parses = iter(pickle.loads(blob))
         if reused:
             stats.reused += len(metadata)

@@ -70,9 +70,12 @@ def run(task: Task) -> Any:
     raise ValueError(f"unknown task {kind!r}")
 
 
-def read_chunk(root: str, paths: list[str], max_bytes: int, cache: str | None = None) -> ReadAnswer:
+def read_chunk(
+    root: str, paths: list[str], max_bytes: int, cache: str | None = None, fresh: bool = False
+) -> ReadAnswer:
     """Read and parse each file (:func:`bot.store.read.read_raw`), nothing that needs a model. The parses come
-    from ``cache`` (:mod:`bot.store.parse_cache`) when these very bytes were parsed before, and are kept there."""
+    from ``cache`` (:mod:`bot.store.parse_cache`) when these very bytes were parsed before (unless ``fresh``: the
+    kept ones did not load), and are kept there."""
     from bot.store.read import RealFolders, open_raw, parse_raw
 
     base, folders = Path(root), RealFolders(Path(root))
@@ -84,7 +87,7 @@ def read_chunk(root: str, paths: list[str], max_bytes: int, cache: str | None = 
         from bot.store.parse_cache import entry_name, kept
 
         entry = Path(cache), entry_name(readable, max_bytes)
-        parsed_before = kept(*entry)
+        parsed_before = None if fresh else kept(*entry)
         if parsed_before is not None:
             return True, parsed_before, metadata
     parses: list[Parse] = []

@@ -134,6 +134,7 @@ def test_a_kept_entry_that_does_not_unpickle_is_parsed_again(
     assert again.last_read.reused == 0
     assert _served(again) == _served(first)
     assert "did not load; parsing them again" in caplog.text
+    assert LiveStore(root).last_read.reused == len(discover(root)[0])  # replaced by the load that parsed them
 
 
 def test_a_copy_others_may_write_to_is_never_used(tmp_path: Path, pooled: None) -> None:
