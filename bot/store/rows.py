@@ -38,13 +38,15 @@ def deal_entities(
     entities = [Entity(EntityKind.DEAL, deal.id, None, d.title, own, deal_scope, deal.doc.path)]
     if only is not None:
         entities.clear()
-    for topic in deal.topics.values():
-        if only is not None and topic.id not in only:
+    deal_id = deal.id
+    for topic_id, topic in deal.topics.items():  # a store's every topic: no step here that a topic does not need
+        if only is not None and topic_id not in only:
             continue
         t = topic.topic
-        scope = narrowest(deal_scope, frozenset(t.restricted_to))
-        called = (topic.id, t.title, *t.aliases, *names(topic.doc))
-        entities.append(Entity(EntityKind.TOPIC, topic.id, deal.id, t.title, called, scope, topic.doc.path))
+        doc = topic.doc
+        scope = narrowest(deal_scope, frozenset(t.restricted_to)) if t.restricted_to else deal_scope
+        called = (topic_id, t.title, *t.aliases, *names(doc))
+        entities.append(Entity(EntityKind.TOPIC, topic_id, deal_id, t.title, called, scope, doc.path))
     return entities
 
 
@@ -64,12 +66,14 @@ def deal_search_docs(deal: DealEntry, only: Collection[str] | None = None) -> li
     docs = [SearchDoc(f"deal:{deal.id}", d.title, f"{d.summary} {d.goal or ''} {track_text}", deal_scope)]
     if only is not None:
         docs.clear()
-    for topic in deal.topics.values():
-        if only is not None and topic.id not in only:
+    deal_id = deal.id
+    for topic_id, topic in deal.topics.items():  # a store's every topic: no step here that a topic does not need
+        if only is not None and topic_id not in only:
             continue
         t = topic.topic
         text = " ".join([t.summary, *t.aliases, *t.positions.values(), t.outlook or "", topic.doc.body])
-        docs.append(SearchDoc(f"topic:{topic.ref}", t.title, text, narrowest(deal_scope, frozenset(t.restricted_to))))
+        scope = narrowest(deal_scope, frozenset(t.restricted_to)) if t.restricted_to else deal_scope
+        docs.append(SearchDoc(f"topic:{deal_id}/{topic_id}", t.title, text, scope))
     for event in deal.events:
         scope = deal_scope
         topic_scopes = [_topic_scope(deal, t) for t in event.topics if t in deal.topics]

@@ -128,7 +128,8 @@ def translation_paths(root: Path) -> list[str]:
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         folder = os.path.relpath(directory, top).replace(os.sep, "/")
         prefix = "" if folder == "." else f"{folder}/"
-        for name in sorted(filenames):
+        # a translation's name has two dots (tariffs.fr.md): a cheap test first, as most files of a store are not
+        for name in sorted(n for n in filenames if n.count(".") == 2):
             if not name.startswith(".") and split_translation(prefix + name) is not None:
                 paths.append(prefix + name)
     return paths

@@ -10,7 +10,7 @@ from typing import cast
 from bot.store.documents import Document, Kind, Placement
 from bot.store.model import Deal, Person, Source
 from bot.store.problems import Problem
-from bot.store.text import compact
+from bot.store.text import fold_each
 from bot.store.yamlsafe import Loc
 
 
@@ -30,17 +30,29 @@ class Known:
     @classmethod
     def of(cls, docs: list[Document], sources: dict[str, Source], broken: list[Placement]) -> Known:
         topics: dict[str, set[str]] = defaultdict(set)
-        for placement in [d.placement for d in docs] + broken:
+        deals: dict[str, tuple[Document, Deal]] = {}
+        contacts: dict[str, str | None] = {}
+        for doc in docs:  # one pass: a large store has hundreds of thousands
+            placement = doc.placement
+            kind = placement.kind
+            if kind is Kind.TOPIC:
+                if placement.deal_id:
+                    topics[placement.deal_id].add(placement.id)
+            elif kind is Kind.DEAL:
+                deals[placement.id] = (doc, cast(Deal, doc.model))
+            elif kind is Kind.PERSON:
+                contacts[placement.id] = cast(Person, doc.model).contact
+        for placement in broken:
             if placement.kind is Kind.TOPIC and placement.deal_id:
                 topics[placement.deal_id].add(placement.id)
         return cls(
-            deals={d.id: (d, cast(Deal, d.model)) for d in docs if d.kind is Kind.DEAL},
+            deals=deals,
             broken_deals={b.id for b in broken if b.kind is Kind.DEAL},
-            people={d.id for d in docs if d.kind is Kind.PERSON} | {b.id for b in broken if b.kind is Kind.PERSON},
+            people=set(contacts) | {b.id for b in broken if b.kind is Kind.PERSON},
             topics=dict(topics),
             sources=sources,
             sources_broken=any(b.kind is Kind.SOURCES for b in broken),
-            contacts={d.id: cast(Person, d.model).contact for d in docs if d.kind is Kind.PERSON},
+            contacts=contacts,
         )
 
     @property
@@ -90,22 +102,28 @@ class Names:
 
     def __init__(self, kind: str) -> None:
         self.kind = kind
-        self._pending: list[tuple[bool, int, str, Document, Loc, str]] = []
+        # claims in the order made, ids and titles apart from aliases: resolved primaries first, each in turn
+        self._primary: list[tuple[str, Document, Loc, str]] = []
+        self._alias: list[tuple[str, Document, Loc, str]] = []
 
     def claim(self, key: str, doc: Document, loc: Loc, owner: str, *, primary: bool = False) -> None:
-        self._pending.append((primary, len(self._pending), key, doc, loc, owner))
+        (self._primary if primary else self._alias).append((key, doc, loc, owner))
 
     def resolve(self, out: list[Problem]) -> None:
+        claims = [*self._primary, *self._alias]
+        # every key folded in one pass (fold_each is fold of each), then compacted as compact() does
+        folded = fold_each([claim[0] for claim in claims])
         owners: dict[str, tuple[Document, Loc, str, bool]] = {}
-        for primary, _, key, doc, loc, owner in sorted(self._pending, key=lambda c: (not c[0], c[1])):
-            folded = compact(key)
-            if not folded:
+        primaries = len(self._primary)
+        for at, ((key, doc, loc, owner), name) in enumerate(zip(claims, folded, strict=True)):
+            compacted = name.replace(" ", "")
+            if not compacted:
                 continue
-            first = owners.get(folded)
+            first = owners.get(compacted)
             if first is None:
-                owners[folded] = (doc, loc, owner, primary)
+                owners[compacted] = (doc, loc, owner, at < primaries)
             elif first[2] != owner:
-                what = "name" if primary else "alias"
+                what = "name" if at < primaries else "alias"
                 taken = "the id or name of" if first[3] else "already an alias of"
                 out.append(
                     Problem(

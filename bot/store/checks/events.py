@@ -16,21 +16,17 @@ def check_events(doc: Document, report: Report) -> None:
     owner = report.need_deal_file(doc)
     report.unique(doc, "event", [("events", i, "id") for i in range(len(log.events))], [e.id for e in log.events])
     milestones = {f"{t.id}/{m.id}" for t in owner[1].tracks for m in t.milestones} if owner else set()
-    for i, event in enumerate(log.events):
+    topics = known.topics.get(doc.deal_id, ())
+    for i, event in enumerate(log.events):  # a message is made only for a problem found
         for j, topic_id in enumerate(event.topics):
-            report.need(
-                doc,
-                ("events", i, "topics", j),
-                topic_id in known.topics.get(doc.deal_id, ()),
-                f"unknown topic '{topic_id}' in deal '{doc.deal_id}'",
-            )
-        for j, ref in enumerate(event.milestones):
-            report.need(
-                doc,
-                ("events", i, "milestones", j),
-                owner is None or ref in milestones,
-                f"unknown milestone '{ref}' (write track/milestone)",
-            )
+            if topic_id not in topics:
+                report.add(doc, ("events", i, "topics", j), f"unknown topic '{topic_id}' in deal '{doc.deal_id}'")
+        if owner is not None:
+            for j, ref in enumerate(event.milestones):
+                if ref not in milestones:
+                    message = f"unknown milestone '{ref}' (write track/milestone)"
+                    report.add(doc, ("events", i, "milestones", j), message)
         for j, person_id in enumerate(event.people):
-            report.need(doc, ("events", i, "people", j), person_id in known.people, f"unknown person '{person_id}'")
+            if person_id not in known.people:
+                report.add(doc, ("events", i, "people", j), f"unknown person '{person_id}'")
         report.need_source(doc, ("events", i, "source"), event.source)

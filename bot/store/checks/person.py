@@ -16,15 +16,16 @@ def check_person(doc: Document, report: Report, names: AllNames) -> None:
     for i, alias in enumerate(person.aliases):
         names.people.claim(alias, doc, ("aliases", i), doc.id)
     for i, deal_id in enumerate(person.deals):
-        report.need(doc, ("deals", i), deal_id in known.deal_ids, f"unknown deal '{deal_id}'")
+        if deal_id not in known.deals and deal_id not in known.broken_deals:  # not in known.deal_ids (a new set)
+            report.add(doc, ("deals", i), f"unknown deal '{deal_id}'")
     for i, ref in enumerate(person.topics):
         deal_id, _, topic_id = ref.partition("/")
-        ok = topic_id in known.topics.get(deal_id, ())
-        report.need(doc, ("topics", i), ok, f"unknown topic '{ref}' (write deal/topic)")
+        if topic_id not in known.topics.get(deal_id, ()):
+            report.add(doc, ("topics", i), f"unknown topic '{ref}' (write deal/topic)")
     for i, quote in enumerate(person.quotes):
         report.need_source(doc, ("quotes", i, "source"), quote.source)
-        if quote.deal:
-            report.need(doc, ("quotes", i, "deal"), quote.deal in known.deal_ids, f"unknown deal '{quote.deal}'")
+        if quote.deal and quote.deal not in known.deals and quote.deal not in known.broken_deals:
+            report.add(doc, ("quotes", i, "deal"), f"unknown deal '{quote.deal}'")
     for i, source_id in enumerate(person.sources):
         report.need_source(doc, ("sources", i), source_id)
     if person.party and person.deals:
