@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -29,9 +30,12 @@ from bot.cli_args import store_settings_from as _store_settings
 from bot.cli_args import target_arg as _target
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from bot.app import App
     from bot.config import Settings
     from bot.credentials import Secrets
+    from bot.store.live import LiveStore
 
 HELP = "Briefbot: negotiation briefings from a folder of markdown files, in Slack, Discord and this terminal."
 
@@ -136,15 +140,36 @@ def run(
         typer.echo(NO_CHAT_NOTE, err=True)
     import asyncio
 
-    from bot.app import App
-
     try:
-        asyncio.run(_with_completion(App(settings, secrets)).run(console=with_console))
+        loaded = _store_loading(settings)
+        from bot.app import App  # imported while the store loads: a second of imports beside a large store's load
+
+        app = App(settings, secrets, live_store=loaded())
+        asyncio.run(_with_completion(app).run(console=with_console))
     except BrokenPipeError:
         raise
     except Exception as exc:
         log.debug("briefbot run failed", exc_info=True)
         _fail(startup_failure(exc), 1)
+
+
+def _store_loading(settings: Settings) -> Callable[[], LiveStore]:
+    """Start loading the store on a thread of its own; call the result to wait for it (its error raised there).
+    A daemon thread: Ctrl-C during a long load stops the bot at once (its worker processes end with their pipes)."""
+    from concurrent.futures import Future
+
+    from bot.store.live import LiveStore
+
+    future: Future[LiveStore] = Future()
+
+    def load() -> None:
+        try:
+            future.set_result(LiveStore(settings.store, max_bytes=settings.max_file_bytes))
+        except BaseException as exc:
+            future.set_exception(exc)
+
+    threading.Thread(target=load, name="store-load", daemon=True).start()
+    return future.result
 
 
 @cli.command("console")
