@@ -48,8 +48,16 @@ class StoreWatcher(BackgroundTask):
     async def run(self) -> None:
         root = self.live.root
         self.ready.set()
+        # watchfiles yields a batch once ``step`` ms pass with no new change (50 by default): a debounce below that
+        # would otherwise still wait 50 ms after each save's last write
+        step = max(1, min(50, self.debounce_ms))
         async for changes in awatch(
-            root, watch_filter=_StoreFilter(), debounce=self.debounce_ms, stop_event=self._stop, yield_on_timeout=False
+            root,
+            watch_filter=_StoreFilter(),
+            debounce=self.debounce_ms,
+            step=step,
+            stop_event=self._stop,
+            yield_on_timeout=False,
         ):
             paths = sorted({r for _, p in changes if (r := self._relative(root, Path(p))) is not None})
             if not paths:
