@@ -15,18 +15,16 @@ from bot.store import parse_cache, pool
 from bot.store.live import LiveStore
 from bot.store.load import discover
 from tests.store.minimal import FILES, write_store
-from tests.store.test_pool_load import EXPECTED, _broken_store
+from tests.store.test_pool_load import EXPECTED, _broken_store, pooled  # noqa: F401  (a fixture)
 
 ADA = FILES["people/ada-lind.md"]
 
 
 @pytest.fixture
-def pooled(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every load of more than one file goes through the pool, in chunks of a few files."""
-    monkeypatch.setattr(pool, "POOL_FROM", 2)
+def small_chunks(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every load of more than one file goes through the pool (``pooled``), in chunks of a few files."""
+    request.getfixturevalue("pooled")
     monkeypatch.setattr(pool, "CHUNK", 3)
-    if pool.workers_for(2) < 2:
-        pytest.skip("one core: loads never use a pool")
 
 
 def _store(tmp_path: Path, people: int = 12) -> Path:
@@ -50,7 +48,7 @@ def _role(live: LiveStore, path: str) -> object:
     return getattr(live.current.documents[path].model, "role", None)
 
 
-def test_a_restart_parses_nothing_again_and_serves_the_same_store(tmp_path: Path, pooled: None) -> None:
+def test_a_restart_parses_nothing_again_and_serves_the_same_store(tmp_path: Path, small_chunks: None) -> None:
     root = _store(tmp_path)
     files = len(discover(root)[0])
     first = LiveStore(root)
@@ -62,7 +60,7 @@ def test_a_restart_parses_nothing_again_and_serves_the_same_store(tmp_path: Path
     assert "people/p3.md" in again.current.documents
 
 
-def test_an_edit_that_keeps_the_size_and_the_time_is_still_seen(tmp_path: Path, pooled: None) -> None:
+def test_an_edit_that_keeps_the_size_and_the_time_is_still_seen(tmp_path: Path, small_chunks: None) -> None:
     root = _store(tmp_path)
     LiveStore(root)
     path = root / "people/p3.md"
@@ -75,7 +73,7 @@ def test_an_edit_that_keeps_the_size_and_the_time_is_still_seen(tmp_path: Path, 
     assert _role(again, "people/p3.md") == "Trade ministry"
 
 
-def test_a_touched_file_keeps_its_parse_and_takes_its_new_time(tmp_path: Path, pooled: None) -> None:
+def test_a_touched_file_keeps_its_parse_and_takes_its_new_time(tmp_path: Path, small_chunks: None) -> None:
     root = _store(tmp_path)
     LiveStore(root)
     later = time.time_ns() + 3_600_000_000_000
@@ -85,7 +83,7 @@ def test_a_touched_file_keeps_its_parse_and_takes_its_new_time(tmp_path: Path, p
     assert again.current.documents["people/p3.md"].mtime_ns == later
 
 
-def test_an_added_file_parses_only_the_chunk_it_lands_in(tmp_path: Path, pooled: None) -> None:
+def test_an_added_file_parses_only_the_chunk_it_lands_in(tmp_path: Path, small_chunks: None) -> None:
     root = _store(tmp_path, people=40)
     LiveStore(root)
     known = {tuple(chunk) for chunk in pool.chunked(discover(root)[0])}
@@ -99,7 +97,7 @@ def test_an_added_file_parses_only_the_chunk_it_lands_in(tmp_path: Path, pooled:
     assert "people/zz-new.md" in again.current.documents
 
 
-def test_a_broken_store_reports_the_same_problems_from_its_parsed_copy(tmp_path: Path, pooled: None) -> None:
+def test_a_broken_store_reports_the_same_problems_from_its_parsed_copy(tmp_path: Path, small_chunks: None) -> None:
     root = _broken_store(tmp_path)
     first = LiveStore(root)
     again = LiveStore(root)
@@ -110,7 +108,7 @@ def test_a_broken_store_reports_the_same_problems_from_its_parsed_copy(tmp_path:
         assert any(line.startswith(expected) for line in shown), expected
 
 
-def test_an_unreadable_copy_is_parsed_afresh_and_replaced(tmp_path: Path, pooled: None) -> None:
+def test_an_unreadable_copy_is_parsed_afresh_and_replaced(tmp_path: Path, small_chunks: None) -> None:
     root = _store(tmp_path)
     first = LiveStore(root)
     for entry in _entries():
@@ -122,7 +120,7 @@ def test_an_unreadable_copy_is_parsed_afresh_and_replaced(tmp_path: Path, pooled
 
 
 def test_a_kept_entry_that_does_not_unpickle_is_parsed_again(
-    tmp_path: Path, pooled: None, caplog: pytest.LogCaptureFixture
+    tmp_path: Path, small_chunks: None, caplog: pytest.LogCaptureFixture
 ) -> None:
     root = _store(tmp_path)
     first = LiveStore(root)
@@ -137,7 +135,7 @@ def test_a_kept_entry_that_does_not_unpickle_is_parsed_again(
     assert LiveStore(root).last_read.reused == len(discover(root)[0])  # replaced by the load that parsed them
 
 
-def test_a_copy_others_may_write_to_is_never_used(tmp_path: Path, pooled: None) -> None:
+def test_a_copy_others_may_write_to_is_never_used(tmp_path: Path, small_chunks: None) -> None:
     root = _store(tmp_path)
     LiveStore(root)
     for entry in _entries():
@@ -148,7 +146,7 @@ def test_a_copy_others_may_write_to_is_never_used(tmp_path: Path, pooled: None) 
 
 
 def test_with_the_cache_off_every_load_parses_every_file(
-    tmp_path: Path, pooled: None, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, small_chunks: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("BRIEFBOT_CACHE_DIR", "off")
     root = _store(tmp_path)
@@ -157,7 +155,7 @@ def test_with_the_cache_off_every_load_parses_every_file(
     assert LiveStore(root).last_read.parsed == files
 
 
-def test_copies_unused_for_a_long_time_are_removed(tmp_path: Path, pooled: None) -> None:
+def test_copies_unused_for_a_long_time_are_removed(tmp_path: Path, small_chunks: None) -> None:
     root = _store(tmp_path)
     LiveStore(root)
     folder = parse_cache.folder()
