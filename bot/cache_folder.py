@@ -22,16 +22,20 @@ def cache_folder() -> Path | None:
     return user_cache_path("briefbot", appauthor=False) / "stores"
 
 
-def pyyaml_id() -> str:
-    """The installed PyYAML, by its file rather than its ``__version__``: importing it costs more than a cached
-    answer, which never parses YAML (an upgrade rewrites the file)."""
+def yaml_libraries_id() -> str:
+    """The installed PyYAML and yaml-rs, by their files rather than their ``__version__``: importing them costs more
+    than a cached answer, which never parses YAML (an upgrade rewrites the files)."""
     import importlib.util
 
-    spec = importlib.util.find_spec("yaml")
-    if spec is None or spec.origin is None:
-        return "-"
-    stat = os.stat(spec.origin)
-    return f"{spec.origin}\0{stat.st_size}\0{stat.st_mtime_ns}"
+    found = []
+    for name in ("yaml", "yaml_rs"):
+        spec = importlib.util.find_spec(name)
+        if spec is None or spec.origin is None:
+            found.append("-")
+            continue
+        stat = os.stat(spec.origin)
+        found.append(f"{spec.origin}\0{stat.st_size}\0{stat.st_mtime_ns}")
+    return "\0".join(found)
 
 
 def private(stat: os.stat_result) -> bool:

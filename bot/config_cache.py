@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from bot.cache_folder import RACY_NS, cache_folder, private, pyyaml_id, write_copy
+from bot.cache_folder import RACY_NS, cache_folder, private, write_copy, yaml_libraries_id
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +32,8 @@ def cached_parse(path: Path, parse: Callable[[Path], object]) -> object:
     try:
         resolved = path.resolve()
         stat = resolved.stat()
-        key = f"{resolved}\0{stat.st_size}\0{stat.st_mtime_ns}\0{pyyaml_id()}".encode("utf-8", "surrogateescape")
+        made_from = f"{resolved}\0{stat.st_size}\0{stat.st_mtime_ns}\0{yaml_libraries_id()}"
+        key = made_from.encode("utf-8", "surrogateescape")
     except OSError:
         return parse(path)  # which says why the file cannot be read
     copy = folder / "config" / f"{hashlib.sha256(os.fsencode(resolved)).hexdigest()[:24]}.pickle"

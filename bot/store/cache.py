@@ -7,7 +7,7 @@ The copy is used only when its key still matches, computed afresh on every run f
 
 - every file under the store (path, size, modification time in nanoseconds), ``.git`` aside;
 - every module of the ``bot`` package the same way (an upgrade or an edited checkout reads the files again);
-- the Python and pydantic versions, the installed PyYAML, the store folder and the size limit per file.
+- the Python and pydantic versions, the installed PyYAML and yaml-rs, the store folder and the size limit per file.
 
 A miss, a copy that cannot be read or unpickled, or any other error is a normal load, and the copy is rewritten. A
 copy that another user owns, or that others may write to, is never unpickled (unpickling can run code).
@@ -30,7 +30,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-from bot.cache_folder import RACY_NS, cache_folder, private, pyyaml_id, write_copy
+from bot.cache_folder import RACY_NS, cache_folder, private, write_copy, yaml_libraries_id
 from bot.store.collector import collector_paused
 from bot.store.store import Store
 
@@ -106,7 +106,7 @@ def _fingerprint(root: Path, max_bytes: int) -> tuple[bytes, int]:
 
     digest = hashlib.sha256()
     newest = 0
-    header = f"{sys.version}\0{pydantic.VERSION}\0{pyyaml_id()}\0{root}\0{max_bytes}\0"
+    header = f"{sys.version}\0{pydantic.VERSION}\0{yaml_libraries_id()}\0{root}\0{max_bytes}\0"
     digest.update(header.encode())
     for label, folder, skip in (("store", root, ".git"), ("code", CODE, None)):
         digest.update(f"\0{label}\0".encode())

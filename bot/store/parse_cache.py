@@ -6,7 +6,7 @@ what parsing them gave in one entry of the cache folder (``parsed/`` under ``BRI
 :mod:`bot.cache_folder`; ``off`` turns it off), named after a digest of:
 
 - each file's path and **bytes** (not its size and time, which an edit can keep and a checkout can change);
-- the parsing code (``PARSER_MODULES``) and the PyYAML, Python and size limit.
+- the parsing code (``PARSER_MODULES``) and the PyYAML, yaml-rs, Python and size limit.
 
 Only the parse is reused. Whether a path is a regular file inside the store, its name and its time are found out
 afresh on every load, and validation against the models always runs. An entry that cannot be read, that was cut
@@ -26,7 +26,7 @@ import sys
 import time
 from pathlib import Path
 
-from bot.cache_folder import cache_folder, private, pyyaml_id, write_bytes
+from bot.cache_folder import cache_folder, private, write_bytes, yaml_libraries_id
 
 log = logging.getLogger(__name__)
 
@@ -100,6 +100,8 @@ PARSER_MODULES = (
     "bot.store.read",
     "bot.store.yamlsafe",
     "bot.store.yamlparse",
+    "bot.store.yamlrust",
+    "bot.store.yamltags",
     "bot.store.readerror",
     "bot.store.placement",
     "bot.store.problems",
@@ -108,9 +110,9 @@ PARSER_MODULES = (
 
 @functools.cache
 def _parser_identity() -> bytes:
-    """A digest of what a parse depends on besides the file: the parsing code, PyYAML, Python."""
+    """A digest of what a parse depends on besides the file: the parsing code, PyYAML and yaml-rs, Python."""
     digest = hashlib.blake2b(FORMAT, digest_size=32)
-    digest.update(f"{sys.version}\0{pyyaml_id()}\0".encode())
+    digest.update(f"{sys.version}\0{yaml_libraries_id()}\0".encode())
     for name in PARSER_MODULES:
         source = importlib.import_module(name).__file__
         assert source is not None

@@ -1,5 +1,10 @@
-"""The YAML half of :mod:`bot.store.yamlsafe`: libyaml's safe loader, refusing duplicate keys, aliases and tags,
-with the fast path and the line map. Imported on the first file read, not by a store answered from its cache."""
+"""The YAML half of :mod:`bot.store.yamlsafe`: PyYAML's safe loader (libyaml's C parser), refusing duplicate keys,
+aliases and tags, with two fast paths and the line map. Imported on the first file read, not by a store answered
+from its cache.
+
+The fastest path is yaml-rs (:mod:`bot.store.yamlrust`), for the files PyYAML could not read otherwise; then
+libyaml's node tree built straight into values (``_fast_load``); then the full loader, whose answer or error is
+the reference for both."""
 
 from __future__ import annotations
 
@@ -10,13 +15,14 @@ from typing import Any
 import yaml
 
 from bot.store.readerror import Loc, ReadError
+from bot.store.yamlrust import load_plain
+from bot.store.yamltags import MAP, SEQ, STANDARD_TAG, STR, plain_tag
 
 try:  # libyaml is about 5x faster; PyYAML wheels ship it, but a source build may not
     from yaml import CSafeLoader as _Loader
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
-_STANDARD_TAG = "tag:yaml.org,2002:"  # what '!!' stands for
 _UNCLOSED = ("while parsing a flow", "while scanning a quoted scalar", "while scanning a double-quoted scalar")
 
 
@@ -44,10 +50,12 @@ def safe_load(yaml_text: str, offset: int) -> dict[str, Any]:
     # explode when walked; tags turn values into other types (``!!binary`` gives bytes) behind the schema's back.
     if "*" in yaml_text or "!" in yaml_text:
         _refuse_aliases_and_tags(yaml_text, offset)
-    try:
-        data = _fast_load(yaml_text)
-    except Exception:  # anything unusual (or wrong): the full loader says what, with the same words as always
-        data = _UNUSUAL
+    data = load_plain(yaml_text)  # yaml-rs, where PyYAML would read the file the same
+    if data is None:
+        try:
+            data = _fast_load(yaml_text)
+        except Exception:  # anything unusual (or wrong): the full loader says what, with the same words as always
+            data = _UNUSUAL
     try:
         if data is _UNUSUAL:
             data = yaml.load(yaml_text, Loader=_StoreLoader)
@@ -82,38 +90,19 @@ def safe_load(yaml_text: str, offset: int) -> dict[str, Any]:
     return data
 
 
-_STR, _SEQ, _MAP = (_STANDARD_TAG + name for name in ("str", "seq", "map"))
 _SCALARS = {  # the safe loader's own constructors for the scalar types YAML resolves without a tag
-    _STANDARD_TAG + name: yaml.constructor.SafeConstructor.yaml_constructors[_STANDARD_TAG + name]
+    STANDARD_TAG + name: yaml.constructor.SafeConstructor.yaml_constructors[STANDARD_TAG + name]
     for name in ("null", "bool", "int", "float", "timestamp")
 }
 _UNUSUAL: Any = object()
-_IMPLICIT = _Loader.yaml_implicit_resolvers
-assert None not in _IMPLICIT  # what _FastLoader.resolve leaves out: wildcard resolvers,
-assert not _Loader.yaml_path_resolvers  # and path resolvers
-
-
-_SHORT: dict[str, str] = {}  # the tag of short plain scalars (keys, ids, dates), which recur in every file
 
 
 class _FastLoader(_Loader):
     def resolve(self, kind: type[yaml.Node], value: Any, implicit: tuple[bool, bool]) -> str:
         """The safe loader's tag resolution without what it never uses here (path resolvers, wildcards)."""
         if kind is yaml.ScalarNode:
-            if implicit[0]:
-                known = _SHORT.get(value)
-                if known is not None:
-                    return known
-                found = _STR
-                for tag, regexp in _IMPLICIT.get(value[0] if value else "", ()):
-                    if regexp.match(value):
-                        found = tag
-                        break
-                if len(value) <= 24 and len(_SHORT) < 20_000:
-                    _SHORT[value] = found
-                return found
-            return _STR
-        return _SEQ if kind is yaml.SequenceNode else _MAP
+            return plain_tag(value) if implicit[0] else STR
+        return SEQ if kind is yaml.SequenceNode else MAP
 
 
 class _Unusual(Exception):
@@ -136,22 +125,22 @@ def _fast_load(yaml_text: str) -> Any:
 def _construct(loader: Any, node: yaml.Node) -> Any:
     kind = type(node)
     if kind is yaml.ScalarNode:
-        if node.tag == _STR:
+        if node.tag == STR:
             return node.value
         make = _SCALARS.get(node.tag)
         if make is None:
             raise _Unusual(node.tag)
         return make(loader, node)
-    if kind is yaml.SequenceNode and node.tag == _SEQ:
+    if kind is yaml.SequenceNode and node.tag == SEQ:
         return [_construct(loader, item) for item in node.value]
-    if kind is yaml.MappingNode and node.tag == _MAP:
+    if kind is yaml.MappingNode and node.tag == MAP:
         mapping: dict[Any, Any] = {}
         seen: set[str] = set()
         for key_node, value_node in node.value:
             if type(key_node) is not yaml.ScalarNode or key_node.value in seen:
                 raise _Unusual("key")  # a list or mapping as a key, or a duplicate key
             seen.add(key_node.value)
-            key = key_node.value if key_node.tag == _STR else _construct(loader, key_node)
+            key = key_node.value if key_node.tag == STR else _construct(loader, key_node)
             mapping[key] = _construct(loader, value_node)
         return mapping
     raise _Unusual(node.tag)
@@ -176,7 +165,7 @@ def _refuse_aliases_and_tags(yaml_text: str, offset: int) -> None:
                 raise ReadError(line, "YAML aliases (*name) are not allowed in a store file; write the value out")
             tag = getattr(event, "tag", None)  # None unless the file wrote one: plain and quoted values carry none
             if tag is not None:
-                shown = "!!" + tag.removeprefix(_STANDARD_TAG) if tag.startswith(_STANDARD_TAG) else tag
+                shown = "!!" + tag.removeprefix(STANDARD_TAG) if tag.startswith(STANDARD_TAG) else tag
                 raise ReadError(line, f"YAML tag '{shown}' is not allowed in a store file; write the plain value")
     except yaml.YAMLError:
         return  # the loader reports the syntax error with its line

@@ -1,10 +1,11 @@
 """Safe reading of store files: size cap, UTF-8, front matter, no aliases, no tags, line numbers.
 
-Speed matters (100,000 documents at start-up), so the happy path is one libyaml parse per file, its values
-built straight from the node tree (``_fast_load``); a file it cannot take as it is goes through PyYAML's full
-safe loader, whose errors are the ones reported. Line numbers are only needed when something is wrong, so the
-node tree that maps a key path to its line is composed lazily, on the first error in that file. PyYAML itself
-is imported on the first read (bot.store.yamlparse): a store answered from its compiled copy never needs it.
+Speed matters (100,000 documents at start-up), so the happy path is one yaml-rs parse per file, checked against
+what PyYAML would read (``bot.store.yamlrust``), or else one libyaml parse with its values built straight from the
+node tree; a file neither can take as it is goes through PyYAML's full safe loader, whose errors are the ones
+reported. Line numbers are only needed when something is wrong, so the node tree that maps a key path to its line
+is composed lazily, on the first error in that file. PyYAML itself is imported on the first read
+(bot.store.yamlparse): a store answered from its compiled copy never needs it.
 """
 
 from __future__ import annotations

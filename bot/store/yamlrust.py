@@ -1,0 +1,129 @@
+"""The fastest way through a store file's YAML: yaml-rs (a YAML 1.2 parser written in Rust, about six times faster
+than libyaml with PyYAML's node tree on a store's files) builds the values, and every value is checked against
+what PyYAML's safe loader, the store's reference, would make of the same file.
+
+The two read YAML differently in places (1.2 against 1.1: ``on``, ``012``, ``1e3``) and yaml-rs cannot say
+whether a value was quoted, so a file is taken from it only where the answer cannot differ: text that PyYAML
+would also read as text, true/false, null and plain dates. Anything else (a number, a quoted ``'yes'`` or
+``'2025-05-01'``, a key that is not text, a second document, a character PyYAML refuses, a file yaml-rs cannot
+parse) gives None, and the file goes the PyYAML way, whose answer or error is the one kept.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from bot.store.yamltags import IMPLICIT, STR, TIMESTAMP, plain_tag
+
+try:
+    import yaml_rs
+except ImportError:  # pragma: no cover - a platform with no wheel: PyYAML alone reads the store, only slower
+    yaml_rs = None  # type: ignore[assignment]
+
+# Left to PyYAML whole: characters it refuses where YAML 1.2 allows them; NEL and the Unicode line and paragraph
+# separators (line breaks to it, text to 1.2); a byte-order mark inside the text (it skips it); tabs (each takes
+# some the other refuses: '\t::'); anchors (it refuses one name twice); '!' and '*' (yaml-rs drops an unknown
+# tag such as '!#'; tags and aliases are refused before, where PyYAML can find them).
+_LEFT_TO_PYYAML = re.compile(
+    "[^\x0a\x0d\x20\x22-\x25\x27-\x29\x2b-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
+)
+# And text where the two part: a line starting with a document marker (PyYAML refuses '...' before the mapping),
+# and a ':' right before a flow collection's ',' ']' or '}' (1.2 reads a key with no value: '{a:}').
+_PARTING = ("\n---", "\n...", "\r---", "\r...", ":}", ":]", ":,")
+_DATE = re.compile(r"\d{4}-\d\d-\d\d")
+# Text starting with one of YAML's indicators, or with a line break, is left to PyYAML wherever it was written
+# (rare in a store, so it costs nothing): in a flow collection PyYAML reads '[?x]' as a mapping and refuses '{>}'
+# where 1.2 reads text, and an empty block scalar ('note: |') is '' to PyYAML, a line break to yaml-rs.
+_INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`\n\r")
+# Text whose first character is none of these is text to PyYAML too, whatever follows: the walk's shortcut.
+_LOOK_CLOSER = _INDICATORS | frozenset(first for first in IMPLICIT if first) | {""}
+
+
+class _Differs(Exception):
+    """PyYAML might read this file otherwise."""
+
+
+def load_plain(yaml_text: str) -> dict[Any, Any] | None:
+    """The file's mapping, exactly as PyYAML's safe loader would give it (values, types and key order), or None
+    when only PyYAML can say (see the module's docstring). Aliases and tags are refused before this runs."""
+    if yaml_rs is None or _LEFT_TO_PYYAML.search(yaml_text):
+        return None
+    if yaml_text.startswith(("---", "...")) or any(parting in yaml_text for parting in _PARTING):
+        return None
+    if not yaml_text.endswith(("\n", "\r")):  # a block scalar that ends the text: yaml-rs adds a line break
+        return None
+    try:
+        data = yaml_rs.loads(yaml_text, parse_datetime=False)
+    except Exception:  # yaml_rs.YAMLDecodeError, or anything else: PyYAML says what is wrong, in its words
+        return None
+    if type(data) is not dict:  # a list, a scalar, or several documents: PyYAML's error
+        return None
+    try:
+        return _checked_mapping(data, _Text(yaml_text))
+    except _Differs:
+        return None
+
+
+class _Text:
+    """The file's text, to tell whether a date-like value can only have been written plain (PyYAML: a date)."""
+
+    __slots__ = ("_escapes", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._escapes: bool | None = None
+
+    def plain(self, value: str) -> bool:
+        """Not quoted (``'2025-05-01'``), not spelt with escapes, and never first on its line as a block scalar's
+        (``|-``) content would be: whatever else wrote it wrote it plain."""
+        text = self.text
+        if self._escapes is None:
+            self._escapes = "\\" in text
+        if self._escapes or f'"{value}"' in text or f"'{value}'" in text:
+            return False
+        at = text.find(value)
+        while at >= 0:
+            line_start = max(text.rfind("\n", 0, at), text.rfind("\r", 0, at)) + 1
+            if not text[line_start:at].strip(" \t"):
+                return False
+            at = text.find(value, at + 1)
+        return True
+
+
+def _as_text(value: str) -> bool:
+    """PyYAML reads ``value`` as this very text however it was written (yaml-rs cannot say whether it was quoted)."""
+    return value[:1] not in _INDICATORS and plain_tag(value) == STR
+
+
+def _checked_mapping(mapping: dict[Any, Any], text: _Text) -> dict[Any, Any]:
+    for key, value in mapping.items():
+        if type(key) is not str or (key[:1] in _LOOK_CLOSER and not _as_text(key)):
+            raise _Differs  # PyYAML would make this key a number, bool, date or null (or could: '1' vs 1)
+        if type(value) is not str or (value[:1] in _LOOK_CLOSER and not _as_text(value)):
+            mapping[key] = _checked(value, text)  # same keys, so the dict can change while it is walked
+    return mapping
+
+
+def _checked(value: Any, text: _Text) -> Any:
+    kind = type(value)
+    if kind is str:
+        if _as_text(value):
+            return value
+        if plain_tag(value) == TIMESTAMP and _DATE.fullmatch(value) and text.plain(value):
+            try:
+                return dt.date.fromisoformat(value)
+            except ValueError:  # 2025-13-01: PyYAML's error, with its line
+                raise _Differs from None
+        raise _Differs  # 'yes', '012', '1:30': written plain, PyYAML reads a bool or number; quoted, text
+    if kind is dict:
+        return _checked_mapping(value, text)
+    if kind is list:
+        for index, item in enumerate(value):
+            if type(item) is not str or (item[:1] in _LOOK_CLOSER and not _as_text(item)):
+                value[index] = _checked(item, text)
+        return value
+    if kind is bool or value is None:  # YAML 1.2's true/false/null words are all 1.1 ones too
+        return value
+    raise _Differs  # a number: 1.1 and 1.2 read 012, 0o12, 1e3 and 1_000 differently
