@@ -12,11 +12,15 @@ FROM ${BASE_IMAGE} AS build
 ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 WORKDIR /src
 # strip(1), for the build stage only: most wheels ship their C extensions with debug info (about 40 MB of them).
+# Not the libraries auditwheel vendored into <package>.libs/: stripped, numpy's OpenBLAS no longer loads ("ELF load
+# command address/offset not page-aligned").
 RUN apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends binutils >/dev/null
-# Dependencies before the code, so a code change rebuilds only the last layers. Wheels only, each checked by hash.
+# Dependencies before the code, so a code change rebuilds only the last layers. Wheels only, each checked by hash,
+# but for feedgen, which publishes only its source (pure Python): built here with the locked setuptools above.
 COPY requirements.lock deploy/build-requirements.lock ./
 RUN pip install --require-hashes --only-binary=:all: -r build-requirements.lock \
-    && pip install --prefix=/install --require-hashes --only-binary=:all: --no-deps -r requirements.lock
+    && pip install --prefix=/install --require-hashes --only-binary=:all: --no-binary=feedgen --no-build-isolation \
+        --no-deps -r requirements.lock
 COPY pyproject.toml README.md ./
 COPY bot ./bot
 COPY handlers ./handlers
@@ -25,7 +29,7 @@ COPY config ./config
 # The project itself: built with the locked setuptools above, nothing resolved or downloaded here.
 RUN pip install --prefix=/install --no-deps --no-build-isolation . \
     && find /install -depth -type d -name tests -path '*/site-packages/*/tests' -prune -exec rm -rf {} + \
-    && find /install -type f -name '*.so*' -exec strip --strip-unneeded {} + \
+    && find /install -type f -name '*.so*' -not -path '*.libs/*' -exec strip --strip-unneeded {} + \
     && rm -f /install/bin/Activate.ps1
 
 FROM ${BASE_IMAGE}
