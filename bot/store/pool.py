@@ -26,7 +26,7 @@ import pickle
 import subprocess
 import sys
 import zlib
-from collections.abc import Generator, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -125,7 +125,7 @@ def _pooled(
     where = folder()
     cache = None if where is None else os.fspath(where)
     tasks = (("read", root_name, chunk, max_bytes, cache) for chunk in chunked(paths))
-    for task, answer in _in_order(tasks, workers, "reading the rest of the store in this process"):
+    for task, answer in _in_order(tasks, workers, "reading the rest of the store in this process", _distrust):
         reused, blob, metadata = answer
         try:
             parses = iter(pickle.loads(blob))
@@ -147,6 +147,12 @@ def _pooled(
         sweep(where)
 
 
+def _distrust() -> None:
+    from bot.store.yamlrust import stop_using
+
+    stop_using()
+
+
 def tokenised(chunks: Iterator[Chunk], title_weight: int, *, workers: int) -> Iterator[tuple[Chunk, Tokenised]]:
     """Each chunk of search rows with its :func:`bot.store.postings.tokenise`, in order, done by ``workers``
     processes (a large store's full-text index: tokenising is most of its cost, and all of it in Python)."""
@@ -155,10 +161,13 @@ def tokenised(chunks: Iterator[Chunk], title_weight: int, *, workers: int) -> It
         yield task[1], result
 
 
-def _in_order(tasks: Iterator[Task], workers: int, fallback: str) -> Iterator[tuple[Task, Any]]:
+def _in_order(
+    tasks: Iterator[Task], workers: int, fallback: str, on_stop: Callable[[], None] | None = None
+) -> Iterator[tuple[Task, Any]]:
     """Each task with its result, in the order given. Task i goes to worker i % workers, and each worker answers
     in order, so answers are read in task order; at most ``AHEAD`` tasks per worker wait, so what is sent but not
-    answered stays bounded. A worker that dies leaves its tasks, and all the rest, to this process."""
+    answered stays bounded. A worker that dies leaves its tasks, and all the rest, to this process (after
+    ``on_stop``)."""
     procs = [_start() for _ in range(workers)]
     waiting: collections.deque[tuple[Task, subprocess.Popen[bytes]]] = collections.deque()
     try:
@@ -174,6 +183,8 @@ def _in_order(tasks: Iterator[Task], workers: int, fallback: str) -> Iterator[tu
                 result = pickle.load(proc.stdout)
             except (EOFError, OSError, pickle.UnpicklingError):
                 log.warning("a store worker stopped; %s", fallback)
+                if on_stop is not None:
+                    on_stop()
                 for rest, _ in [(task, proc), *waiting]:
                     yield rest, run(rest)
                 for rest in tasks:

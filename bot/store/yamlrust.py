@@ -12,6 +12,7 @@ parse) gives None, and the file goes the PyYAML way, whose answer or error is th
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
 from typing import Any
 
@@ -21,6 +22,13 @@ try:
     import yaml_rs
 except ImportError:  # pragma: no cover - a platform with no wheel: PyYAML alone reads the store, only slower
     yaml_rs = None  # type: ignore[assignment]
+
+log = logging.getLogger(__name__)
+
+
+class _Use:
+    yaml_rs = yaml_rs is not None  # until stop_using()
+
 
 # Left to PyYAML whole: characters it refuses where YAML 1.2 allows them; NEL and the Unicode line and paragraph
 # separators (line breaks to it, text to 1.2); a byte-order mark inside the text (it skips it); tabs (each takes
@@ -32,6 +40,16 @@ _LEFT_TO_PYYAML = re.compile(
 # And text where the two part: a line starting with a document marker (PyYAML refuses '...' before the mapping),
 # and a ':' right before a flow collection's ',' ']' or '}' (1.2 reads a key with no value: '{a:}').
 _PARTING = ("\n---", "\n...", "\r---", "\r...", ":}", ":]", ":,")
+# yaml-rs recurses once per level of nesting and bounds only flow nesting (256 levels): 100 KB of '- - - ...' (block
+# sequences, 50,000 deep) overflows its stack and kills the process. A store file is never more than a few levels
+# deep, so a file that could be deep goes the PyYAML way, which refuses nesting past 1,000 levels with an error.
+# Block nesting needs indentation (spaces: tabs are left to PyYAML above) or compact collections, a line that starts
+# with two indicators ('- - x', '? - x'); store files use neither that deep.
+_DEEP_INDENT = " " * 64
+_DEEP_LINES = ("\n" + _DEEP_INDENT, "\r" + _DEEP_INDENT)
+_COMPACT_FIRST = re.compile(r" *[-?:] +[-?:] ")
+_COMPACT_LF = re.compile(r"\n *[-?:] +[-?:] ")  # a literal first, which re finds fast
+_COMPACT_CR = re.compile(r"\r *[-?:] +[-?:] ")
 _DATE = re.compile(r"\d{4}-\d\d-\d\d")
 # Text starting with one of YAML's indicators, or with a line break, is left to PyYAML wherever it was written
 # (rare in a store, so it costs nothing): in a flow collection PyYAML reads '[?x]' as a mapping and refuses '{>}'
@@ -48,11 +66,7 @@ class _Differs(Exception):
 def load_plain(yaml_text: str) -> dict[Any, Any] | None:
     """The file's mapping, exactly as PyYAML's safe loader would give it (values, types and key order), or None
     when only PyYAML can say (see the module's docstring). Aliases and tags are refused before this runs."""
-    if yaml_rs is None or _LEFT_TO_PYYAML.search(yaml_text):
-        return None
-    if yaml_text.startswith(("---", "...")) or any(parting in yaml_text for parting in _PARTING):
-        return None
-    if not yaml_text.endswith(("\n", "\r")):  # a block scalar that ends the text: yaml-rs adds a line break
+    if not _Use.yaml_rs or _pyyaml_only(yaml_text):
         return None
     try:
         data = yaml_rs.loads(yaml_text, parse_datetime=False)
@@ -64,6 +78,32 @@ def load_plain(yaml_text: str) -> dict[Any, Any] | None:
         return _checked_mapping(data, _Text(yaml_text))
     except _Differs:
         return None
+
+
+def in_use() -> bool:
+    return _Use.yaml_rs
+
+
+def stop_using() -> None:
+    """Leave every file to PyYAML in this process from now on: a store worker died while parsing, and its files
+    are about to be parsed here. Whatever ended it (a parser crash is one possibility) must not end the bot too."""
+    if _Use.yaml_rs:
+        log.warning("a store worker stopped while parsing: this process parses with PyYAML alone from now on")
+    _Use.yaml_rs = False
+
+
+def _pyyaml_only(text: str) -> bool:
+    """Text the two could read apart whatever the values (above), or that could nest deeper than yaml-rs takes."""
+    return bool(
+        _LEFT_TO_PYYAML.search(text)
+        or text.startswith(("---", "...", _DEEP_INDENT))
+        or not text.endswith(("\n", "\r"))  # a block scalar that ends the text: yaml-rs adds a line break
+        or any(parting in text for parting in _PARTING)
+        or any(deep in text for deep in _DEEP_LINES)
+        or _COMPACT_FIRST.match(text)
+        or _COMPACT_LF.search(text)
+        or ("\r" in text and _COMPACT_CR.search(text))
+    )
 
 
 class _Text:

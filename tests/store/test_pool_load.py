@@ -142,6 +142,9 @@ def test_a_load_stopped_early_leaves_no_worker_behind(tmp_path: Path) -> None:
 def test_a_worker_that_dies_leaves_the_rest_to_the_caller(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
+    from bot.store import yamlrust
+
+    monkeypatch.setattr(yamlrust._Use, "yaml_rs", True)  # put back after the test
     root = write_store(tmp_path)
     paths, _ = discover(root)
     monkeypatch.setattr(pool, "CHUNK", 1)  # a task per file, each sent after the one before is answered,
@@ -155,6 +158,9 @@ def test_a_worker_that_dies_leaves_the_rest_to_the_caller(
     assert [relative for relative, _ in rest] == paths[1:]
     assert all(not isinstance(result, list) for _, result in rest)  # every file read, and read right
     assert "reading the rest of the store in this process" in caplog.text
+    # whatever ended the worker (a crash in yaml-rs, say) must not end the bot: the rest is read with PyYAML alone
+    assert not yamlrust.in_use()
+    assert "parses with PyYAML alone" in caplog.text
     assert _children() == before
 
 

@@ -181,3 +181,33 @@ def test_the_bundled_store_is_read_by_yaml_rs(path: Path) -> None:
     assert taken is not None
     with pytest.MonkeyPatch.context() as monkeypatch:
         assert ("read", repr(taken)) == _pyyaml_only(text, monkeypatch)
+
+
+DEEP = {
+    "compact sequences": "a:\n  " + "- " * 60_000 + "x\n",
+    "compact sequences, first line": "- " * 60_000 + "x\n",
+    "compact keys, after CR": "a:\r" + "? " * 60_000 + "x\r",
+    "indented mappings": "".join(" " * (2 * level) + "k:\n" for level in range(300)),
+    "flow sequences": "a: " + "[" * 60_000 + "]" * 60_000 + "\n",
+}
+
+
+@pytest.mark.parametrize("text", DEEP.values(), ids=DEEP.keys())
+def test_a_deeply_nested_file_never_ends_the_process(text: str, tmp_path: Path) -> None:
+    """yaml-rs recurses without a bound on block nesting: 100 KB of '- - - ...' overflowed its stack and ended the
+    process (a segmentation fault, in a worker and then in the bot). Such a file is now left to PyYAML, which reads
+    it or refuses it with a line. Run in a process of its own, so that a crash fails this test, not the whole run."""
+    import subprocess
+    import sys
+
+    (tmp_path / "deep.yaml").write_text(text, encoding="utf-8")
+    script = (
+        "import sys; from pathlib import Path; from bot.store.read import parse_raw\n"
+        "read = parse_raw('deals/x/deal.yaml', Path(sys.argv[1]).read_bytes())\n"
+        "print(read[0].line if isinstance(read, list) else 'read')\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(tmp_path / "deep.yaml")], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() != ""
