@@ -69,7 +69,8 @@ def load_plain(yaml_text: str) -> dict[Any, Any] | None:
     if not _Use.yaml_rs or _pyyaml_only(yaml_text):
         return None
     try:
-        data = yaml_rs.loads(yaml_text, parse_datetime=False)
+        # dates are found here (yaml-rs would make a quoted one a date too); a duplicate key is PyYAML's error
+        data = yaml_rs.loads(yaml_text, parse_datetime=False, duplicate_key_policy=yaml_rs.DuplicateKeyPolicy.Error)
     except Exception:  # yaml_rs.YAMLDecodeError, or anything else: PyYAML says what is wrong, in its words
         return None
     if type(data) is not dict:  # a list, a scalar, or several documents: PyYAML's error

@@ -154,6 +154,7 @@ def test_what_only_pyyaml_can_say_is_left_to_it(text: str, expected: dict[str, o
         ("a: x\n---\nb: y\n", 2, "another document"),
         ("a: \x07\n", 1, "is not allowed in YAML"),
         ("a: 1\nb: 2\na: 3\n", 3, "duplicate key 'a' (first at line 1)"),
+        ("a: x\nb: y\n'a': z\n", 3, "duplicate key 'a' (first at line 1)"),
         ("d: 2025-13-01\n", 1, "not a real date"),
     ],
 )
