@@ -2,7 +2,7 @@
 aliases and tags, with two fast paths and the line map. Imported on the first file read, not by a store answered
 from its cache.
 
-The fastest path is yaml-rs (:mod:`bot.store.yamlrust`), for the files PyYAML could not read otherwise; then
+The fastest path is yaml-rs (:mod:`bot.store.yamlrust`), for the files PyYAML would read the same; then
 libyaml's node tree built straight into values (``_fast_load``); then the full loader, whose answer or error is
 the reference for both."""
 
