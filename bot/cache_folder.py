@@ -22,20 +22,21 @@ def cache_folder() -> Path | None:
     return user_cache_path("briefbot", appauthor=False) / "stores"
 
 
-def yaml_libraries_id() -> str:
-    """The installed PyYAML and yaml-rs, by their files rather than their ``__version__``: importing them costs more
-    than a cached answer, which never parses YAML (an upgrade rewrites the files)."""
+def library_id(name: str) -> str:
+    """An installed library, by its file rather than its ``__version__``: importing it costs more than a cached
+    answer, which never parses YAML (an upgrade rewrites the file)."""
     import importlib.util
 
-    found = []
-    for name in ("yaml", "yaml_rs"):
-        spec = importlib.util.find_spec(name)
-        if spec is None or spec.origin is None:
-            found.append("-")
-            continue
-        stat = os.stat(spec.origin)
-        found.append(f"{spec.origin}\0{stat.st_size}\0{stat.st_mtime_ns}")
-    return "\0".join(found)
+    spec = importlib.util.find_spec(name)
+    if spec is None or spec.origin is None:
+        return "-"
+    stat = os.stat(spec.origin)
+    return f"{spec.origin}\0{stat.st_size}\0{stat.st_mtime_ns}"
+
+
+def yaml_libraries_id() -> str:
+    """What a store file's parse depends on: PyYAML and yaml-rs (bot.store.yamlrust)."""
+    return f"{library_id('yaml')}\0{library_id('yaml_rs')}"
 
 
 def private(stat: os.stat_result) -> bool:

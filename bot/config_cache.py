@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from bot.cache_folder import RACY_NS, cache_folder, private, write_copy, yaml_libraries_id
+from bot.cache_folder import RACY_NS, cache_folder, library_id, private, write_copy
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +32,7 @@ def cached_parse(path: Path, parse: Callable[[Path], object]) -> object:
     try:
         resolved = path.resolve()
         stat = resolved.stat()
-        made_from = f"{resolved}\0{stat.st_size}\0{stat.st_mtime_ns}\0{yaml_libraries_id()}"
+        made_from = f"{resolved}\0{stat.st_size}\0{stat.st_mtime_ns}\0{library_id('yaml')}"  # PyYAML parses it
         key = made_from.encode("utf-8", "surrogateescape")
     except OSError:
         return parse(path)  # which says why the file cannot be read
