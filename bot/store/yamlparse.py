@@ -17,11 +17,7 @@ import yaml
 from bot.store.readerror import Loc, ReadError
 from bot.store.yamlrust import load_plain
 from bot.store.yamltags import MAP, SEQ, STANDARD_TAG, STR, plain_tag
-
-try:  # libyaml is about 5x faster; PyYAML wheels ship it, but a source build may not
-    from yaml import CSafeLoader as _Loader
-except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+from bot.store.yamltags import Loader as _Loader  # libyaml's safe loader where PyYAML has it
 
 _UNCLOSED = ("while parsing a flow", "while scanning a quoted scalar", "while scanning a double-quoted scalar")
 

@@ -3,17 +3,19 @@ rules, the store's reference (``on`` is true, ``012`` is ten), shared by both fa
 
 from __future__ import annotations
 
-try:  # the same resolvers either way; CSafeLoader is what the store's loader is built on
-    from yaml import CSafeLoader as _Loader
+__all__ = ["IMPLICIT", "MAP", "SEQ", "STANDARD_TAG", "STR", "TIMESTAMP", "Loader", "plain_tag"]
+
+try:  # libyaml is about 5x faster; PyYAML wheels ship it, but a source build may not
+    from yaml import CSafeLoader as Loader
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+    from yaml import SafeLoader as Loader  # type: ignore[assignment]
 
 STANDARD_TAG = "tag:yaml.org,2002:"  # what '!!' stands for
 STR, SEQ, MAP, TIMESTAMP = (STANDARD_TAG + name for name in ("str", "seq", "map", "timestamp"))
 
-IMPLICIT = _Loader.yaml_implicit_resolvers
+IMPLICIT = Loader.yaml_implicit_resolvers
 assert None not in IMPLICIT  # what plain_tag leaves out: wildcard resolvers,
-assert not _Loader.yaml_path_resolvers  # and path resolvers
+assert not Loader.yaml_path_resolvers  # and path resolvers
 
 _SHORT: dict[str, str] = {}  # the tag of short plain scalars (keys, ids, dates), which recur in every file
 
